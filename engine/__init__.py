@@ -1,0 +1,8 @@
+"""stepprop's engine: a pure-NumPy network whose training step is one event per matrix operation."""
+
+from engine import datasets
+from engine.events import PHASES, Event
+from engine.gradcheck import gradient_check
+from engine.network import Network
+
+__all__ = ["Network", "Event", "PHASES", "gradient_check", "datasets"]

@@ -1,0 +1,77 @@
+"""Activations, each next to its derivative and the text of both."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine.events import Op
+
+
+def sigmoid(Z: np.ndarray) -> np.ndarray:
+    # The tanh form never overflows, unlike 1 / (1 + np.exp(-Z)) for Z below about -709.
+    return 0.5 * (1.0 + np.tanh(0.5 * Z))
+
+
+def log_sigmoid(Z: np.ndarray) -> np.ndarray:
+    return -np.logaddexp(0.0, -Z)
+
+
+def softmax(Z: np.ndarray, axis: int) -> np.ndarray:
+    E = np.exp(Z - Z.max(axis=axis, keepdims=True))
+    return E / E.sum(axis=axis, keepdims=True)
+
+
+def log_softmax(Z: np.ndarray, axis: int) -> np.ndarray:
+    shifted = Z - Z.max(axis=axis, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+def relu(Z: np.ndarray) -> np.ndarray:
+    return np.maximum(Z, 0.0)
+
+
+LEAK = 0.01
+
+
+def leaky_relu(Z: np.ndarray) -> np.ndarray:
+    return np.where(Z > 0, Z, LEAK * Z)
+
+
+# Each activation: (forward op, derivative op). Slots: {A} = act({Z}); {dZ} = {dA} ⊙ act'(...).
+FORWARD = {
+    "sigmoid": Op("{A} = sigmoid({Z})", "{A} = σ({Z}) = 1 / (1 + e^(−{Z}))", "σ({0})",
+                  lambda c, Z: sigmoid(Z)),
+    "tanh": Op("{A} = np.tanh({Z})", "{A} = tanh({Z})", "tanh({0})",
+               lambda c, Z: np.tanh(Z)),
+    "relu": Op("{A} = np.maximum({Z}, 0)", "{A} = max({Z}, 0)", "relu({0})",
+               lambda c, Z: relu(Z)),
+    "leaky_relu": Op("{A} = np.where({Z} > 0, {Z}, 0.01 * {Z})", "{A} = max({Z}, 0.01·{Z})", "leaky({0})",
+                     lambda c, Z: leaky_relu(Z)),
+    "identity": Op("{A} = {Z}", "{A} = {Z}", "{0}",
+                   lambda c, Z: Z),
+    "softmax_rows": Op("{A} = softmax({Z}, axis=1)", "{A} = e^{Z} / Σ_row e^{Z}", "softmax({0})",
+                       lambda c, Z: softmax(Z, axis=1)),
+    "softmax_columns": Op("{A} = softmax({Z}, axis=0)", "{A} = e^{Z} / Σ_column e^{Z}", "softmax({0})",
+                          lambda c, Z: softmax(Z, axis=0)),
+}
+
+# The derivative reads whichever of A or Z it needs; the slot names say which.
+DERIVATIVE = {
+    "sigmoid": Op("{dZ} = {dA} * {A} * (1 - {A})", "∂L/∂{Z} = ∂L/∂{A} ⊙ σ'({Z}) = ∂L/∂{A} ⊙ {A}(1 − {A})",
+                  "{0} ⊙ {1}", lambda c, dA, A: dA * A * (1.0 - A)),
+    "tanh": Op("{dZ} = {dA} * (1 - {A} ** 2)", "∂L/∂{Z} = ∂L/∂{A} ⊙ tanh'({Z}) = ∂L/∂{A} ⊙ (1 − {A}²)",
+               "{0} ⊙ {1}", lambda c, dA, A: dA * (1.0 - A * A)),
+    "relu": Op("{dZ} = {dA} * ({Z} > 0)", "∂L/∂{Z} = ∂L/∂{A} ⊙ relu'({Z}) = ∂L/∂{A} ⊙ [{Z} > 0]",
+               "{0} ⊙ {1}", lambda c, dA, Z: dA * (Z > 0)),
+    "leaky_relu": Op("{dZ} = {dA} * np.where({Z} > 0, 1, 0.01)",
+                     "∂L/∂{Z} = ∂L/∂{A} ⊙ leaky'({Z}) = ∂L/∂{A} ⊙ (1 if {Z} > 0 else 0.01)",
+                     "{0} ⊙ {1}", lambda c, dA, Z: dA * np.where(Z > 0, 1.0, LEAK)),
+    "identity": Op("{dZ} = {dA}", "∂L/∂{Z} = ∂L/∂{A} ⊙ 1", "{0}",
+                   lambda c, dA: dA),
+}
+
+# Which of A or Z each derivative reads, besides dA.
+DERIVATIVE_READS = {"sigmoid": "A", "tanh": "A", "relu": "Z", "leaky_relu": "Z", "identity": None}
+
+HIDDEN = ("sigmoid", "tanh", "relu", "leaky_relu", "identity")
+OUTPUT = ("sigmoid", "softmax", "identity")

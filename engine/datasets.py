@@ -1,0 +1,150 @@
+"""Datasets: the question's data, xor, spirals, synthetic data, and loading .csv/.npy files."""
+
+import csv
+from pathlib import Path
+
+import numpy as np
+
+LAYOUTS = ("rows", "columns")
+KINDS = ("binary", "onehot", "real")
+EXTENSIONS = (".csv", ".npy")
+
+
+def _check_layout(layout):
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of 'rows', 'columns'; got {layout!r}")
+
+
+def _arrange(X, Y, layout):
+    _check_layout(layout)
+    return (X, Y) if layout == "rows" else (X.T, Y.T)
+
+
+def _check_int(name, value, minimum):
+    # bool is an int subclass, but True examples or False classes is a mistake.
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+
+
+def question(layout="rows"):
+    """The question's data: 2 examples of 4 features, 3 labels each."""
+    X = np.array([[1, 1, 1, 1], [0, 0, 0, 0]], dtype=np.float64)
+    Y = np.array([[1, 1, 1], [0, 0, 0]], dtype=np.float64)
+    return _arrange(X, Y, layout)
+
+
+def xor(layout="rows"):
+    """The four XOR examples: 2 inputs, 1 label."""
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
+    Y = np.array([[0], [1], [1], [0]], dtype=np.float64)
+    return _arrange(X, Y, layout)
+
+
+def spirals(n_classes=3, m=300, seed=0, noise=0.2, layout="rows"):
+    """CS231n spirals: m points in 2-D spread over n_classes arms, one-hot labels."""
+    _check_layout(layout)
+    _check_int("n_classes", n_classes, 2)
+    _check_int("m", m, 1)
+    if m < n_classes:
+        raise ValueError(f"m must be at least n_classes ({n_classes}) so every class has an example, got m={m}")
+    if not noise >= 0:
+        raise ValueError(f"noise must be a number >= 0, got {noise!r}")
+    rng = np.random.default_rng(seed)
+    X = np.empty((m, 2))
+    labels = np.empty(m, dtype=np.intp)
+    start = 0
+    for j in range(n_classes):
+        n = m // n_classes + (j < m % n_classes)
+        radius = np.linspace(0.0, 1.0, n)
+        theta = np.linspace(j * 4.0, (j + 1) * 4.0, n) + rng.normal(0.0, noise, n)
+        X[start:start + n] = np.column_stack([radius * np.sin(theta), radius * np.cos(theta)])
+        labels[start:start + n] = j
+        start += n
+    return _arrange(X, np.eye(n_classes)[labels], layout)
+
+
+def synthetic(n_in, n_out, m, seed=0, kind="binary", layout="rows"):
+    """Random X (m, n_in) with labels Y (m, n_out) from a random linear teacher."""
+    _check_layout(layout)
+    _check_int("n_in", n_in, 1)
+    _check_int("n_out", n_out, 1)
+    _check_int("m", m, 1)
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of 'binary', 'onehot', 'real'; got {kind!r}")
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((m, n_in))
+    scores = X @ rng.standard_normal((n_in, n_out))
+    if kind == "binary":
+        Y = (scores > 0).astype(np.float64)
+    elif kind == "onehot":
+        Y = np.eye(n_out)[scores.argmax(axis=1)]
+    else:
+        Y = scores + rng.normal(0.0, 0.1, scores.shape)
+    return _arrange(X, Y, layout)
+
+
+def load(path):
+    """A float64 2-D array from a .csv or .npy file; a 1-D array becomes one column."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in EXTENSIONS:
+        raise ValueError(f"{path}: expected a '.csv' or '.npy' file, got {suffix or 'no extension'!r}")
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"{path}: no such file")
+    data = _load_npy(path) if suffix == ".npy" else _load_csv(path)
+    return data.reshape(-1, 1) if data.ndim == 1 else data
+
+
+def _load_npy(path):
+    try:
+        data = np.load(path, allow_pickle=False)
+    except EOFError:
+        raise ValueError(f"{path}: the file is empty, expected a NumPy array") from None
+    except ValueError as error:
+        if "allow_pickle" in str(error):
+            raise ValueError(f"{path}: expected a numeric array, got an object (pickled) array") from None
+        raise ValueError(f"{path}: expected a .npy array file, could not read it ({error})") from None
+    if not isinstance(data, np.ndarray):  # a .npz archive under a .npy name
+        data.close()
+        raise ValueError(f"{path}: expected a single .npy array, got an .npz archive")
+    if data.dtype.kind not in "biuf":
+        raise ValueError(f"{path}: expected a numeric array, got dtype {data.dtype}")
+    if data.ndim not in (1, 2):
+        raise ValueError(f"{path}: expected a 1-D or 2-D array, got shape {data.shape}")
+    if data.size == 0:
+        raise ValueError(f"{path}: expected some numbers, got an empty array of shape {data.shape}")
+    return data.astype(np.float64)
+
+
+def _is_number(cell):
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _load_csv(path):
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as file:
+            reader = csv.reader(file)
+            rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: expected a UTF-8 text file, got undecodable bytes") from None
+    if rows and not any(_is_number(cell) for cell in rows[0][1]):
+        rows = rows[1:]  # a header: no cell of it is a number
+        if not rows:
+            raise ValueError(f"{path}: expected rows of numbers, got only a header line")
+    if not rows:
+        raise ValueError(f"{path}: the file is empty, expected rows of comma-separated numbers")
+    first_line, first = rows[0]
+    data = []
+    for line, cells in rows:
+        if len(cells) != len(first):
+            raise ValueError(
+                f"{path}: row {line} has {len(cells)} values but row {first_line} has {len(first)}"
+            )
+        for column, cell in enumerate(cells, start=1):
+            if not _is_number(cell):
+                raise ValueError(f"{path}: line {line}, column {column}: {cell.strip()!r} is not a number")
+        data.append([float(cell) for cell in cells])
+    return np.array(data, dtype=np.float64)

@@ -1,0 +1,106 @@
+"""Event: one matrix operation of a training step, with its formula, chain-rule term, operands and value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+PHASES = ("forward", "loss", "backward", "update")
+
+
+@dataclass(frozen=True, slots=True)
+class Op:
+    """An operation as written in the textbook: its NumPy line and its term, next to the function computing it.
+
+    Templates use named slots ({Z}, {A}, {W}, ...) that a network fills with layer names ("Z1", "A0", "W1").
+    `rule` is the shape rule over operand positions, e.g. "{0} @ {1} + {2}".
+    `fn(ctx, *arrays)` computes the value; ctx carries the scalars m and lr.
+    """
+
+    formula: str
+    term: str
+    rule: str
+    fn: Callable[..., np.ndarray]
+
+
+@dataclass(frozen=True, slots=True)
+class Input:
+    """One operand of a planned operation: a name in the step's namespace, optionally sliced."""
+
+    key: str
+    label: str
+    index: object = None
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """An Op bound to one layer's names: what a step will compute, in what order."""
+
+    phase: str
+    layer: int
+    name: str
+    formula: str
+    term: str
+    rule: str
+    inputs: tuple[Input, ...]
+    fn: Callable[..., np.ndarray]
+    note: str = ""
+
+    @property
+    def operand_names(self) -> tuple[str, ...]:
+        return tuple(i.label for i in self.inputs)
+
+
+def bind(op: Op, phase: str, layer: int, note: str = "", **names: str | Input) -> Planned:
+    """Fill an Op's slots with concrete names.
+
+    The formula's left side names the result; its operands are the slots on the right, in order of appearance,
+    which is also the order `fn` takes them in.
+    """
+    labels = {k: (v.label if isinstance(v, Input) else v) for k, v in names.items()}
+    rhs = op.formula.split(" = ", 1)[1]
+    used = sorted((rhs.index("{" + k + "}"), k) for k in names if "{" + k + "}" in rhs)
+    inputs = tuple(names[k] if isinstance(names[k], Input) else Input(names[k], names[k]) for _, k in used)
+    formula = op.formula.format(**labels)
+    name = formula.split(" = ", 1)[0]
+    return Planned(phase, layer, name, formula, op.term.format(**labels), op.rule, inputs, op.fn, note)
+
+
+class Event:
+    """One computed operation: `value` is the very array the step used, read-only."""
+
+    __slots__ = ("index", "step", "planned", "value", "arrays")
+
+    def __init__(self, index: int, step: int, planned: Planned, value: np.ndarray, arrays: tuple):
+        self.index = index
+        self.step = step
+        self.planned = planned
+        self.value = value
+        self.arrays = arrays
+
+    phase = property(lambda self: self.planned.phase)
+    layer = property(lambda self: self.planned.layer)
+    name = property(lambda self: self.planned.name)
+    formula = property(lambda self: self.planned.formula)
+    term = property(lambda self: self.planned.term)
+    note = property(lambda self: self.planned.note)
+    rule = property(lambda self: self.planned.rule)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.value.shape
+
+    @property
+    def operands(self) -> tuple[tuple[str, tuple[int, ...]], ...]:
+        return tuple((i.label, a.shape) for i, a in zip(self.planned.inputs, self.arrays))
+
+    @property
+    def shape_rule(self) -> str:
+        """The rule with shapes filled in, e.g. "(2, 4) @ (4, 3) + (1, 3) → (2, 3)"."""
+        left = self.rule.format(*(str(a.shape) for a in self.arrays))
+        return f"{left} → {self.value.shape}"
+
+    def __repr__(self) -> str:
+        return f"<Event {self.index} {self.phase} {self.formula!r} -> {self.shape}>"

@@ -1,0 +1,79 @@
+"""The two layouts, examples as rows or as columns: each layer's linear step forward and backward."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.events import Op
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the examples go, and therefore which way every product and sum is written."""
+
+    name: str
+    example_axis: int  # the axis of X that counts examples
+    W_shape: str  # how W_l's shape reads, for messages
+    augment: Op  # {Aa} = {A} with a ones column (rows) or row (columns)
+    Z: Op  # {Z} = {A} @ {W} + {b}, or the other way round
+    Z_augmented: Op
+    dW: Op
+    db: Op
+    dA: Op
+    bias_slice: tuple  # the part of an augmented W that multiplies the previous layer, not the ones
+
+    @property
+    def class_axis(self) -> int:
+        return 1 - self.example_axis
+
+    def weight_shape(self, n_in: int, n_out: int) -> tuple[int, int]:
+        return (n_in, n_out) if self.name == "rows" else (n_out, n_in)
+
+    def bias_shape(self, n_out: int) -> tuple[int, int]:
+        return (1, n_out) if self.name == "rows" else (n_out, 1)
+
+    def data_shape(self, m: int, n: int) -> tuple[int, int]:
+        return (m, n) if self.name == "rows" else (n, m)
+
+
+ROWS = Layout(
+    name="rows",
+    example_axis=0,
+    W_shape="(n_in, n_out)",
+    augment=Op("{Aa} = np.hstack([{A}, np.ones((m, 1))])", "{Aa} = [{A} | 1]", "[{0} | 1]",
+               lambda c, A: np.hstack([A, np.ones((A.shape[0], 1))])),
+    Z=Op("{Z} = {A} @ {W} + {b}", "{Z} = {A}·{W} + {b}, {b} broadcast down the m rows", "{0} @ {1} + {2}",
+         lambda c, A, W, b: A @ W + b),
+    Z_augmented=Op("{Z} = {Aa} @ {W}", "{Z} = [{A} | 1]·{W}, the bias in {W}'s last row", "{0} @ {1}",
+                   lambda c, Aa, W: Aa @ W),
+    dW=Op("{dW} = {Aa}.T @ {dZ}", "∂L/∂{W} = {Aa}ᵀ · ∂L/∂{Z}", "{0}ᵀ @ {1}",
+          lambda c, Aa, dZ: Aa.T @ dZ),
+    db=Op("{db} = {dZ}.sum(axis=0, keepdims=True)", "∂L/∂{b} = Σ over examples (rows) of ∂L/∂{Z}",
+          "Σ_rows {0}", lambda c, dZ: dZ.sum(axis=0, keepdims=True)),
+    dA=Op("{dA} = {dZ} @ {W}.T", "∂L/∂{A} = ∂L/∂{Z} · {W}ᵀ", "{0} @ {1}ᵀ",
+          lambda c, dZ, W: dZ @ W.T),
+    bias_slice=(slice(None, -1),),
+)
+
+COLUMNS = Layout(
+    name="columns",
+    example_axis=1,
+    W_shape="(n_out, n_in)",
+    augment=Op("{Aa} = np.vstack([{A}, np.ones((1, m))])", "{Aa} = [{A} ; 1ᵀ]", "[{0} ; 1]",
+               lambda c, A: np.vstack([A, np.ones((1, A.shape[1]))])),
+    Z=Op("{Z} = {W} @ {A} + {b}", "{Z} = {W}·{A} + {b}, {b} broadcast across the m columns", "{0} @ {1} + {2}",
+         lambda c, W, A, b: W @ A + b),
+    Z_augmented=Op("{Z} = {W} @ {Aa}", "{Z} = {W}·[{A} ; 1ᵀ], the bias in {W}'s last column", "{0} @ {1}",
+                   lambda c, W, Aa: W @ Aa),
+    dW=Op("{dW} = {dZ} @ {Aa}.T", "∂L/∂{W} = ∂L/∂{Z} · {Aa}ᵀ", "{0} @ {1}ᵀ",
+          lambda c, dZ, Aa: dZ @ Aa.T),
+    db=Op("{db} = {dZ}.sum(axis=1, keepdims=True)", "∂L/∂{b} = Σ over examples (columns) of ∂L/∂{Z}",
+          "Σ_columns {0}", lambda c, dZ: dZ.sum(axis=1, keepdims=True)),
+    dA=Op("{dA} = {W}.T @ {dZ}", "∂L/∂{A} = {W}ᵀ · ∂L/∂{Z}", "{0}ᵀ @ {1}",
+          lambda c, W, dZ: W.T @ dZ),
+    bias_slice=(slice(None), slice(None, -1)),
+)
+
+LAYOUTS = {"rows": ROWS, "columns": COLUMNS}

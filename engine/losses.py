@@ -1,0 +1,77 @@
+"""Losses, each next to its gradient, and when it fuses with the output activation."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine.activations import log_sigmoid, log_softmax
+from engine.events import Op
+
+NAMES = ("bce", "ce", "mse")
+
+# Which outputs each loss accepts; a log-loss needs outputs inside (0, 1).
+ACCEPTS = {"bce": ("sigmoid",), "ce": ("softmax", "sigmoid"), "mse": ("identity", "sigmoid")}
+
+# The output/loss pairs whose ∂L/∂Z collapses to (A − Y) / m.
+FUSED = {("sigmoid", "bce"), ("softmax", "ce"), ("identity", "mse")}
+
+_TINY = np.finfo(np.float64).tiny
+
+# Slots: {Z}, {A} of the output layer. Log-losses read Z, so log never sees a 0.
+LOSS = {
+    ("sigmoid", "bce"): Op(
+        "L = np.sum(np.logaddexp(0, {Z}) - {Y} * {Z}) / m",
+        "L = −(1/m) Σ [{Y} log {A} + (1 − {Y}) log(1 − {A})]",
+        "Σ({0}, {1})",
+        lambda c, Z, Y: np.sum(np.logaddexp(0.0, Z) - Y * Z) / c.m),
+    ("sigmoid", "ce"): Op(
+        "L = -np.sum({Y} * log_sigmoid({Z})) / m",
+        "L = −(1/m) Σ {Y} log {A}",
+        "Σ({0}, {1})",
+        lambda c, Y, Z: -np.sum(Y * log_sigmoid(Z)) / c.m),
+    ("identity", "mse"): Op(
+        "L = 0.5 * np.sum(({A} - {Y}) ** 2) / m",
+        "L = (1/2m) Σ ({A} − {Y})²",
+        "Σ({0}, {1})",
+        lambda c, A, Y: 0.5 * np.sum((A - Y) ** 2) / c.m),
+    ("sigmoid", "mse"): Op(
+        "L = 0.5 * np.sum(({A} - {Y}) ** 2) / m",
+        "L = (1/2m) Σ ({A} − {Y})²",
+        "Σ({0}, {1})",
+        lambda c, A, Y: 0.5 * np.sum((A - Y) ** 2) / c.m),
+}
+
+
+def softmax_ce(axis: int) -> Op:
+    """The softmax + cross-entropy loss, over the layout's class axis."""
+    return Op(
+        f"L = -np.sum({{Y}} * log_softmax({{Z}}, axis={axis})) / m",
+        "L = −(1/m) Σ {Y} log {A}",
+        "Σ({0}, {1})",
+        lambda c, Y, Z: -np.sum(Y * log_softmax(Z, axis=axis)) / c.m)
+
+
+FUSED_GRADIENT = Op(
+    "{dZ} = ({A} - {Y}) / m",
+    "∂L/∂{Z} = ({A} − {Y}) / m, the output's derivative cancelling the loss's",
+    "({0} − {1}) / m",
+    lambda c, A, Y: (A - Y) / c.m)
+
+# Unfused: ∂L/∂A first; the output activation's derivative then gives ∂L/∂Z.
+OUTPUT_GRADIENT = {
+    "ce": Op("{dA} = -{Y} / {A} / m", "∂L/∂{A} = −{Y} ⊘ {A} / m", "−{0} ⊘ {1} / m",
+             lambda c, Y, A: -Y / np.maximum(A, _TINY) / c.m),
+    "mse": Op("{dA} = ({A} - {Y}) / m", "∂L/∂{A} = ({A} − {Y}) / m", "({0} − {1}) / m",
+              lambda c, A, Y: (A - Y) / c.m),
+}
+
+
+def loss_op(output: str, loss: str, class_axis: int) -> Op:
+    if (output, loss) == ("softmax", "ce"):
+        return softmax_ce(class_axis)
+    return LOSS[(output, loss)]
+
+
+def reads_logits(loss: str) -> bool:
+    """Whether the loss is computed from Z (log-losses) rather than from A."""
+    return loss in ("bce", "ce")

@@ -47,6 +47,7 @@ class Planned:
     inputs: tuple[Input, ...]
     fn: Callable[..., np.ndarray]
     note: str = ""
+    frees: tuple[str, ...] = ()  # names no later operation reads, released once this one has run
 
     @property
     def operand_names(self) -> tuple[str, ...]:

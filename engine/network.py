@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import numpy as np
 
@@ -15,6 +16,18 @@ INITS = ("uniform", "xavier", "he")
 
 UPDATE = Op("{P} = {P} - lr * {dP}", "{P} ← {P} − lr · ∂L/∂{P}", "{0} − lr·{1}",
             lambda c, P, dP: P - c.lr * dP)
+
+
+def _with_frees(plan: list[Planned]) -> tuple[Planned, ...]:
+    """Mark where each name is read for the last time, so a step holds no more memory than plain NumPy code."""
+    last = {}
+    for position, p in enumerate(plan):
+        for i in p.inputs:
+            last[i.key] = position
+    frees: dict[int, list[str]] = {}
+    for key, position in last.items():
+        frees.setdefault(position, []).append(key)
+    return tuple(replace(p, frees=tuple(frees.get(position, ()))) for position, p in enumerate(plan))
 
 
 class _Scalars:
@@ -160,8 +173,9 @@ class Network:
                                      A=A[l - 1], Z=f"Z{l}"))
                 backward.append(self._derivative(self.hidden, l - 1))
 
-        update = tuple(bind(UPDATE, "update", int(key[1:]), P=key, dP=f"d{key}") for key in self._params)
-        return tuple(forward), tuple(backward), update
+        update = [bind(UPDATE, "update", int(key[1:]), P=key, dP=f"d{key}") for key in self._params]
+        plan = _with_frees(forward + backward + update)
+        return plan[:len(forward)], plan[len(forward):len(forward) + len(backward)], plan[-len(update):]
 
     @staticmethod
     def _derivative(name: str, l: int) -> Planned:
@@ -225,6 +239,8 @@ class Network:
             if type(value) is not np.ndarray:
                 value = np.asarray(value)
             value.flags.writeable = False
+            for key in p.frees:
+                del env[key]
             env[p.name] = value
             yield Event(index, step, p, value, arrays)
 
@@ -242,9 +258,7 @@ class Network:
         return self._step(env, _Scalars(m, lr))
 
     def _step(self, env: dict, ctx: _Scalars) -> Iterator[Event]:
-        yield from self._events(self._forward, env, ctx, 0)
-        yield from self._events(self._backward, env, ctx, len(self._forward))
-        yield from self._events(self._update, env, ctx, len(self._forward) + len(self._backward))
+        yield from self._events(self.plan, env, ctx, 0)
         self._params = {key: env[key] for key in self._params}
         self.steps += 1
 

@@ -7,6 +7,8 @@ from typing import Callable
 
 import numpy as np
 
+from engine import rules
+
 PHASES = ("forward", "loss", "backward", "update")
 
 
@@ -102,6 +104,11 @@ class Event:
         """The rule with shapes filled in, e.g. "(2, 4) @ (4, 3) + (1, 3) → (2, 3)"."""
         left = self.rule.format(*(str(a.shape) for a in self.arrays))
         return f"{left} → {self.value.shape}"
+
+    @property
+    def marks(self) -> dict[int, dict[int, str]]:
+        """Which operand dimensions must agree ("inner") or broadcast, by operand position and axis."""
+        return rules.marks(self.rule, [a.shape for a in self.arrays], self.value.shape)
 
     def __repr__(self) -> str:
         return f"<Event {self.index} {self.phase} {self.formula!r} -> {self.shape}>"

@@ -1,0 +1,166 @@
+"""BackpropApp: step through one training step of a network, one matrix operation at a time."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Footer, OptionList, Static
+from textual.worker import get_current_worker
+
+from tui.commands import StepCommands
+from tui.screens.help import HelpScreen
+from tui.session import Options, Session
+from tui.widgets.editor import EditorRow
+from tui.widgets.event_card import EventCard
+from tui.widgets.summary import SummaryBar
+from tui.widgets.timeline import Timeline
+
+ENDS = Binding.Group("ends")
+PHASE = Binding.Group("phase")
+DIGITS = Binding.Group("digits")
+
+
+class BackpropApp(App):
+    """The main view: summary, timeline, current event, editor."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "stepprop"
+    AUTO_FOCUS = None
+    COMMANDS = App.COMMANDS | {StepCommands}
+    BINDINGS = [
+        Binding("n,right,space", "next", "next", key_display="n/→/␣"),
+        Binding("p,left", "previous", "back", key_display="p/←"),
+        Binding("home", "first", "first", group=ENDS),
+        Binding("end", "last", "last", group=ENDS),
+        Binding("left_square_bracket", "previous_phase", "previous phase", key_display="[", group=PHASE),
+        Binding("right_square_bracket", "next_phase", "next phase", key_display="]", group=PHASE),
+        Binding("t", "finish_step", "step"),
+        Binding("plus,equals_sign", "precision(1)", "more digits", key_display="+", group=DIGITS),
+        Binding("minus", "precision(-1)", "fewer digits", key_display="-", group=DIGITS),
+        Binding("escape", "leave_input", "leave", key_display="esc"),
+        Binding("question_mark", "help", "help", key_display="?"),
+        Binding("q", "quit", "quit"),
+    ]
+
+    def __init__(self, options: Options | None = None):
+        super().__init__()
+        self.session = Session.start(options or Options())
+        self.precision = 3
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        yield SummaryBar(id="summary")
+        with Horizontal(id="main"):
+            yield Timeline(self.session.events, id="timeline")
+            yield EventCard(id="card")
+        yield EditorRow(self.session.options, id="editor")
+        yield Static(id="message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.say(self.session.note, "note")
+        self.refresh_view()
+
+    # ---- showing ---------------------------------------------------------------------------------------
+
+    def refresh_view(self) -> None:
+        s = self.session
+        self.query_one(SummaryBar).show(s)
+        self.query_one(Timeline).mark(s.position)
+        rows, cols = (10, 10) if self.size.width >= 160 and self.size.height >= 45 else (6, 6)
+        self.query_one(EventCard).show(s.current, len(s.plan), self.precision, rows, cols)
+
+    def on_resize(self) -> None:
+        self.refresh_view()
+
+    def say(self, text: str, kind: str) -> None:
+        message = self.query_one("#message", Static)
+        message.update(text)
+        message.set_classes(kind)
+
+    # ---- stepping --------------------------------------------------------------------------------------
+
+    def jump(self, index: int) -> None:
+        if self.busy:
+            self.notify("still computing; one moment", severity="warning")
+            return
+        self.session.go(index)
+        self.refresh_view()
+
+    def action_next(self) -> None:
+        self.jump(self.session.position + 1)
+
+    def action_previous(self) -> None:
+        self.jump(self.session.position - 1)
+
+    def action_first(self) -> None:
+        self.jump(0)
+
+    def action_last(self) -> None:
+        self.jump(len(self.session.plan) - 1)
+
+    def action_next_phase(self) -> None:
+        self.jump(self.session.phase_start(+1))
+
+    def action_previous_phase(self) -> None:
+        self.jump(self.session.phase_start(-1))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        index = Timeline.event_index(event.option)
+        if index is not None:
+            self.jump(index)
+
+    def action_precision(self, delta: int) -> None:
+        self.precision = max(0, min(8, self.precision + delta))
+        self.refresh_view()
+
+    def action_leave_input(self) -> None:
+        self.set_focus(None)
+
+    def action_help(self) -> None:
+        keys = [(b.key_display or b.key, b.description) for b in self.BINDINGS if isinstance(b, Binding)]
+        keys.append(("ctrl+p", "command palette"))
+        self.push_screen(HelpScreen(keys))
+
+    def action_finish_step(self) -> None:
+        if not self.busy:
+            self.busy = True
+            self.finish_step()
+
+    @work(thread=True, exclusive=True, group="compute")
+    def finish_step(self) -> None:
+        self.session.finish_step()
+        self.call_from_thread(self._finished)
+
+    def _finished(self) -> None:
+        self.busy = False
+        self.query_one(Timeline).load(self.session.events)
+        self.refresh_view()
+
+    # ---- editing ---------------------------------------------------------------------------------------
+
+    def on_editor_row_edited(self, message: EditorRow.Edited) -> None:
+        self.say("re-running…", "note")
+        self.rerun(message.options, self.session.current.name)
+
+    def on_editor_row_invalid(self, message: EditorRow.Invalid) -> None:
+        self.say(f"{message.error} — still showing the last good network", "error")
+
+    @work(thread=True, exclusive=True, group="rerun")
+    def rerun(self, options: Options, at: str) -> None:
+        try:
+            session = Session.start(options, at=at)
+        except (ValueError, OSError) as error:
+            self.call_from_thread(self.on_editor_row_invalid, EditorRow.Invalid(str(error)))
+            return
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._adopt, session)
+
+    def _adopt(self, session: Session) -> None:
+        self.session = session
+        self.query_one(Timeline).load(session.events)
+        self.query_one(EditorRow).show(session.options)
+        self.say(session.note, "note")
+        self.refresh_view()

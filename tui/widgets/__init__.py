@@ -1,0 +1,1 @@
+"""Display widgets: each shows engine objects it is handed and computes nothing of its own."""

@@ -1,0 +1,105 @@
+"""MatrixPanel: one array with its name and shape, numbers aligned and coloured by sign and size."""
+
+from __future__ import annotations
+
+import numpy as np
+from textual.content import Content
+from textual.widget import Widget
+
+POSITIVE, NEGATIVE = "#6cb6ff", "#ff7b72"
+
+
+def corners(a: np.ndarray, max_rows: int, max_cols: int) -> tuple[np.ndarray, list[int | None], list[int | None]]:
+    """The first and last rows and columns that fit, and which source indices they are (None marks the gap).
+
+    Only the displayed corners are touched, so the cost does not grow with the array.
+    """
+    rows, cols = a.shape
+    row_ids = _keep(rows, max_rows)
+    col_ids = _keep(cols, max_cols)
+    r = [i for i in row_ids if i is not None]
+    c = [j for j in col_ids if j is not None]
+    if len(r) == rows and len(c) == cols:
+        return a, row_ids, col_ids
+    return a[np.ix_(r, c)], row_ids, col_ids
+
+
+def _keep(n: int, limit: int) -> list[int | None]:
+    if n <= limit:
+        return list(range(n))
+    head = (limit + 1) // 2
+    tail = limit - head
+    return list(range(head)) + [None] + list(range(n - tail, n))
+
+
+def shape_text(shape: tuple[int, ...]) -> str:
+    return str(tuple(shape))
+
+
+class MatrixPanel(Widget):
+    """A titled matrix: "W1 (4, 3)" above its aligned, coloured numbers."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None):
+        super().__init__(id=id, classes=classes)
+        self._lines: list[Content] = []
+
+    def show(self, name: str, value: np.ndarray, precision: int, max_rows: int, max_cols: int) -> None:
+        self.border_title = f"{name} {shape_text(value.shape)}"
+        self._lines = render_matrix(value, precision, max_rows, max_cols)
+        self.refresh(layout=True)
+
+    def render(self) -> Content:
+        return Content("\n").join(self._lines)
+
+    def get_content_width(self, container, viewport) -> int:
+        widest = max((line.cell_length for line in self._lines), default=1)
+        return max(widest, len(self.border_title or "") + 2)
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        return max(1, len(self._lines))
+
+
+def render_matrix(value: np.ndarray, precision: int, max_rows: int, max_cols: int) -> list[Content]:
+    """One Content a displayed row."""
+    a = np.asarray(value)
+    if a.ndim == 0:
+        a = a.reshape(1, 1)
+    elif a.ndim == 1:
+        a = a.reshape(1, -1)
+    shown, row_ids, col_ids = corners(a, max_rows, max_cols)
+    integral = bool(np.all(shown == np.round(shown)))
+    cells = [[f"{v:.0f}" if integral else f"{v:.{precision}f}" for v in row] for row in shown.tolist()]
+    width = max((len(c) for row in cells for c in row), default=1)
+    scale = float(np.abs(shown).max()) if shown.size else 0.0
+    lines = []
+    r = 0
+    for i in row_ids:
+        if i is None:
+            lines.append(Content.styled(" ".join(("⋮" if j is not None else " ").rjust(width) for j in col_ids), "dim"))
+            continue
+        parts: list = []
+        c = 0
+        for j in col_ids:
+            if parts:
+                parts.append(" ")
+            if j is None:
+                parts.append(("…".rjust(width), "dim"))
+                continue
+            v = shown[r, c]
+            parts.append((cells[r][c].rjust(width), _style(v, scale)))
+            c += 1
+        lines.append(Content.assemble(*parts))
+        r += 1
+    return lines
+
+
+def _style(v: float, scale: float) -> str:
+    if v == 0 or scale == 0:
+        return "dim"
+    size = abs(v) / scale
+    colour = POSITIVE if v > 0 else NEGATIVE
+    if size >= 0.75:
+        return f"bold {colour}"
+    if size < 0.25:
+        return f"{colour} dim"
+    return colour

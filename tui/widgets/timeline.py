@@ -1,0 +1,40 @@
+"""Timeline: the step's events grouped by phase, the current one highlighted; clicking one jumps there."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from engine import Event
+
+
+def options(events: list[Event]) -> list[Option]:
+    found: list[Option] = []
+    phase = None
+    for i, e in enumerate(events):
+        if e.phase != phase:
+            phase = e.phase
+            found.append(Option(phase, id=f"phase-{phase}", disabled=True))
+        found.append(Option(Content.assemble(f" {e.name:<4} ", (str(e.shape), "dim")), id=f"e{i}"))
+    return found
+
+
+class Timeline(OptionList):
+    """Every event of the step, by phase, with its shape. The keys drive it; it never takes focus from them."""
+
+    can_focus = False
+
+    def __init__(self, events: list[Event], *, id: str | None = None):
+        super().__init__(*options(events), id=id)
+
+    def load(self, events: list[Event]) -> None:
+        self.clear_options()
+        self.add_options(options(events))
+
+    def mark(self, index: int) -> None:
+        self.highlighted = self.get_option_index(f"e{index}")
+
+    @staticmethod
+    def event_index(option: Option) -> int | None:
+        return int(option.id[1:]) if option.id and option.id.startswith("e") else None

@@ -8,8 +8,9 @@ from engine.events import Op
 
 
 def sigmoid(Z: np.ndarray) -> np.ndarray:
-    # The tanh form never overflows, unlike 1 / (1 + np.exp(-Z)) for Z below about -709.
-    return 0.5 * (1.0 + np.tanh(0.5 * Z))
+    # 1 / (1 + np.exp(-Z)) overflows for Z below about -709; e^(-|Z|) never does, and keeps tiny outputs exact.
+    E = np.exp(-np.abs(Z))
+    return np.where(Z >= 0, 1.0 / (1.0 + E), E / (1.0 + E))
 
 
 def log_sigmoid(Z: np.ndarray) -> np.ndarray:

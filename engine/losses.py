@@ -28,7 +28,7 @@ LOSS = {
         "L = -np.sum({Y} * log_sigmoid({Z})) / m",
         "L = −(1/m) Σ {Y} log {A}",
         "Σ({0}, {1})",
-        lambda c, Y, Z: -np.sum(Y * log_sigmoid(Z)) / c.m),
+        lambda c, Y, Z: 0.0 - np.sum(Y * log_sigmoid(Z)) / c.m),
     ("identity", "mse"): Op(
         "L = 0.5 * np.sum(({A} - {Y}) ** 2) / m",
         "L = (1/2m) Σ ({A} − {Y})²",
@@ -48,7 +48,7 @@ def softmax_ce(axis: int) -> Op:
         f"L = -np.sum({{Y}} * log_softmax({{Z}}, axis={axis})) / m",
         "L = −(1/m) Σ {Y} log {A}",
         "Σ({0}, {1})",
-        lambda c, Y, Z: -np.sum(Y * log_softmax(Z, axis=axis)) / c.m)
+        lambda c, Y, Z: 0.0 - np.sum(Y * log_softmax(Z, axis=axis)) / c.m)
 
 
 FUSED_GRADIENT = Op(

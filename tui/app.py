@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -25,23 +27,27 @@ DIGITS = Binding.Group("digits")
 class BackpropApp(App):
     """The main view: summary, timeline, current event, editor."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "stepprop"
     AUTO_FOCUS = None
     COMMANDS = App.COMMANDS | {StepCommands}
     BINDINGS = [
-        Binding("n,right,space", "next", "next", key_display="n/→/␣"),
-        Binding("p,left", "previous", "back", key_display="p/←"),
-        Binding("home", "first", "first", group=ENDS),
-        Binding("end", "last", "last", group=ENDS),
-        Binding("left_square_bracket", "previous_phase", "previous phase", key_display="[", group=PHASE),
-        Binding("right_square_bracket", "next_phase", "next phase", key_display="]", group=PHASE),
-        Binding("t", "finish_step", "step"),
-        Binding("plus,equals_sign", "precision(1)", "more digits", key_display="+", group=DIGITS),
-        Binding("minus", "precision(-1)", "fewer digits", key_display="-", group=DIGITS),
-        Binding("escape", "leave_input", "leave", key_display="esc"),
-        Binding("question_mark", "help", "help", key_display="?"),
-        Binding("q", "quit", "quit"),
+        Binding("n,right,space", "next", "next", key_display="n/→/␣", tooltip="next event"),
+        Binding("p,left", "previous", "back", key_display="p/←", tooltip="previous event, shown as before"),
+        Binding("home", "first", "first", group=ENDS, tooltip="first event"),
+        Binding("end", "last", "last", group=ENDS, tooltip="last event"),
+        Binding("left_square_bracket", "previous_phase", "previous phase", key_display="[", group=PHASE,
+                tooltip="start of this phase, or the previous one"),
+        Binding("right_square_bracket", "next_phase", "next phase", key_display="]", group=PHASE,
+                tooltip="start of the next phase"),
+        Binding("t", "finish_step", "step", tooltip="finish this step (apply the update) and start the next"),
+        Binding("plus,equals_sign", "precision(1)", "more digits", key_display="+", group=DIGITS,
+                tooltip="one more decimal place"),
+        Binding("minus", "precision(-1)", "fewer digits", key_display="-", group=DIGITS,
+                tooltip="one fewer decimal place"),
+        Binding("escape", "leave_input", "leave", key_display="esc", tooltip="leave an input"),
+        Binding("question_mark", "help", "help", key_display="?", tooltip="this help"),
+        Binding("q", "quit", "quit", tooltip="quit"),
     ]
 
     def __init__(self, options: Options | None = None):
@@ -120,8 +126,9 @@ class BackpropApp(App):
         self.set_focus(None)
 
     def action_help(self) -> None:
-        keys = [(b.key_display or b.key, b.description) for b in self.BINDINGS if isinstance(b, Binding)]
-        keys.append(("ctrl+p", "command palette"))
+        keys = [(b.key_display or b.key, b.tooltip or b.description) for b in self.BINDINGS]
+        keys.append(("ctrl+p", "command palette: every action, and a jump to any event"))
+        keys.append(("enter", "in an input: re-run with the edited options"))
         self.push_screen(HelpScreen(keys))
 
     def action_finish_step(self) -> None:

@@ -263,7 +263,7 @@ def test_lr_zero_step_keeps_values(make_data):
         np.testing.assert_array_equal(net.params[key], P)
 
 
-def test_loss_matches_question_step():
+def test_L_event_is_the_loss_before_the_step():
     net = Network()
     X, Y = datasets.question()
     loss = net.loss(X, Y)

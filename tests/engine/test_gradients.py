@@ -32,7 +32,7 @@ cases = st.fixed_dictionaries(dict(
     m=st.integers(1, 6),
     init=st.sampled_from(("uniform", "xavier", "he")),
 ))
-SETTINGS = settings(max_examples=8, deadline=None, derandomize=True)
+SETTINGS = settings(max_examples=20, deadline=None, derandomize=True)
 
 # ---- an independent reference: the loss from the textbook formulas, in rows orientation ----------------------
 

@@ -175,3 +175,31 @@ def test_modes_stay_the_same_network_while_training():
     for net in nets[1:]:
         for key, P in as_rows_vector(net, net.params).items():
             np.testing.assert_allclose(P, base[key], rtol=1e-9, atol=1e-12)
+
+
+# ---- shape rules and the dimensions they mark -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("layout, bias", MODES)
+@pytest.mark.parametrize("output, loss", [("sigmoid", "bce"), ("sigmoid", "mse")])
+def test_shape_rules_and_marks_agree_with_the_shapes(layout, bias, output, loss, make_data):
+    # All sizes distinct (m = 6, n = 4, h = 3, out = 2), so marking the wrong axis cannot go unnoticed.
+    net = Network(sizes=(4, 3, 2), output=output, loss=loss, layout=layout, bias=bias)
+    X, Y = make_data(net, 6, np.random.default_rng(0))
+    for e in net.step(X, Y):
+        assert e.shape_rule.endswith(f"→ {e.shape}")
+        for array in e.arrays:
+            assert str(array.shape) in e.shape_rule
+        inner = [(i, axis) for i, axes in e.marks.items() for axis, kind in axes.items() if kind == "inner"]
+        if "@" in e.rule:
+            (i, a), (j, b) = inner  # exactly one contracted pair
+            assert i != j and e.arrays[i].shape[a] == e.arrays[j].shape[b], e
+        else:
+            assert inner == [], e
+        for i, axes in e.marks.items():
+            for axis, kind in axes.items():
+                assert kind in ("inner", "broadcast")
+                if kind == "broadcast":
+                    assert e.arrays[i].shape[axis] == 1 and e.shape[axis] > 1, e
+        if e.name in ("Z1", "Z2") and bias == "vector":  # the bias stretches across the examples
+            assert e.marks[2] == {0 if layout == "rows" else 1: "broadcast"}

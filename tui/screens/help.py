@@ -5,36 +5,37 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
+from textual.widgets import Static
 
-CONVENTIONS = """
-## Conventions
+CONVENTIONS = """\
+Conventions
+  layout    X        W_l             b_l          Z_l
+  rows      (m, n)   (n_in, n_out)   (1, n_out)   A_prev @ W_l + b_l
+  columns   (n, m)   (n_out, n_in)   (n_out, 1)   W_l @ A_prev + b_l
+  augmented bias: each layer's input gets a ones column (rows) or row (columns),
+  and b lives in W's extra row or column.
 
-| layout | X | W_l | b_l | Z_l |
-|---|---|---|---|---|
-| rows | (m, n) | (n_in, n_out) | (1, n_out) | A_prev @ W_l + b_l |
-| columns | (n, m) | (n_out, n_in) | (n_out, 1) | W_l @ A_prev + b_l |
+In a shape rule, underlined green dimensions must be equal (the inner
+dimensions of @), and a yellow 1 is stretched by NumPy broadcasting.
 
-With **augmented** bias, each layer's input gets a ones column (rows) or ones row (columns),
-and the bias lives in W's extra row or column.
-
-In a shape rule, **underlined green** dimensions must be equal (the inner dimensions of `@`),
-and a **yellow 1** is stretched by NumPy broadcasting.
-"""
+Press escape to close."""
 
 
 class HelpScreen(ModalScreen[None]):
     """The key list, built from the app's own bindings so it cannot drift from them."""
 
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "close")]
 
     def __init__(self, keys: list[tuple[str, str]]):
         super().__init__()
         self._keys = keys
 
     def compose(self) -> ComposeResult:
-        rows = "\n".join(f"| `{key}` | {description} |" for key, description in self._keys)
-        text = f"# stepprop keys\n\n| key | action |\n|---|---|\n{rows}\n{CONVENTIONS}\nPress escape to close."
+        width = max(len(key) for key, _ in self._keys) + 2
+        rows = [Content.styled("Keys", "bold")]
+        rows += [Content.assemble("  ", (key.ljust(width), "bold $text-accent"), action) for key, action in self._keys]
         with VerticalScroll(id="help"):
-            yield Markdown(text)
+            yield Static(Content("\n").join(rows), id="help-keys")
+            yield Static(CONVENTIONS, id="help-conventions", markup=False)

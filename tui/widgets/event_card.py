@@ -2,43 +2,71 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import HorizontalScroll, Vertical
 from textual.content import Content
-from textual.widgets import Static
+from textual.widget import Widget
 
 from engine import Event
-from tui.widgets.matrix import MatrixPanel
-from tui.widgets.shape_rule import ShapeRule
+from tui.widgets.matrix import matrix_box
+from tui.widgets.shape_rule import rule_content
 
-MAX_OPERANDS = 3
+GAP = " "
 
 
-class EventCard(Vertical):
-    """Everything one event says. Panels are reused, so stepping only updates text."""
+class EventCard(Widget):
+    """Everything one event says, drawn as one piece of content.
 
-    def compose(self) -> ComposeResult:
-        yield Static(id="where")
-        yield Static(id="formula")
-        yield Static(id="term")
-        yield ShapeRule(id="rule")
-        with HorizontalScroll(id="operands"):
-            for k in range(MAX_OPERANDS):
-                yield MatrixPanel(id=f"operand-{k}", classes="operand")
-        yield MatrixPanel(id="result")
+    Its size is fixed by the layout, so showing another event repaints it without a layout pass.
+    """
+
+    def __init__(self, *, id: str | None = None):
+        super().__init__(id=id)
+        self._event: Event | None = None
+        self._view = (0, 3, 6, 6)
 
     def show(self, event: Event, total: int, precision: int, max_rows: int, max_cols: int) -> None:
-        self.query_one("#where", Static).update(Content.assemble(
-            (event.phase, "bold $accent"), f"  layer {event.layer}  ·  event {event.index + 1} of {total}"))
-        self.query_one("#formula", Static).update(Content.styled(event.formula, "bold"))
-        self.query_one("#term", Static).update(event.term)
-        self.query_one("#rule", ShapeRule).show(event)
-        for k in range(MAX_OPERANDS):
-            panel = self.query_one(f"#operand-{k}", MatrixPanel)
-            if k < len(event.arrays):
-                label, _ = event.operands[k]
-                panel.show(label, event.arrays[k], precision, max_rows, max_cols)
-                panel.display = True
-            else:
-                panel.display = False
-        self.query_one("#result", MatrixPanel).show(event.name, event.value, precision, max_rows, max_cols)
+        self._event = event
+        self._view = (total, precision, max_rows, max_cols)
+        self.refresh()
+
+    def render(self) -> Content:
+        event = self._event
+        if event is None:
+            return Content("")
+        total, precision, max_rows, max_cols = self._view
+        width = max(self.size.width, 20)
+        lines = [
+            Content.assemble((event.phase, "bold $accent"),
+                             f"  layer {event.layer}  ·  event {event.index + 1} of {total}"),
+            Content(""),
+            Content.styled(event.formula, "bold"),
+            Content.styled(event.term, "$text-accent"),
+            rule_content(event),
+            Content(""),
+        ]
+        operands = [matrix_box(label, array, precision, max_rows, max_cols, width, "$primary")
+                    for (label, _), array in zip(event.operands, event.arrays)]
+        lines += flow(operands, width)
+        lines += flow([matrix_box(event.name, event.value, precision, max_rows, max_cols, width, "$success")], width)
+        return Content("\n").join(lines)
+
+
+def flow(boxes: list[list[Content]], width: int) -> list[Content]:
+    """Boxes side by side, starting a new band of them wherever the next would pass the width."""
+    bands: list[list[list[Content]]] = [[]]
+    used = 0
+    for box in boxes:
+        w = box[0].cell_length
+        if bands[-1] and used + len(GAP) + w > width:
+            bands.append([])
+            used = 0
+        used += (len(GAP) if bands[-1] else 0) + w
+        bands[-1].append(box)
+    lines: list[Content] = []
+    for band in bands:
+        height = max((len(b) for b in band), default=0)
+        for row in range(height):
+            parts = []
+            for b in band:
+                parts.append(b[row] if row < len(b) else Content(" " * b[0].cell_length))
+            lines.append(Content(GAP).join(parts))
+    return lines

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 from textual.content import Content
-from textual.widget import Widget
 
 POSITIVE, NEGATIVE = "#6cb6ff", "#ff7b72"
 
@@ -36,27 +35,22 @@ def shape_text(shape: tuple[int, ...]) -> str:
     return str(tuple(shape))
 
 
-class MatrixPanel(Widget):
-    """A titled matrix: "W1 (4, 3)" above its aligned, coloured numbers."""
-
-    def __init__(self, *, id: str | None = None, classes: str | None = None):
-        super().__init__(id=id, classes=classes)
-        self._lines: list[Content] = []
-
-    def show(self, name: str, value: np.ndarray, precision: int, max_rows: int, max_cols: int) -> None:
-        self.border_title = f"{name} {shape_text(value.shape)}"
-        self._lines = render_matrix(value, precision, max_rows, max_cols)
-        self.refresh(layout=True)
-
-    def render(self) -> Content:
-        return Content("\n").join(self._lines)
-
-    def get_content_width(self, container, viewport) -> int:
-        widest = max((line.cell_length for line in self._lines), default=1)
-        return max(widest, len(self.border_title or "") + 2)
-
-    def get_content_height(self, container, viewport, width: int) -> int:
-        return max(1, len(self._lines))
+def matrix_box(name: str, value: np.ndarray, precision: int, max_rows: int, max_cols: int, width: int,
+               border: str) -> list[Content]:
+    """The matrix in a rounded box titled "name (shape)", with as many columns as fit in width."""
+    title = f" {name} {shape_text(value.shape)} "
+    cols = max_cols
+    while True:
+        body = render_matrix(value, precision, max_rows, cols)
+        inner = max(max((line.cell_length for line in body), default=0), len(title) + 2)
+        if inner + 4 <= width or cols <= 2:
+            break
+        cols -= 2
+    top = Content.assemble(("╭─", border), (title, "bold"), ("─" * (inner + 1 - len(title)) + "╮", border))
+    rows = [Content.assemble(("│ ", border), line, " " * (inner - line.cell_length), (" │", border))
+            for line in body]
+    bottom = Content.styled("╰" + "─" * (inner + 2) + "╯", border)
+    return [top, *rows, bottom]
 
 
 def render_matrix(value: np.ndarray, precision: int, max_rows: int, max_cols: int) -> list[Content]:

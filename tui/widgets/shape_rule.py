@@ -1,9 +1,8 @@
-"""ShapeRule: an event's shape rule, e.g. (2, 4) @ (4, 3) + (1, 3) → (2, 3), with the dimensions that must agree marked."""
+"""Shape rule text, e.g. (2, 4) @ (4, 3) + (1, 3) → (2, 3), with the dimensions that must agree marked."""
 
 from __future__ import annotations
 
 from textual.content import Content
-from textual.widgets import Static
 
 from engine import Event
 from engine.rules import BROADCAST, INNER, SLOT
@@ -44,10 +43,3 @@ def rule_content(event: Event) -> Content:
             parts.append(("   ", ""))
             parts.append((text, STYLES[style]))
     return Content.assemble(*parts)
-
-
-class ShapeRule(Static):
-    """The shape rule of the current event."""
-
-    def show(self, event: Event) -> None:
-        self.update(rule_content(event))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import card_text, screen_text, settle
+from pilot_helpers import card_text, screen_text, settle
 
 from tui.app import BackpropApp
 from tui.session import Options

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from conftest import screen_text, settle
+from pilot_helpers import screen_text, settle
 
 from tui.app import BackpropApp
 

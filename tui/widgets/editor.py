@@ -72,7 +72,9 @@ class EditorRow(Horizontal):
     def show(self, options: Options) -> None:
         """Take on the options that are now running, without asking for another re-run."""
         self._options = options
-        self.query_one("#sizes", Input).value = ",".join(map(str, options.sizes))
+        sizes = self.query_one("#sizes", Input)
+        if parse_sizes(sizes.value) != options.sizes:
+            sizes.value = ",".join(map(str, options.sizes))
         for name in CHOICES:
             select = self.query_one(f"#{name}", Select)
             if select.value != getattr(options, name):

@@ -33,8 +33,8 @@ class EventCard(Widget):
         if event is None:
             return Content("")
         total, precision, max_rows, max_cols = self._view
-        width = max(self.size.width, 20)
-        lines = [
+        width, height = max(self.size.width, 24), max(self.size.height, 12)
+        header = [
             Content.assemble((event.phase, "bold $accent"),
                              f"  layer {event.layer}  ·  event {event.index + 1} of {total}"),
             Content(""),
@@ -43,11 +43,18 @@ class EventCard(Widget):
             rule_content(event),
             Content(""),
         ]
-        operands = [matrix_box(label, array, precision, max_rows, max_cols, width, "$primary")
-                    for (label, _), array in zip(event.operands, event.arrays)]
-        lines += flow(operands, width)
-        lines += flow([matrix_box(event.name, event.value, precision, max_rows, max_cols, width, "$success")], width)
-        return Content("\n").join(lines)
+        # Operands share the width when they can; rows shrink until the card fits its height.
+        n = len(event.arrays)
+        share = (width - len(GAP) * (n - 1)) // max(n, 1)
+        share = share if share >= 24 else width
+        while True:
+            operands = [matrix_box(label, array, precision, max_rows, max_cols, share, "$primary")
+                        for (label, _), array in zip(event.operands, event.arrays)]
+            result = matrix_box(event.name, event.value, precision, max_rows, max_cols, width, "$success")
+            lines = header + flow(operands, width) + result
+            if len(lines) <= height or max_rows <= 2:
+                return Content("\n").join(lines)
+            max_rows -= 2
 
 
 def flow(boxes: list[list[Content]], width: int) -> list[Content]:

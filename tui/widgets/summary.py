@@ -13,10 +13,9 @@ def summary_content(session: Session) -> Content:
     sizes = " → ".join(str(n) for n in net.sizes)
     return Content.assemble(
         (sizes, "bold"), f"  m = {session.m}",
-        "  │  ", f"{net.hidden} → {net.output}", f"  {net.loss_name}",
-        "  │  ", f"{net.layout_name} layout", f"  {net.bias} bias",
         "  │  ", f"step {net.steps}", "  ", (f"loss {session.loss:.4f}", "bold"),
-        f"  lr {o.lr:g}",
+        "  │  ", f"{net.hidden} → {net.output}", f"  {net.loss_name}",
+        "  │  ", f"{net.layout_name} layout", f"  {net.bias} bias", f"  │  lr {o.lr:g}",
     )
 
 

@@ -1,0 +1,42 @@
+"""The command line: options mirror engine.Network, and bad ones fail before the screen opens."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui.cli import main, options_from, parser
+
+
+def test_options_mirror_the_network():
+    args = parser().parse_args(["--sizes", "2,4,1", "--hidden", "tanh", "--output", "sigmoid", "--loss", "mse",
+                                "--layout", "columns", "--bias", "augmented", "--init", "xavier", "--seed", "3",
+                                "--lr", "0.1", "--batch", "3", "--dataset", "xor"])
+    o = options_from(args)
+    assert o.network == dict(sizes=(2, 4, 1), hidden="tanh", output="sigmoid", loss="mse", layout="columns",
+                             bias="augmented", init="xavier", seed=3)
+    assert (o.lr, o.batch, o.dataset) == (0.1, 3, "xor")
+
+
+def test_bad_sizes_exit_with_a_message(capsys):
+    assert main(["--sizes", "4,,x"]) == 2
+    assert "entry 2 of '4,,x' is empty" in capsys.readouterr().err
+
+
+def test_refused_combination_exits_with_the_engines_message(capsys):
+    assert main(["--output", "softmax", "--loss", "bce"]) == 2
+    assert "pairs only with loss 'ce'" in capsys.readouterr().err
+
+
+def test_data_files_load(tmp_path):
+    (tmp_path / "X.csv").write_text("1,0\n0,1\n1,1\n")
+    (tmp_path / "Y.csv").write_text("1\n1\n0\n")
+    args = parser().parse_args(["--sizes", "2,3,1", "--data", str(tmp_path / "X.csv"),
+                                "--targets", str(tmp_path / "Y.csv")])
+    from tui.session import Session
+    session = Session.start(options_from(args))
+    assert session.X.shape == (3, 2) and session.note == ""
+
+
+def test_unknown_choice_is_refused_by_argparse():
+    with pytest.raises(SystemExit):
+        parser().parse_args(["--hidden", "swish"])

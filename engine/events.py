@@ -48,7 +48,6 @@ class Planned:
     rule: str
     inputs: tuple[Input, ...]
     fn: Callable[..., np.ndarray]
-    note: str = ""
     frees: tuple[str, ...] = ()  # names no later operation reads, released once this one has run
 
     @property
@@ -56,7 +55,7 @@ class Planned:
         return tuple(i.label for i in self.inputs)
 
 
-def bind(op: Op, phase: str, layer: int, note: str = "", **names: str | Input) -> Planned:
+def bind(op: Op, phase: str, layer: int, **names: str | Input) -> Planned:
     """Fill an Op's slots with concrete names.
 
     The formula's left side names the result; its operands are the slots on the right, in order of appearance,
@@ -68,7 +67,7 @@ def bind(op: Op, phase: str, layer: int, note: str = "", **names: str | Input) -
     inputs = tuple(names[k] if isinstance(names[k], Input) else Input(names[k], names[k]) for _, k in used)
     formula = op.formula.format(**labels)
     name = formula.split(" = ", 1)[0]
-    return Planned(phase, layer, name, formula, op.term.format(**labels), op.rule, inputs, op.fn, note)
+    return Planned(phase, layer, name, formula, op.term.format(**labels), op.rule, inputs, op.fn)
 
 
 class Event:
@@ -88,7 +87,6 @@ class Event:
     name = property(lambda self: self.planned.name)
     formula = property(lambda self: self.planned.formula)
     term = property(lambda self: self.planned.term)
-    note = property(lambda self: self.planned.note)
     rule = property(lambda self: self.planned.rule)
 
     @property

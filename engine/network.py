@@ -125,12 +125,9 @@ class Network:
                 W, b = rng.uniform(-a, a, (n_in, n_out)), np.zeros((1, n_out))
             else:
                 W, b = rng.normal(0.0, np.sqrt(2.0 / n_in), (n_in, n_out)), np.zeros((1, n_out))
-            if self.bias == "augmented":
-                W = np.vstack([W, b])
-                params[f"W{l}"] = W if self.layout_name == "rows" else np.ascontiguousarray(W.T)
-            else:
-                params[f"W{l}"] = W if self.layout_name == "rows" else np.ascontiguousarray(W.T)
-                params[f"b{l}"] = b if self.layout_name == "rows" else np.ascontiguousarray(b.T)
+            drawn = {f"W{l}": np.vstack([W, b])} if self.bias == "augmented" else {f"W{l}": W, f"b{l}": b}
+            for key, P in drawn.items():
+                params[key] = P if self.layout_name == "rows" else np.ascontiguousarray(P.T)
         for p in params.values():
             p.flags.writeable = False
         return params

@@ -75,7 +75,8 @@ class BackpropApp(App):
         s = self.session
         self.query_one(SummaryBar).show(s)
         self.query_one(Timeline).mark(s.position)
-        rows, cols = (10, 10) if self.size.width >= 160 and self.size.height >= 45 else (6, 6)
+        rows = 12 if self.size.height >= 45 else 6
+        cols = 12 if self.size.width >= 160 else 6
         self.query_one(EventCard).show(s.current, len(s.plan), self.precision, rows, cols)
 
     def on_resize(self) -> None:

@@ -189,10 +189,3 @@ class Session:
         for _ in self._steps:
             raise RuntimeError("a step emitted more events than its plan")
         self._begin()
-
-    def matrices(self) -> dict[str, np.ndarray]:
-        """Every named matrix the step has reached: data, parameters and computed values."""
-        env = {"X": self.X, "Y": self.Y, **self.net.params}
-        for event in self.events[: self.position + 1]:
-            env[event.name] = event.value
-        return env

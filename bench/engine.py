@@ -98,6 +98,7 @@ def memory(label: str, sizes, m: int, steps: int, warmup: int) -> None:
     for i in range(1, steps + 1):
         engine_step(net, X, Y, 0.1)
         if i % (steps // 5) == 0:
+            gc.collect()  # count what is live, not garbage the collector has yet to reach
             readings.append(tracemalloc.get_traced_memory()[0])
     tracemalloc.stop()
     kib = ", ".join(f"{r / 1024:.1f}" for r in readings)
@@ -113,7 +114,7 @@ def main() -> None:
     compare("784-256-128-10, m=256 (relu, softmax)", (784, 256, 128, 10), 256, "relu", "softmax", "ce",
             steps=5, rounds=11)
     memory("4-3-3, m=2", (4, 3, 3), 2, steps=10000, warmup=1000)
-    memory("784-256-128-10, m=256", (784, 256, 128, 10), 256, steps=1000, warmup=600)
+    memory("784-256-128-10, m=256", (784, 256, 128, 10), 256, steps=1000, warmup=200)
 
 
 if __name__ == "__main__":

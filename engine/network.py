@@ -129,7 +129,7 @@ class Network:
             for key, P in drawn.items():
                 params[key] = P if self.layout_name == "rows" else np.ascontiguousarray(P.T)
         for p in params.values():
-            p.flags.writeable = False
+            p.setflags(write=False)
         return params
 
     # ---- the plan: every operation of a step, in order --------------------------------------------------
@@ -237,7 +237,7 @@ class Network:
             value = p.fn(ctx, *arrays)
             if type(value) is not np.ndarray:
                 value = np.asarray(value)
-            value.flags.writeable = False
+            value.setflags(write=False)
             for key in p.frees:
                 del env[key]
             env[p.name] = value

@@ -30,6 +30,7 @@ class BackpropApp(App):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "stepprop"
     AUTO_FOCUS = None
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (160, "-wide")]
     COMMANDS = App.COMMANDS | {StepCommands}
     BINDINGS = [
         Binding("n,right,space", "next", "next", key_display="n/→/␣", tooltip="next event"),
@@ -80,6 +81,10 @@ class BackpropApp(App):
         self.query_one(EventCard).show(s.current, len(s.plan), self.precision, rows, cols)
 
     def on_resize(self) -> None:
+        timeline = self.query_one(Timeline)
+        wide = self.size.width >= 160
+        if timeline.formulas != wide:
+            timeline.load(self.session.events, formulas=wide)
         self.refresh_view()
 
     def say(self, text: str, kind: str) -> None:

@@ -147,3 +147,19 @@ async def test_command_palette_jumps_to_an_event():
         await pilot.press("enter")
         await pilot.pause()
         assert "dA1 = dZ2 @ W2.T" in card_text(app)
+
+
+async def test_wide_screens_show_formulas_in_the_timeline_and_more_of_each_matrix():
+    from tui.session import Options
+
+    app = BackpropApp(Options(sizes=(784, 128, 10), batch=64))
+    async with app.run_test(size=(200, 60)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "dW2 = A1.T @ dZ2" in text  # in the timeline, not only on the card
+        card = card_text(app)
+        x_rows = [line for line in card.splitlines() if line.lstrip().startswith("│")][:20]
+        assert sum("…" in line for line in x_rows) >= 12  # twelve rows of X, first and last six
+    async with BackpropApp(Options(sizes=(784, 128, 10), batch=64)).run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "dW2 = A1.T @ dZ2" not in screen_text(pilot.app)

@@ -9,14 +9,16 @@ from textual.widgets.option_list import Option
 from engine import Event
 
 
-def options(events: list[Event]) -> list[Option]:
+def options(events: list[Event], formulas: bool = False) -> list[Option]:
     found: list[Option] = []
     phase = None
     for i, e in enumerate(events):
         if e.phase != phase:
             phase = e.phase
             found.append(Option(phase, id=f"phase-{phase}", disabled=True))
-        found.append(Option(Content.assemble(f" {e.name:<4} ", (str(e.shape), "dim")), id=f"e{i}"))
+        shape = f"{e.shape}".ljust(11) if formulas else str(e.shape)
+        line = Content.assemble(f" {e.name:<6} ", (shape, "dim"), (e.formula if formulas else "", "$text-muted"))
+        found.append(Option(line, id=f"e{i}"))
     return found
 
 
@@ -27,10 +29,16 @@ class Timeline(OptionList):
 
     def __init__(self, events: list[Event], *, id: str | None = None):
         super().__init__(*options(events), id=id)
+        self.formulas = False
 
-    def load(self, events: list[Event]) -> None:
+    def load(self, events: list[Event], formulas: bool | None = None) -> None:
+        """Show these events; with formulas (on wide screens) each row carries its NumPy line too."""
+        if formulas is not None:
+            self.formulas = formulas
+        highlighted = self.highlighted
         self.clear_options()
-        self.add_options(options(events))
+        self.add_options(options(events, self.formulas))
+        self.highlighted = highlighted
 
     def mark(self, index: int) -> None:
         self.highlighted = self.get_option_index(f"e{index}")

@@ -5,21 +5,26 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual import work
+from textual.message import Message
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.worker import get_current_worker
 
+import engine
 from tui.commands import StepCommands
+from tui.screens.gradcheck import GradCheckScreen
 from tui.screens.help import HelpScreen
 from tui.session import Options, Session
 from tui.widgets.editor import EditorRow
 from tui.widgets.event_card import EventCard
+from tui.widgets.keys import KeyBar
 from tui.widgets.summary import SummaryBar
 from tui.widgets.timeline import Timeline
+from tui.widgets.training import TrainingBar
 
-ENDS = Binding.Group("ends")
+ENDS = Binding.Group("first/last")
 PHASE = Binding.Group("phase")
 DIGITS = Binding.Group("digits")
 
@@ -42,11 +47,13 @@ class BackpropApp(App):
         Binding("right_square_bracket", "next_phase", "next phase", key_display="]", group=PHASE,
                 tooltip="start of the next phase"),
         Binding("t", "finish_step", "step", tooltip="finish this step (apply the update) and start the next"),
+        Binding("T", "train", "train", tooltip="train the number of steps in the train field (escape cancels)"),
+        Binding("g", "gradient_check", "check", tooltip="gradient check: every parameter against central differences"),
         Binding("plus,equals_sign", "precision(1)", "more digits", key_display="+", group=DIGITS,
                 tooltip="one more decimal place"),
         Binding("minus", "precision(-1)", "fewer digits", key_display="-", group=DIGITS,
                 tooltip="one fewer decimal place"),
-        Binding("escape", "leave_input", "leave", key_display="esc", tooltip="leave an input"),
+        Binding("escape", "leave_input", "leave", key_display="esc", tooltip="leave an input, or cancel training"),
         Binding("question_mark", "help", "help", key_display="?", tooltip="this help"),
         Binding("q", "quit", "quit", tooltip="quit"),
     ]
@@ -62,11 +69,13 @@ class BackpropApp(App):
         with Horizontal(id="main"):
             yield Timeline(self.session.events, id="timeline")
             yield EventCard(id="card")
+        yield TrainingBar(id="training")
         yield EditorRow(self.session.options, id="editor")
         yield Static(id="message")
-        yield Footer()
+        yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
+        self.query_one(KeyBar).show(self.BINDINGS, [("^p", "palette")])
         self.say(self.session.note, "note")
         self.refresh_view()
 
@@ -75,6 +84,7 @@ class BackpropApp(App):
     def refresh_view(self) -> None:
         s = self.session
         self.query_one(SummaryBar).show(s)
+        self.query_one(TrainingBar).show(s)
         self.query_one(Timeline).mark(s.position)
         rows = 12 if self.size.height >= 45 else 6
         cols = 12 if self.size.width >= 160 else 6
@@ -96,7 +106,7 @@ class BackpropApp(App):
 
     def jump(self, index: int) -> None:
         if self.busy:
-            self.notify("still computing; one moment", severity="warning")
+            self.notify("still computing; escape cancels training", severity="warning")
             return
         self.session.go(index)
         self.refresh_view()
@@ -129,6 +139,9 @@ class BackpropApp(App):
         self.refresh_view()
 
     def action_leave_input(self) -> None:
+        for worker in self.workers:
+            if worker.group == "train":
+                worker.cancel()
         self.set_focus(None)
 
     def action_help(self) -> None:
@@ -151,6 +164,60 @@ class BackpropApp(App):
         self.busy = False
         self.query_one(Timeline).load(self.session.events)
         self.refresh_view()
+
+    # ---- training and checking --------------------------------------------------------------------------
+
+    class Trained(Message):
+        """Training has reached `done` steps; bursts of these merge."""
+
+        def __init__(self, done: int):
+            super().__init__()
+            self.done = done
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, BackpropApp.Trained)
+
+    def action_train(self) -> None:
+        if self.busy:
+            return
+        steps = int(self.query_one("#train-steps").value or 0)
+        if steps < 1:
+            self.say("train: type how many steps to train, e.g. 100", "error")
+            return
+        self.busy = True
+        self.set_focus(None)
+        self.query_one(TrainingBar).start(steps)
+        self.say(f"training {steps} steps… (escape cancels)", "note")
+        self.train(steps)
+
+    @work(thread=True, exclusive=True, group="train")
+    def train(self, steps: int) -> None:
+        worker = get_current_worker()
+        done = self.session.train(steps, lambda k: self.post_message(self.Trained(k)), lambda: worker.is_cancelled)
+        self.call_from_thread(self._trained, done, steps)
+
+    def on_backprop_app_trained(self, message: Trained) -> None:
+        self.query_one(TrainingBar).advance(message.done)
+
+    def _trained(self, done: int, steps: int) -> None:
+        self.busy = False
+        self.query_one(TrainingBar).stop()
+        self.say("" if done == steps else f"training cancelled after {done} of {steps} steps", "note")
+        self.query_one(Timeline).load(self.session.events)
+        self.refresh_view()
+
+    def action_gradient_check(self) -> None:
+        if self.busy:
+            return
+        screen = GradCheckScreen()
+        self.push_screen(screen)
+        self.gradient_check(screen, self.session)
+
+    @work(thread=True, exclusive=True, group="check")
+    def gradient_check(self, screen: GradCheckScreen, session: Session) -> None:
+        errors = engine.gradient_check(session.net, session.X, session.Y)
+        sampled = {k for k, P in session.net.params.items() if P.size > 200}
+        self.call_from_thread(screen.show, errors, session.events, sampled)
 
     # ---- editing ---------------------------------------------------------------------------------------
 

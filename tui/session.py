@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -9,6 +11,9 @@ import numpy as np
 import engine
 from engine import Event, Network
 from engine.events import Planned
+from engine.metrics import accuracy
+
+HISTORY = 2000  # losses kept for the curve; older ones fall off so memory stays flat
 
 DATASETS = ("question", "xor", "spirals")
 
@@ -128,6 +133,8 @@ class Session:
     position: int = 0
     events: list[Event] = field(default_factory=list)
     loss: float = float("nan")
+    accuracy: float | None = None
+    history: deque = field(default_factory=lambda: deque(maxlen=HISTORY))
 
     @classmethod
     def start(cls, options: Options, at: str | None = None) -> Session:
@@ -147,6 +154,13 @@ class Session:
         self.events = [next(self._steps) for _ in self.net.plan]
         self.position = 0
         self.loss = float(self.events[self.index_of("L")].value)
+        output = self.events[self.index_of("L") - 1].value
+        self.accuracy = accuracy(self.net.output, output, self.Y, self.net.layout.class_axis)
+        self._record(self.net.steps, self.loss)
+
+    def _record(self, step: int, loss: float) -> None:
+        if not self.history or self.history[-1][0] != step:
+            self.history.append((step, loss))
 
     @property
     def plan(self) -> tuple[Planned, ...]:
@@ -183,6 +197,24 @@ class Session:
             return first
         earlier = [i for i in range(first) if phases[i] != here]
         return phases.index(phases[earlier[-1]]) if earlier else 0
+
+    def train(self, steps: int, progress: Callable[[int], None], cancelled: Callable[[], bool]) -> int:
+        """Whole steps, each one committed; stops early when cancelled. Returns how many ran.
+
+        The step on screen is dropped unapplied (stopping a step early changes nothing) and training starts from
+        the current parameters; afterwards a fresh step is on screen.
+        """
+        self._steps.close()
+        done = 0
+        for done in range(1, steps + 1):
+            step = self.net.steps
+            self._record(step, self.net.train(self.X, self.Y, self.options.lr, steps=1))
+            if done % max(1, steps // 100) == 0:
+                progress(done)
+            if cancelled():
+                break
+        self._begin()
+        return done
 
     def finish_step(self) -> None:
         """Apply the update (exhausting the step) and begin the next step."""

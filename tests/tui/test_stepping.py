@@ -117,9 +117,9 @@ async def test_footer_shows_every_key_at_100_columns():
     app = BackpropApp()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        footer = screen_text(app).splitlines()[-1]
-        for part in ("n/→/␣ next", "p/← back", "home end", "[ ] phase", "t step", "+ - digits", "esc leave",
-                     "? help", "q quit", "^p palette"):
+        footer = " ".join(screen_text(app).splitlines()[-2:])
+        for part in ("n/→/␣ next", "p/← back", "home end first/last", "[ ] phase", "t step", "T train", "g check",
+                     "+ - digits", "esc leave", "? help", "q quit", "^p palette"):
             assert part in footer
 
 

@@ -1,0 +1,82 @@
+"""T trains in a worker with a loss curve; g checks every gradient against central differences."""
+
+from __future__ import annotations
+
+import re
+
+from pilot_helpers import screen_text, settle
+
+from tui.app import BackpropApp
+from tui.session import HISTORY, Options
+
+
+def summary_loss(app) -> float:
+    return float(re.search(r"loss (\d+\.\d+)", screen_text(app).splitlines()[0]).group(1))
+
+
+async def test_T_trains_the_loss_falls_and_the_curve_shows():
+    app = BackpropApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        before = summary_loss(app)
+        assert app.query_one("#curve").data == []
+        await pilot.press("T")
+        await settle(pilot)
+        top = screen_text(app).splitlines()[0]
+        assert "step 100" in top
+        assert summary_loss(app) < before / 2
+        curve = app.query_one("#curve").data
+        assert len(curve) == 101 and curve[0] > curve[-1]
+        assert any(ch in screen_text(app) for ch in "▁▂▃▄▅▆▇█")
+        assert "accuracy 100%" in screen_text(app)
+
+
+async def test_the_number_of_steps_is_settable():
+    app = BackpropApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        field = app.query_one("#train-steps")
+        field.value = "7"
+        await pilot.press("T")
+        await settle(pilot)
+        assert "step 7" in screen_text(app).splitlines()[0]
+        await pilot.press("n", "n")
+        assert app.session.position == 2  # T left the input, so the step keys step
+
+
+async def test_escape_cancels_training_and_keeps_what_was_done():
+    app = BackpropApp(Options(sizes=(784, 128, 10), batch=64))
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.query_one("#train-steps").value = "100000"
+        await pilot.press("T")
+        await pilot.pause(0.3)
+        await pilot.press("escape")
+        await settle(pilot)
+        steps = app.session.net.steps
+        assert 0 < steps < 100000
+        assert f"training cancelled after {steps} of 100000 steps" in str(app.query_one("#message").render())
+        await pilot.press("n")
+        assert app.session.position == 1
+
+
+async def test_history_is_bounded():
+    app = BackpropApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.query_one("#train-steps").value = str(HISTORY + 500)
+        await pilot.press("T")
+        await settle(pilot)
+        assert app.session.net.steps == HISTORY + 500
+        assert len(app.session.history) == HISTORY
+
+
+async def test_g_shows_every_parameters_relative_error_and_its_event():
+    app = BackpropApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("g")
+        await settle(pilot)
+        text = screen_text(app)
+        for key, event in (("W1", "dW1 = X.T @ dZ1"), ("b1", "db1 = dZ1.sum(axis=0, keepdims=True)"),
+                           ("W2", "dW2 = A1.T @ dZ2"), ("b2", "db2 = dZ2.sum(axis=0, keepdims=True)")):
+            row = next(line for line in text.splitlines() if f" {key} " in line and "e-" in line)
+            error = float(re.search(r"(\d\.\d+e-\d+)", row).group(1))
+            assert error <= 1e-6 and "✓" in row and event in row
+        await pilot.press("escape")
+        assert "Gradient check" not in screen_text(app)

@@ -12,10 +12,14 @@ from textual.containers import Horizontal
 from textual.widgets import OptionList, Static
 from textual.worker import get_current_worker
 
-import engine
+import engine.export
+from engine import Network
+from engine.doctor import mistakes
 from tui.commands import StepCommands
+from tui.screens.doctor import DoctorScreen
 from tui.screens.gradcheck import GradCheckScreen
 from tui.screens.help import HelpScreen
+from tui.screens.mistakes import MistakesScreen
 from tui.session import Options, Session
 from tui.widgets.editor import EditorRow
 from tui.widgets.event_card import EventCard
@@ -49,6 +53,9 @@ class BackpropApp(App):
         Binding("t", "finish_step", "step", tooltip="finish this step (apply the update) and start the next"),
         Binding("T", "train", "train", tooltip="train the number of steps in the train field (escape cancels)"),
         Binding("g", "gradient_check", "check", tooltip="gradient check: every parameter against central differences"),
+        Binding("d", "doctor", "doctor", tooltip="shape doctor: diagnose any expression over the step's matrices"),
+        Binding("b", "break_it", "break it", tooltip="on a backward event: the common wrong versions, and why"),
+        Binding("x", "export", "export", tooltip="export this network as a standalone NumPy script"),
         Binding("plus,equals_sign", "precision(1)", "more digits", key_display="+", group=DIGITS,
                 tooltip="one more decimal place"),
         Binding("minus", "precision(-1)", "fewer digits", key_display="-", group=DIGITS,
@@ -218,6 +225,26 @@ class BackpropApp(App):
         errors = engine.gradient_check(session.net, session.X, session.Y)
         sampled = {k for k, P in session.net.params.items() if P.size > 200}
         self.call_from_thread(screen.show, errors, session.events, sampled)
+
+    def action_doctor(self) -> None:
+        self.push_screen(DoctorScreen(self.session.matrices(), self.session.current.formula))
+
+    def action_break_it(self) -> None:
+        event = self.session.current
+        if event.phase != "backward":
+            self.notify("b breaks backward formulas: step to one with ] or n", severity="warning")
+            return
+        self.push_screen(MistakesScreen(event.formula, mistakes(event.formula, self.session.matrices())))
+
+    def action_export(self) -> None:
+        s = self.session
+        name = f"stepprop_{'-'.join(map(str, s.net.sizes))}_{s.net.layout_name}_{s.net.bias}.py"
+        try:
+            path = engine.export.write(Network(**s.net.options), s.X, s.Y, s.options.lr, Path.cwd() / name)
+        except OSError as error:
+            self.say(f"export failed: {error}", "error")
+            return
+        self.say(f"exported to {path}: init_params, forward, backward, loss; run it to train", "note")
 
     # ---- editing ---------------------------------------------------------------------------------------
 

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from engine import activations, losses
+from engine import activations, export, losses, trace
 from engine.layouts import LAYOUTS
 from engine.network import BIASES, INITS
 from tui.session import DATASETS, Options, Session, parse_sizes
 
+COMMANDS = {
+    "export": "write the network and its data as a standalone NumPy training script",
+    "trace": "write one training step's events as Markdown or JSON",
+}
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="stepprop", description="Step through one training step of a neural network, "
-                                "one matrix operation at a time.")
+
+def add_options(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The network, data and training options the app and every command share."""
     p.add_argument("--sizes", default="4,3,3", help="layer sizes, inputs first: 4,3,3")
     p.add_argument("--hidden", default="sigmoid", choices=activations.HIDDEN)
     p.add_argument("--output", default="sigmoid", choices=activations.OUTPUT)
@@ -30,16 +35,62 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def parser() -> argparse.ArgumentParser:
+    commands = "\n".join(f"  stepprop {name} [options]  {text}" for name, text in COMMANDS.items())
+    p = argparse.ArgumentParser(prog="stepprop", description="Step through one training step of a neural network, "
+                                "one matrix operation at a time.", formatter_class=argparse.RawDescriptionHelpFormatter,
+                                epilog=f"commands (see stepprop COMMAND --help):\n{commands}")
+    return add_options(p)
+
+
+class _CommandParser(argparse.ArgumentParser):
+    """Reports a bad option as a ValueError, so main() prints "stepprop: ..." and returns 2."""
+
+    def error(self, message: str):
+        raise ValueError(f"{message} (see {self.prog} --help)")
+
+
+def command_parser(name: str) -> argparse.ArgumentParser:
+    p = add_options(_CommandParser(prog=f"stepprop {name}", description=COMMANDS[name] + "."))
+    if name == "export":
+        p.add_argument("--steps", type=int, default=1000, help="training steps the script runs (default 1000)")
+    else:
+        p.add_argument("--format", default="md", choices=trace.FORMATS, help="Markdown or JSON (default md)")
+    p.add_argument("-o", "--output-file", dest="file", metavar="FILE", help="write here instead of to stdout")
+    return p
+
+
 def options_from(args: argparse.Namespace) -> Options:
     return Options(sizes=parse_sizes(args.sizes), hidden=args.hidden, output=args.output, loss=args.loss,
                    layout=args.layout, bias=args.bias, init=args.init, seed=args.seed, lr=args.lr,
                    batch=args.batch, dataset=args.dataset, data=args.data, targets=args.targets)
 
 
+def run_command(name: str, argv: list[str]) -> int:
+    """`stepprop export` or `stepprop trace`: the network and data the app would show, written out."""
+    args = command_parser(name).parse_args(argv)
+    session = Session.start(options_from(args))
+    if session.note:
+        print(f"stepprop: note: {session.note}", file=sys.stderr)
+    net, X, Y, lr = session.net, session.X, session.Y, session.options.lr
+    if name == "export":
+        text = export.script(net, X, Y, lr, args.steps)
+    else:
+        text = trace.trace(net, X, Y, lr, args.format)
+    if not args.file:
+        sys.stdout.write(text)
+        return 0
+    Path(args.file).write_text(text, encoding="utf-8")
+    print(f"stepprop: wrote {args.file}", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        options = options_from(args)
+        if argv and argv[0] in COMMANDS:
+            return run_command(argv[0], argv[1:])
+        options = options_from(parser().parse_args(argv))
         Session.start(options)
     except (ValueError, OSError) as error:
         print(f"stepprop: {error}", file=sys.stderr)

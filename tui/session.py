@@ -221,3 +221,11 @@ class Session:
         for _ in self._steps:
             raise RuntimeError("a step emitted more events than its plan")
         self._begin()
+
+    def matrices(self) -> dict[str, np.ndarray | float]:
+        """Every named matrix the step has reached, plus m and lr: what the doctor evaluates over."""
+        env: dict[str, np.ndarray | float] = {"X": self.X, "Y": self.Y, "m": self.m, "lr": self.options.lr}
+        env.update(self.net.params)
+        for event in self.events[: self.position + 1]:
+            env[event.name] = event.value
+        return env

@@ -1,0 +1,221 @@
+"""A network and its data as a standalone NumPy script: init_params, forward, backward, loss and a training loop."""
+
+from __future__ import annotations
+
+import base64
+import inspect
+import io
+import re
+from pathlib import Path
+
+import numpy as np
+
+from engine import activations, checks
+from engine.events import PHASES
+from engine.network import Network
+from engine.trace import events
+
+HELPERS = (activations.sigmoid, activations.log_sigmoid, activations.softmax, activations.log_softmax)
+LITERAL_LIMIT = 400  # numbers; larger data is embedded exactly as base64 .npy bytes
+WIDTH = 100
+
+LOSS_NAMES = {"bce": "binary cross-entropy", "ce": "cross-entropy", "mse": "mean squared error, halved"}
+
+SHAPES = {
+    ("rows", "vector"): "one example per row: X is (m, n_in) and Y is (m, n_out).\n"
+                        "Layer l has W (n_in, n_out) and b (1, n_out), so Z = A @ W + b is (m, n_out),\n"
+                        "b broadcast down the m rows.",
+    ("rows", "augmented"): "one example per row: X is (m, n_in) and Y is (m, n_out).\n"
+                           "Layer l has W (n_in + 1, n_out), its last row the bias, and A_aug = [A | 1] is\n"
+                           "(m, n_in + 1), so Z = A_aug @ W is (m, n_out).",
+    ("columns", "vector"): "one example per column: X is (n_in, m) and Y is (n_out, m).\n"
+                           "Layer l has W (n_out, n_in) and b (n_out, 1), so Z = W @ A + b is (n_out, m),\n"
+                           "b broadcast across the m columns.",
+    ("columns", "augmented"): "one example per column: X is (n_in, m) and Y is (n_out, m).\n"
+                              "Layer l has W (n_out, n_in + 1), its last column the bias, and A_aug = [A ; 1] is\n"
+                              "(n_in + 1, m), so Z = W @ A_aug is (n_out, m).",
+}
+
+
+MAIN = '''\
+if __name__ == "__main__":
+    params = init_params()
+    every = max(1, STEPS // 10)
+    for step in range(STEPS):
+        if step % every == 0:
+            print(f"step {step:>6}  loss {loss(X, Y, params):.10g}")
+        cache = forward(X, params)
+        grads = backward(X, Y, params, cache)
+        params = update(params, grads, LR)
+    print(f"step {STEPS:>6}  loss {loss(X, Y, params):.10g}")'''
+
+
+def script(net: Network, X, Y, lr: float, steps: int = 1000) -> str:
+    """The source of a script that needs only NumPy: net as built (its seed's initial parameters), X and Y.
+
+    Every computing line is the engine's own formula, with the shapes of one step on (X, Y) as its comment.
+    Raises ValueError for data or a learning rate the network refuses, or steps below 1.
+    """
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
+        raise ValueError(f"steps must be a whole number >= 1; got {steps!r}")
+    lr = checks.learning_rate(lr)
+    lines = {phase: [] for phase in PHASES}
+    for e in events(net, X, Y, lr):
+        lines[e.phase].append(f"{e.formula}  # {e.shape_rule.replace('→', '->')}")
+    X, Y = checks.as_matrix("X", X), checks.as_matrix("Y", Y)
+    m_line = f"m = X.shape[{net.layout.example_axis}]  # examples are {net.layout_name}"
+    keys = list(net.params)
+    grads = ["d" + k for k in keys]
+    cached = [p.name for p in net.plan if p.phase == "forward"]
+    imports = "import numpy as np"
+    if max(X.size, Y.size) > LITERAL_LIMIT:
+        imports = "import base64\nimport io\n\n" + imports
+    sections = [
+        imports,
+        *_helpers(net),
+        "\n".join([_data("X", X, net), _data("Y", Y, net), f"LR = {lr!r}", f"STEPS = {steps}"]),
+        _init(net),
+        _function("forward(X, params)", "The forward pass: every matrix it computes, by name.",
+                  lines["forward"], m_line, {"params": keys}, f"return dict({_fields(cached)})"),
+        _function("backward(X, Y, params, cache)", "The backward pass: the gradient of L for every parameter.",
+                  lines["backward"], m_line, {"params": keys, "cache": cached}, f"return dict({_fields(grads)})"),
+        _function("loss(X, Y, params)", "The loss L of params on (X, Y).", lines["loss"], m_line,
+                  {"cache": cached}, "return float(L)", first="cache = forward(X, params)"),
+        _function("update(params, grads, lr)", "One step of gradient descent, W ← W − lr·dW for every parameter.",
+                  lines["update"], m_line, {"params": keys, "grads": grads}, f"return dict({_fields(keys)})"),
+        MAIN,
+    ]
+    return _header(net, X, lr, steps) + "\n\n" + "\n\n\n".join(sections) + "\n"
+
+
+def write(net: Network, X, Y, lr: float, path, steps: int = 1000) -> Path:
+    """Write script(net, X, Y, lr, steps) to path; returns the path."""
+    path = Path(path)
+    path.write_text(script(net, X, Y, lr, steps), encoding="utf-8")
+    return path
+
+
+def _header(net: Network, X: np.ndarray, lr: float, steps: int) -> str:
+    sizes = net.sizes
+    m = X.shape[net.layout.example_axis]
+    augmented = net.bias == "augmented"
+    layers = []
+    for l, (n_in, n_out) in enumerate(zip(sizes, sizes[1:]), start=1):
+        W = net.layout.weight_shape(n_in + augmented, n_out)
+        b = "" if augmented else f", b{l} {net.layout.bias_shape(n_out)}"
+        ZA = net.layout.data_shape("m", n_out)
+        layers.append(f"  layer {l}: W{l} {W}{b}; Z{l}, A{l} ({ZA[0]}, {ZA[1]})")
+    hidden = f"hidden activation {net.hidden}, " if net.depth > 1 else ""
+    return f'''"""A {" → ".join(map(str, sizes))} network trained with plain NumPy; generated by stepprop.
+
+Network: sizes {sizes}; {hidden}output activation {net.output};
+loss {net.loss_name} ({LOSS_NAMES[net.loss_name]}); layout {net.layout_name}; bias {net.bias};
+init {net.init}; seed {net.seed}; learning rate {lr!r}.
+
+Shapes, {net.layout_name} layout, {SHAPES[net.layout_name, net.bias]}
+{chr(10).join(layers)}
+dZ, dA have the shapes of Z, A, and dW{", db" * (not augmented)} the shapes of W{", b" * (not augmented)}.
+The comment on each line gives the shapes it combines for the data below, m = {m}.
+
+Run it to train {steps} steps of W ← W − lr·dW, printing the loss as it goes.
+"""'''
+
+
+def _helpers(net: Network) -> list[str]:
+    """The source of each engine function the formulas call, copied so the script computes what the engine does."""
+    text = " ".join(p.formula for p in net.plan)
+    return [inspect.getsource(f).rstrip() for f in HELPERS if re.search(rf"\b{f.__name__}\(", text)]
+
+
+def _data(name: str, A: np.ndarray, net: Network) -> str:
+    n = net.sizes[0] if name == "X" else net.sizes[-1]
+    what = "inputs" if name == "X" else "outputs"
+    note = f"# {A.shape}: {A.shape[net.layout.example_axis]} examples as {net.layout_name}, {n} {what}"
+    if A.size <= LITERAL_LIMIT:
+        return _literal(name, A) + f"  {note}"
+    buffer = io.BytesIO()
+    np.save(buffer, np.ascontiguousarray(A), allow_pickle=False)
+    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    chunks = "\n".join(f'    "{encoded[i:i + WIDTH - 6]}"' for i in range(0, len(encoded), WIDTH - 6))
+    return (f"{note}, stored exactly as .npy bytes\n"
+            f"{name} = np.load(io.BytesIO(base64.b64decode(\n{chunks}\n)), allow_pickle=False)")
+
+
+def _literal(name: str, A: np.ndarray) -> str:
+    """A as np.array([...]) of repr'd floats, which read back bit for bit, one matrix row a line."""
+    cells = [[repr(float(x)) for x in row] for row in A]
+    width = max(len(c) for row in cells for c in row)
+    lead = f"{name} = np.array(["
+    per_line = max(1, (WIDTH - len(lead) - 2) // (width + 2))
+    rows = []
+    for row in cells:
+        parts = [", ".join(c.rjust(width) for c in row[i:i + per_line]) for i in range(0, len(row), per_line)]
+        rows.append("[" + (",\n" + " " * (len(lead) + 1)).join(parts) + "]")
+    return lead + (",\n" + " " * len(lead)).join(rows) + "])"
+
+
+# The calls Network._initial_params makes for each layer, in its order; {Ws}, {bs} are W's and b's shapes.
+DRAWS = {
+    "uniform": ("{W} = rng.uniform(-1.0, 1.0, {Ws})  # -> {Ws}",
+                "{b} = rng.uniform(-1.0, 1.0, {bs})  # -> {bs}"),
+    "xavier": ("a = np.sqrt(6.0 / ({n_in} + {n_out}))  # Xavier: uniform in ±√(6 / (n_in + n_out))",
+               "{W} = rng.uniform(-a, a, {Ws})  # -> {Ws}",
+               "{b} = np.zeros({bs})  # -> {bs}"),
+    "he": ("{W} = rng.normal(0.0, np.sqrt(2.0 / {n_in}), {Ws})  # He: std √(2 / n_in) -> {Ws}",
+           "{b} = np.zeros({bs})  # -> {bs}"),
+}
+
+
+def _init(net: Network) -> str:
+    lines = [f'"""The parameters stepprop starts from for seed {net.seed}, drawn in the same order, bit for bit."""']
+    if net.layout_name == "columns":
+        lines.append("# Drawn as in the rows layout, then transposed: both layouts start as the same network.")
+    lines += [f"rng = np.random.default_rng({net.seed})", "params = {}"]
+    for l, (n_in, n_out) in enumerate(zip(net.sizes, net.sizes[1:]), start=1):
+        W, b, Ws, bs = f"W{l}", f"b{l}", (n_in, n_out), (1, n_out)
+        lines += [draw.format(W=W, b=b, Ws=Ws, bs=bs, n_in=n_in, n_out=n_out) for draw in DRAWS[net.init]]
+        shapes = {W: Ws, b: bs}
+        if net.bias == "augmented":
+            shapes = {W: (n_in + 1, n_out)}
+            lines.append(f"{W} = np.vstack([{W}, {b}])  # [{Ws} ; {bs}] -> {shapes[W]}, the bias as the last row")
+        for P, shape in shapes.items():
+            if net.layout_name == "columns":
+                lines.append(f"{P} = np.ascontiguousarray({P}.T)  # {shape}ᵀ -> {shape[::-1]}")
+            lines.append(f'params["{P}"] = {P}')
+    return "def init_params():\n" + "\n".join(f"    {line}" for line in lines + ["return params"])
+
+
+def _function(signature: str, doc: str, body: list[str], example: str, sources: dict[str, list[str]],
+              result: str, first: str = "") -> str:
+    """A function of the script: the formula lines `body`, after unpacking only the names they read."""
+    code = "\n".join(line.split("  # ", 1)[0] for line in body)
+    lines = [f"def {signature}:", f'    """{doc}"""']
+    if re.search(r"\bm\b", code):
+        lines.append(f"    {example}")
+    if first:
+        lines.append(f"    {first}")
+    for source, names in sources.items():
+        read = _read(names, code)
+        if read:
+            lines += _unpack(read, source)
+    return "\n".join(lines + [f"    {line}" for line in body] + [f"    {result}"])
+
+
+def _read(names: list[str], code: str) -> list[str]:
+    """Those of names that a line of code reads before any earlier line assigns them."""
+    assigned, read = set(), set()
+    for line in code.splitlines():
+        target, expression = line.split(" = ", 1)
+        read |= {n for n in names if n not in assigned and re.search(rf"\b{n}\b", expression)}
+        assigned.add(target)
+    return [n for n in names if n in read]
+
+
+def _unpack(names: list[str], source: str) -> list[str]:
+    """W1, b1 = params["W1"], params["b1"], on one line while it fits."""
+    line = f"    {', '.join(names)} = " + ", ".join(f'{source}["{n}"]' for n in names)
+    return [line] if len(line) <= WIDTH else [f'    {n} = {source}["{n}"]' for n in names]
+
+
+def _fields(names) -> str:
+    return ", ".join(f"{n}={n}" for n in names)

@@ -1,0 +1,325 @@
+"""Each operation the doctor allows: its NumPy function next to its shape rule, and that rule in plain words."""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.grammar import int_literal, keywords, method, np_function
+
+MAX_ELEMENTS = 10**7  # no intermediate result may hold more numbers than this
+MAX_WORK = 10**9  # nor may a product take more multiply-adds
+
+
+class Mismatch(Exception):
+    """Shapes that break an operation's rule; the message states the rule in plain words."""
+
+
+def shape_text(shape: tuple[int, ...]) -> str:
+    """A shape as Python writes the tuple: (4, 3), (3,), ()."""
+    return str(tuple(int(n) for n in shape))
+
+
+def _listed(items: list) -> str:
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _from_right(k: int) -> str:
+    return {1: "last axes", 2: "second-to-last axes", 3: "third-to-last axes"}.get(k, f"axes {k}th from the right")
+
+
+# ---- the rules --------------------------------------------------------------------------------------------
+
+
+def broadcast(*shapes: tuple[int, ...]) -> tuple[int, ...]:
+    """Element-wise operations line shapes up from the right; along each axis the sizes must match or be 1."""
+    result = []
+    for k in range(1, max(len(s) for s in shapes) + 1):
+        sizes = [s[-k] for s in shapes if len(s) >= k]
+        stretched = sorted({n for n in sizes if n != 1})
+        if len(stretched) > 1:
+            a, b = stretched[:2]
+            which = "they differ" if sorted(sizes) == [a, b] else f"{a} and {b} differ"
+            text = (f"broadcasting lines shapes up from the right: {_listed([shape_text(s) for s in shapes])}. "
+                    f"The {_from_right(k)} are {_listed(sizes)}: {which} and neither is 1, "
+                    "so NumPy cannot stretch one to fit the other.")
+            shorter = [shape_text(s) for s in shapes if len(s) < max(len(t) for t in shapes)]
+            if shorter:
+                text += f" {_listed(shorter)} has fewer axes, so it lines up with the last ones only."
+            raise Mismatch(text)
+        result.append(stretched[0] if stretched else 1)
+    return tuple(reversed(result))
+
+
+def _inner(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, int]:
+    """The two sizes a matrix product contracts: a's last axis and b's rows (a vector's only axis)."""
+    return a[-1], (b[-2] if len(b) >= 2 else b[0])
+
+
+def _check_inner(a: tuple[int, ...], b: tuple[int, ...]) -> None:
+    if not a or not b:
+        side = "left" if not a else "right"
+        raise Mismatch(f"a matrix product needs arrays on both sides, but the {side} operand is a plain number "
+                       "(shape ()); to scale by a number use *.")
+    left, right = _inner(a, b)
+    if left != right:
+        columns = "columns" if len(a) >= 2 else "entries"
+        rows = "rows" if len(b) >= 2 else "entries"
+        raise Mismatch("a matrix product needs the left operand's columns to equal the right operand's rows: "
+                       f"{shape_text(a)} @ {shape_text(b)} has {left} {columns} on the left "
+                       f"but {right} {rows} on the right.")
+
+
+def matmul(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
+    """a @ b: a's columns meet b's rows; any axes before the last two broadcast as stacks of matrices."""
+    _check_inner(a, b)
+    try:
+        stack = broadcast(a[:-2], b[:-2])
+    except Mismatch as e:
+        raise Mismatch(f"a product of stacked matrices also broadcasts the axes before the last two: {e}") from None
+    return stack + a[-2:-1] + b[-1:] if len(b) >= 2 else stack + a[-2:-1]
+
+
+def dot(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
+    """np.dot: a plain number scales; otherwise a's last axis meets b's rows, and the other axes all remain."""
+    if not a or not b:
+        return a or b
+    _check_inner(a, b)
+    return a[:-1] + b[:-2] + b[-1:] if len(b) >= 2 else a[:-1]
+
+
+def product_work(a: tuple[int, ...], b: tuple[int, ...], result: tuple[int, ...]) -> int:
+    return math.prod(result) * (a[-1] if a and b else 1)
+
+
+def outer(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
+    """np.outer flattens both operands and pairs every entry of one with every entry of the other."""
+    return (math.prod(a), math.prod(b))
+
+
+def same(*shapes: tuple[int, ...]) -> tuple[int, ...]:
+    return shapes[0]
+
+
+def transpose(shape: tuple[int, ...]) -> tuple[int, ...]:
+    """.T reverses the axes: (4, 3) becomes (3, 4); a vector (3,) stays (3,)."""
+    return tuple(reversed(shape))
+
+
+def reduce(shape: tuple[int, ...], axis: int | None, keepdims: bool, name: str) -> tuple[int, ...]:
+    """A sum, mean or max removes the axis it runs along, or keeps it as a 1 with keepdims=True."""
+    if axis is None:
+        axes = set(range(len(shape)))
+    elif -len(shape) <= axis < len(shape):
+        axes = {axis % len(shape)}
+    elif not shape and axis in (0, -1) and name != "mean":
+        axes = set()  # NumPy's ufunc reductions let a plain number stand in for an array with one axis
+    elif not shape:
+        raise Mismatch(f"a plain number (shape ()) has no axes, so there is no axis {axis} to {name} along.")
+    else:
+        raise Mismatch(f"an array of shape {shape_text(shape)} has {len(shape)} axes, numbered 0 to "
+                       f"{len(shape) - 1} (or -1 to -{len(shape)}); there is no axis {axis}.")
+    if name == "max" and math.prod(shape[i] for i in axes) == 0:
+        raise Mismatch(f"the max along an empty axis of {shape_text(shape)} has no value to return.")
+    return tuple(1 if i in axes else n for i, n in enumerate(shape) if keepdims or i not in axes)
+
+
+def reshape(shape: tuple[int, ...], new: tuple[int, ...]) -> tuple[int, ...]:
+    """reshape keeps every number, so the new shape must hold as many; one -1 stands for whatever size fits."""
+    size, known = math.prod(shape), math.prod(n for n in new if n != -1)
+    unknown = new.count(-1)
+    if unknown > 1:
+        raise Mismatch(f"reshape can work out only one size, but {shape_text(new)} has {unknown} -1s.")
+    if unknown and known and size % known == 0:
+        return tuple(size // known if n == -1 else n for n in new)
+    if not unknown and known == size:
+        return new
+    holds = "cannot work out the -1 for" if unknown else f"has room for {known} numbers in"
+    raise Mismatch(f"reshape keeps every number, so the new shape must hold as many as the old: "
+                   f"{shape_text(shape)} has {size}, but reshape {holds} {shape_text(new)}.")
+
+
+def index(shape: tuple[int, ...], key: tuple) -> tuple[int, ...]:
+    """Whole numbers and slices pick from the front axes; a whole number removes its axis."""
+    try:
+        # A zero-strided view of the right shape: indexing it costs no memory and raises what NumPy would.
+        return np.broadcast_to(np.empty((), dtype=np.int8), shape)[key].shape
+    except IndexError as e:
+        raise Mismatch(f"indexing an array of shape {shape_text(shape)} fails: {e}.") from None
+
+
+# ---- every node of an allowed tree as an operation ----------------------------------------------------------
+
+
+def _no_work(*shapes: tuple[int, ...]) -> int:
+    return 0
+
+
+@dataclass(frozen=True)
+class Operation:
+    """A node of the tree: the nodes it reads, its shape rule over their shapes, and its NumPy computation."""
+
+    operands: tuple[ast.expr, ...]
+    rule: Callable[..., tuple[int, ...]]
+    compute: Callable[..., object]
+    work: Callable[..., int] = _no_work  # multiply-adds, for the products that do more than one per result
+
+
+def shape_of(value: object) -> tuple[int, ...]:
+    """An env entry's shape, read without calling into NumPy: a number's is ()."""
+    return tuple(value.shape) if isinstance(value, np.ndarray) else ()
+
+
+def leaf(value: object) -> object:
+    """An env entry as NumPy sees it: arrays as they are, numbers as NumPy scalars (so 1 / 0 is inf, not an error)."""
+    return value if isinstance(value, np.ndarray) else np.asarray(value)[()]
+
+
+def _mean(a, axis: int | None, keepdims: bool):
+    # np.mean would warn "Mean of empty slice" through the warnings module; a sum over a count only trips
+    # np.errstate, which run() already silences.
+    a = np.asarray(a)
+    if axis is not None and not -a.ndim <= axis < a.ndim:
+        raise np.exceptions.AxisError(axis, a.ndim)
+    total = np.sum(a, axis=axis, keepdims=keepdims, dtype=np.float64 if a.dtype.kind in "biu" else None)
+    return total / (a.size if axis is None else a.shape[axis])
+
+
+_ELEMENTWISE = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply, ast.Div: np.true_divide,
+                ast.Gt: np.greater, ast.Lt: np.less, ast.GtE: np.greater_equal, ast.LtE: np.less_equal}
+
+_FUNCTIONS = {
+    "dot": (dot, np.dot), "matmul": (matmul, np.matmul), "multiply": (broadcast, np.multiply),
+    "maximum": (broadcast, np.maximum), "outer": (outer, np.outer), "where": (broadcast, np.where),
+    "exp": (same, np.exp), "log": (same, np.log), "tanh": (same, np.tanh), "transpose": (transpose, np.transpose),
+    "ones_like": (same, np.ones_like), "zeros_like": (same, np.zeros_like),
+}
+
+_REDUCTIONS = {"sum": np.sum, "mean": _mean, "max": np.max}
+
+
+def _index_key(node: ast.AST) -> tuple:
+    def part(p):
+        if isinstance(p, ast.Slice):
+            return slice(*(None if b is None else int_literal(b) for b in (p.lower, p.upper, p.step)))
+        return int_literal(p)
+
+    return tuple(part(p) for p in node.elts) if isinstance(node, ast.Tuple) else (part(node),)
+
+
+def operation(node: ast.expr, env: dict) -> Operation:
+    """The operation a node of a checked tree stands for."""
+    if isinstance(node, ast.Name):
+        value = env[node.id]
+        return Operation((), lambda: shape_of(value), lambda: leaf(value))
+    if isinstance(node, ast.Constant):
+        return Operation((), lambda: (), lambda: leaf(node.value))
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+        n = int_literal(node.right)
+        return Operation((node.left,), same, lambda a: np.power(a, n))
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+        return Operation((node.left, node.right), matmul, np.matmul, product_work)
+    if isinstance(node, ast.BinOp):
+        return Operation((node.left, node.right), broadcast, _ELEMENTWISE[type(node.op)])
+    if isinstance(node, ast.UnaryOp):
+        return Operation((node.operand,), same, np.negative)
+    if isinstance(node, ast.Compare):
+        return Operation((node.left, node.comparators[0]), broadcast, _ELEMENTWISE[type(node.ops[0])])
+    if isinstance(node, ast.Attribute):
+        return Operation((node.value,), transpose, operator.attrgetter("T"))
+    if isinstance(node, ast.Subscript):
+        key = _index_key(node.slice)
+        return Operation((node.value,), lambda s: index(s, key), operator.itemgetter(key))
+    name = np_function(node)
+    if name in _FUNCTIONS:
+        rule, compute = _FUNCTIONS[name]
+        return Operation(tuple(node.args), rule, compute, product_work if name in ("dot", "matmul") else _no_work)
+    if name is None:
+        name = method(node)
+    if name == "reshape":
+        args = node.args[0].elts if isinstance(node.args[0], ast.Tuple) else node.args
+        new = tuple(int_literal(a) for a in args)
+        return Operation((node.func.value,), lambda s: reshape(s, new), lambda a: np.reshape(a, new))
+    if name in _REDUCTIONS:
+        k = keywords(node)
+        operand = node.args[0] if np_function(node) else node.func.value
+        compute = _REDUCTIONS[name]
+        return Operation((operand,), lambda s: reduce(s, k["axis"], k["keepdims"], name),
+                         lambda a: compute(a, axis=k["axis"], keepdims=k["keepdims"]))
+    raise ValueError(f"not allowed: {ast.unparse(node)}")  # parse() refuses these first; this is a safety net
+
+
+def postorder(root: ast.expr, env: dict) -> list[tuple[ast.expr, Operation]]:
+    """Each node with its operation, in the order Python evaluates them: operands first, left to right."""
+    order, stack = [], [(root, None)]
+    while stack:
+        node, op = stack.pop()
+        if op is not None:
+            order.append((node, op))
+            continue
+        op = operation(node, env)
+        stack.append((node, op))
+        stack.extend((o, None) for o in reversed(op.operands))
+    return order
+
+
+# ---- the shape pass, then the evaluation it has cleared -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Inference:
+    """Every node's shape up to the first whose rule fails, found without computing anything."""
+
+    shapes: dict[ast.expr, tuple[int, ...]]
+    failed: ast.expr | None = None
+    mismatch: str | None = None
+
+
+def infer(expr: ast.expr, env: dict, text: Callable[[ast.AST], str] = ast.unparse) -> Inference:
+    """The shape pass; raises ValueError if any intermediate result would be too large to compute."""
+    shapes = {}
+    for node, op in postorder(expr, env):
+        operand_shapes = [shapes[o] for o in op.operands]
+        try:
+            shape = op.rule(*operand_shapes)
+        except Mismatch as e:
+            return Inference(shapes, node, str(e))
+        if op.operands:
+            if math.prod(shape) > MAX_ELEMENTS:
+                raise ValueError(f"not allowed: {text(node)} would hold {math.prod(shape):,} numbers "
+                                 f"{shape_text(shape)}; the doctor computes at most {MAX_ELEMENTS:,}")
+            if op.work(*operand_shapes, shape) > MAX_WORK:
+                raise ValueError(f"not allowed: {text(node)} would take {op.work(*operand_shapes, shape):,} "
+                                 f"multiplications; the doctor does at most {MAX_WORK:,}")
+        shapes[node] = shape
+    return Inference(shapes)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What evaluation reached: each node's value, and the node NumPy refused with its exception, if any."""
+
+    values: dict[ast.expr, object]
+    failed: ast.expr | None = None
+    error: Exception | None = None
+
+
+def run(expr: ast.expr, env: dict, inference: Inference) -> Outcome:
+    """Evaluate the nodes the shape pass cleared, stopping at the first NumPy refuses; warnings stay silent."""
+    values = {}
+    with np.errstate(all="ignore"):
+        for node, op in postorder(expr, env):
+            try:
+                value = op.compute(*(values[o] for o in op.operands))
+            except (ArithmeticError, ValueError, TypeError, IndexError) as e:
+                return Outcome(values, node, e)
+            if node is inference.failed or np.shape(value) != inference.shapes[node]:
+                raise RuntimeError(f"the doctor's shape rules disagree with NumPy at {ast.unparse(node)}")
+            values[node] = value
+    return Outcome(values)

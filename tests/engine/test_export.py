@@ -1,0 +1,218 @@
+"""The exported script: plain NumPy that starts, computes and trains exactly as the engine does."""
+
+import ast
+import importlib.util
+import inspect
+import itertools
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from engine import Network, activations, datasets, export
+from engine.trace import events
+
+CONFIGS = {
+    "sigmoid/sigmoid/bce": dict(sizes=(4, 3, 3)),
+    "tanh/softmax/ce": dict(sizes=(3, 4, 3), hidden="tanh", output="softmax", loss="ce"),
+    "relu/identity/mse": dict(sizes=(2, 5, 1), hidden="relu", output="identity", loss="mse"),
+    "leaky_relu/sigmoid/mse": dict(sizes=(3, 4, 2), hidden="leaky_relu", output="sigmoid", loss="mse"),
+    "identity/sigmoid/ce": dict(sizes=(3, 4, 2), hidden="identity", output="sigmoid", loss="ce", init="he"),
+    "two hidden layers": dict(sizes=(3, 4, 5, 2), hidden="tanh", init="xavier"),
+    "no hidden layer": dict(sizes=(3, 2), output="identity", loss="mse", init="he"),
+}
+CASES = [pytest.param(name, layout, bias, id=f"{name}-{layout}-{bias}")
+         for name, layout, bias in itertools.product(CONFIGS, ("rows", "columns"), ("vector", "augmented"))]
+LR = 0.1
+
+
+def load(path):
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def losses_printed(stdout: str) -> list[float]:
+    return [float(line.split()[-1]) for line in stdout.splitlines() if " loss " in line]
+
+
+@pytest.fixture
+def exported(tmp_path, make_data):
+    """exported(name, layout, bias, steps) -> (net, X, Y, path of its script, the script imported)."""
+    def build(name, layout, bias, steps=60):
+        net = Network(**CONFIGS[name], layout=layout, bias=bias)
+        X, Y = make_data(net, 5, np.random.default_rng(len(name)))
+        path = export.write(net, X, Y, LR, tmp_path / "exported.py", steps=steps)
+        return net, X, Y, path, load(path)
+    return build
+
+
+@pytest.mark.parametrize("name, layout, bias", CASES)
+def test_the_script_starts_and_computes_as_the_engine(exported, name, layout, bias):
+    net, X, Y, _, script = exported(name, layout, bias)
+    params = script.init_params()
+    assert list(params) == list(net.params)
+    for key, P in net.params.items():
+        assert params[key].shape == P.shape and np.array_equal(params[key], P), key
+    assert np.array_equal(script.X, X) and np.array_equal(script.Y, Y)
+    assert script.loss(X, Y, params) == pytest.approx(net.loss(X, Y), rel=0, abs=1e-9)
+    grads = script.backward(X, Y, params, script.forward(X, params))
+    expected = net.gradients(X, Y)
+    assert list(grads) == ["d" + key for key in expected]
+    for key, dP in expected.items():
+        np.testing.assert_allclose(grads["d" + key], dP, rtol=0, atol=1e-9, err_msg=key)
+
+
+@pytest.mark.parametrize("name, layout, bias", CASES)
+def test_the_scripts_update_steps_as_the_engine(exported, name, layout, bias):
+    net, X, Y, _, script = exported(name, layout, bias)
+    params = script.init_params()
+    for _ in range(3):
+        params = script.update(params, script.backward(X, Y, params, script.forward(X, params)), LR)
+    net.train(X, Y, LR, steps=3)
+    for key, P in net.params.items():
+        np.testing.assert_allclose(params[key], P, rtol=0, atol=1e-9, err_msg=key)
+
+
+@pytest.mark.parametrize("name, layout, bias", CASES)
+def test_the_script_runs_alone_and_trains(exported, name, layout, bias):
+    *_, path, _ = exported(name, layout, bias, steps=60)
+    # -I: isolated, so nothing of stepprop's is importable; -W error: a NumPy warning fails the run.
+    done = subprocess.run([sys.executable, "-I", "-W", "error", str(path)], cwd=path.parent, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    losses = losses_printed(done.stdout)
+    assert len(losses) == 11  # every 60 // 10 steps, and at the end
+    assert done.stdout.splitlines()[-1].split()[:2] == ["step", "60"]
+    assert losses[-1] < losses[0]
+
+
+def shaped_lines(source: str) -> dict[str, list[str]]:
+    """The lines inside forward, backward, loss and update that assign something computed, by function.
+
+    Left out: the docstring, return, `m = X.shape[...]`, unpacking (`W1, b1 = params["W1"], params["b1"]`)
+    and the call of forward in loss.
+    """
+    tree = ast.parse(source)
+    lines = source.splitlines()
+    found = {}
+    lookup = re.compile(r'^[\w, ]+ = (\w+\["\w+"\](, )?)+$')
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name in ("forward", "backward", "loss", "update"):
+            body = [lines[i - 1].strip() for i in range(node.body[1].lineno, node.end_lineno + 1)]
+            found[node.name] = [line for line in body if " = " in line and not lookup.match(line)
+                                and not line.startswith(("def ", "return ", "m = X.shape[", "cache = forward("))]
+    return found
+
+
+@pytest.mark.parametrize("name, layout, bias", CASES)
+def test_every_computing_line_is_the_engines_formula_with_its_shapes(exported, name, layout, bias):
+    net, X, Y, path, _ = exported(name, layout, bias)
+    found = shaped_lines(path.read_text(encoding="utf-8"))
+    step = events(net, X, Y, LR)
+    for function, phase in [("forward", "forward"), ("loss", "loss"), ("backward", "backward"), ("update", "update")]:
+        expected = [f"{e.formula}  # {e.shape_rule.replace('→', '->')}" for e in step if e.phase == phase]
+        assert found[function] == expected
+        for line in found[function]:
+            assert re.search(r"  # .*\(.*\).* -> \(.*\)$", line), line
+
+
+def test_the_check_of_shape_comments_would_notice_a_missing_one():
+    source = "def forward(X, params):\n    \"\"\"doc\"\"\"\n    W1 = params[\"W1\"]\n    Z1 = X @ W1\n    return Z1\n"
+    assert shaped_lines(source)["forward"] == ["Z1 = X @ W1"]
+
+
+def test_the_default_network_is_the_questions_answer():
+    source = export.script(Network(), *datasets.question(), 0.5)
+    assert "Z1 = X @ W1 + b1  # (2, 4) @ (4, 3) + (1, 3) -> (2, 3)" in source
+    assert "dW1 = X.T @ dZ1  # (2, 4)ᵀ @ (2, 3) -> (4, 3)" in source
+    assert "X = np.array([[1.0, 1.0, 1.0, 1.0],\n              [0.0, 0.0, 0.0, 0.0]])" in source
+
+
+def test_the_header_says_which_network_and_which_shapes():
+    net = Network(sizes=(3, 4, 2), hidden="tanh", output="softmax", loss="ce", layout="columns", bias="augmented",
+                  init="xavier", seed=7)
+    X, Y = datasets.synthetic(3, 2, 4, kind="onehot", layout="columns")
+    doc = ast.get_docstring(ast.parse(export.script(net, X, Y, 0.25)))
+    for text in ("3 → 4 → 2", "generated by stepprop", "hidden activation tanh", "output activation softmax",
+                 "loss ce (cross-entropy)", "layout columns", "bias augmented", "init xavier", "seed 7",
+                 "learning rate 0.25", "one example per column", "W1 (4, 4)", "W2 (2, 5)", "m = 4"):
+        assert text in doc, text
+
+
+def test_the_script_needs_only_numpy():
+    net = Network(sizes=(2, 8, 3), output="softmax", loss="ce")
+    source = export.script(net, *datasets.spirals(), 0.5)
+    imported = {alias.name for node in ast.walk(ast.parse(source)) if isinstance(node, (ast.Import, ast.ImportFrom))
+                for alias in node.names}
+    assert imported == {"numpy", "base64", "io"}
+    assert imported.isdisjoint({"engine", "tui"})
+
+
+def test_the_helpers_are_the_engines_own(tmp_path):
+    script = load(export.write(Network(output="softmax", loss="ce"), datasets.question()[0],
+                               np.array([[1.0, 0, 0], [0, 0, 1]]), 0.5, tmp_path / "softmax_net.py"))
+    for helper in (activations.sigmoid, activations.softmax, activations.log_softmax):
+        assert inspect.getsource(getattr(script, helper.__name__)) == inspect.getsource(helper)
+    Z = np.array([[-800.0, 0.0, 800.0], [1.0, 2.0, 3.0]])
+    assert np.array_equal(script.sigmoid(Z), activations.sigmoid(Z))
+    assert not hasattr(script, "log_sigmoid")  # only what the formulas call
+    relu_net = export.script(Network(sizes=(2, 3, 1), hidden="relu", output="identity", loss="mse"),
+                             *datasets.xor(), 0.5)
+    assert "def sigmoid" not in relu_net and "def softmax" not in relu_net
+
+
+def test_awkward_numbers_are_written_exactly(tmp_path):
+    net = Network(sizes=(3, 2), output="identity", loss="mse")
+    X = np.array([[0.1, -0.0, 5e-324], [1e-300, 1e150, -2.5], [1 / 3, np.pi, 123456789.123456789]])
+    Y = np.array([[0.0, 1.0], [-1e-5, 2.0], [7.0, 2 / 3]])
+    script = load(export.write(net, X, Y, 0.5, tmp_path / "awkward.py"))
+    assert np.array_equal(script.X, X) and np.array_equal(np.signbit(script.X), np.signbit(X))
+    assert np.array_equal(script.Y, Y)
+
+
+def test_large_data_is_embedded_exactly(tmp_path):
+    net = Network(sizes=(2, 8, 3), output="softmax", loss="ce", layout="columns")
+    X, Y = datasets.spirals(layout="columns")
+    path = export.write(net, X, Y, 0.5, tmp_path / "spirals.py", steps=20)
+    source = path.read_text(encoding="utf-8")
+    assert "base64.b64decode(" in source and max(len(line) for line in source.splitlines()) <= 120
+    script = load(path)
+    assert script.X.shape == (2, 300) and np.array_equal(script.X, X) and np.array_equal(script.Y, Y)
+    assert script.loss(X, Y, script.init_params()) == pytest.approx(net.loss(X, Y), rel=0, abs=1e-9)
+
+
+def test_exporting_leaves_the_network_alone_and_starts_from_its_seed():
+    net = Network(seed=3)
+    X, Y = datasets.question()
+    net.train(X, Y, 0.5, steps=2)
+    before = net.params
+    source = export.script(net, X, Y, 0.5)
+    assert net.steps == 2 and all(np.array_equal(before[k], P) for k, P in net.params.items())
+    assert "rng = np.random.default_rng(3)" in source  # the network as built, not as trained
+
+
+def test_write_returns_the_path_of_the_script(tmp_path):
+    net = Network()
+    X, Y = datasets.question()
+    path = export.write(net, X, Y, 0.5, str(tmp_path / "net.py"), steps=7)
+    assert path == tmp_path / "net.py"
+    assert path.read_text(encoding="utf-8") == export.script(net, X, Y, 0.5, steps=7)
+    assert "STEPS = 7" in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("X, Y, lr, steps, message", [
+    (None, None, 0.5, 0, "steps must be a whole number >= 1"),
+    (None, None, 0.5, 2.5, "steps must be a whole number >= 1"),
+    (None, None, -1.0, 10, "lr must be >= 0"),
+    (np.ones((2, 5)), None, 0.5, 10, "X has shape (2, 5)"),
+    (None, np.ones((3, 2)), 0.5, 10, "did you mean Y.T?"),
+])
+def test_bad_arguments_are_refused_with_a_reason(X, Y, lr, steps, message):
+    X0, Y0 = datasets.question()
+    with pytest.raises(ValueError, match=re.escape(message)):
+        export.script(Network(), X0 if X is None else X, Y0 if Y is None else Y, lr, steps)

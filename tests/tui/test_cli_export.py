@@ -1,0 +1,116 @@
+"""`stepprop export` and `stepprop trace`: the app's network and data, written out; the app itself unchanged."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+import types
+
+import numpy as np
+import pytest
+
+from engine import Network, datasets, export
+from tui.cli import main
+
+
+def load(path):
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_export_writes_a_script_that_runs(tmp_path, capsys):
+    path = tmp_path / "net.py"
+    assert main(["export", "-o", str(path), "--steps", "50"]) == 0
+    assert capsys.readouterr().out == ""
+    assert path.read_text(encoding="utf-8") == export.script(Network(), *datasets.question(), 0.5, steps=50)
+    done = subprocess.run([sys.executable, "-I", "-W", "error", str(path)], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    losses = [float(line.split()[-1]) for line in done.stdout.splitlines()]
+    assert losses[0] == pytest.approx(2.3514919, abs=1e-6) and losses[-1] < losses[0]
+
+
+def test_export_prints_to_stdout_in_the_chosen_layout(capsys):
+    assert main(["export", "--sizes", "4,5,3", "--layout", "columns"]) == 0
+    out = capsys.readouterr().out
+    assert "Z1 = W1 @ X + b1  # (5, 4) @ (4, 2) + (5, 1) -> (5, 2)" in out
+    compile(out, "exported.py", "exec")
+
+
+def test_every_option_reaches_the_script(tmp_path):
+    path = tmp_path / "xor.py"
+    assert main(["export", "--sizes", "2,4,1", "--hidden", "tanh", "--loss", "mse", "--bias", "augmented",
+                 "--init", "xavier", "--seed", "3", "--lr", "0.1", "--dataset", "xor", "--batch", "3",
+                 "-o", str(path)]) == 0
+    script = load(path)
+    net = Network(sizes=(2, 4, 1), hidden="tanh", loss="mse", bias="augmented", init="xavier", seed=3)
+    X, Y = datasets.xor()
+    assert np.array_equal(script.X, X[:3]) and np.array_equal(script.Y, Y[:3])
+    assert script.LR == 0.1
+    assert all(np.array_equal(script.init_params()[k], P) for k, P in net.params.items())
+    assert script.loss(X[:3], Y[:3], script.init_params()) == pytest.approx(net.loss(X[:3], Y[:3]), abs=1e-12)
+
+
+def test_sizes_that_do_not_fit_export_the_apps_synthetic_data(tmp_path, capsys):
+    path = tmp_path / "synthetic.py"
+    assert main(["export", "--sizes", "3,2", "--output", "identity", "--loss", "mse", "-o", str(path)]) == 0
+    assert "using synthetic real data, 2 examples, seed 0" in capsys.readouterr().err
+    X, Y = datasets.synthetic(3, 2, 2, seed=0, kind="real")
+    script = load(path)
+    assert np.array_equal(script.X, X) and np.array_equal(script.Y, Y)
+
+
+def test_trace_prints_json(capsys):
+    assert main(["trace", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["network"]["sizes"] == [4, 3, 3]
+    assert [e["name"] for e in doc["events"]] == [p.name for p in Network().plan]
+
+
+def test_trace_writes_markdown_by_default(tmp_path, capsys):
+    path = tmp_path / "step.md"
+    assert main(["trace", "--layout", "columns", "-o", str(path)]) == 0
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# One training step of a 4 → 3 → 3 network") and "`Z1 = W1 @ X + b1`" in text
+    assert f"wrote {path}" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["export", "--steps", "0"], "steps must be a whole number >= 1; got 0"),
+    (["export", "--steps", "many"], "argument --steps: invalid int value: 'many'"),
+    (["trace", "--format", "xml"], "argument --format: invalid choice: 'xml'"),
+    (["export", "--bogus"], "unrecognized arguments: --bogus"),
+    (["trace", "--output", "softmax", "--loss", "bce"], "pairs only with loss 'ce'"),
+    (["export", "--sizes", "4,,3"], "entry 2 of '4,,3' is empty"),
+    (["trace", "--batch", "9"], "batch: the question's data has 2 examples; got batch 9"),
+])
+def test_bad_options_exit_2_with_a_message(argv, message, capsys):
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("stepprop: ") and message in captured.err
+
+
+def test_an_unwritable_file_exits_2(tmp_path, capsys):
+    assert main(["export", "-o", str(tmp_path / "missing" / "net.py")]) == 2
+    assert capsys.readouterr().err.startswith("stepprop: ")
+
+
+@pytest.mark.parametrize("argv", [[], ["--seed", "2", "--layout", "columns"]])
+def test_without_a_command_the_app_starts_as_before(argv, monkeypatch):
+    started = []
+
+    class FakeApp:
+        def __init__(self, options):
+            self.options = options
+
+        def run(self):
+            started.append(self.options)
+
+    monkeypatch.setitem(sys.modules, "tui.app", types.SimpleNamespace(BackpropApp=FakeApp))
+    assert main(argv) == 0
+    assert len(started) == 1 and started[0].layout == ("columns" if argv else "rows")

@@ -1,0 +1,83 @@
+"""DoctorScreen: type a NumPy expression over the step's matrices and see every shape, the culprit, and fixes."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from engine.doctor import Diagnosis, diagnose
+
+
+def steps_content(d: Diagnosis) -> Content:
+    rows = [Content.styled("shapes, in evaluation order", "bold")]
+    for text, shape in d.steps:
+        style = "bold $text-error" if text == d.culprit else ""
+        rows.append(Content.assemble("  ", (text, style), "  ", (str(shape), "$text-muted")))
+    if d.culprit and all(text != d.culprit for text, _ in d.steps):
+        rows.append(Content.assemble("  ", (d.culprit, "bold $text-error"), "  ", ("fails", "$text-error")))
+    return Content("\n").join(rows)
+
+
+def verdict_content(d: Diagnosis) -> Content:
+    if d.ok:
+        head = Content.assemble(("✓ evaluates", "bold $text-success"), f" to shape {d.shape}")
+    else:
+        head = Content.assemble(("✗ ", "bold $text-error"), ("culprit: ", "bold"), (d.culprit or "", "bold reverse"),
+                                "\n", ("NumPy: ", "bold"), (d.error or "", "$text-error"))
+    return Content.assemble(head, "\n", d.explanation or "")
+
+
+class DoctorScreen(ModalScreen[None]):
+    """The shape doctor over the matrices the step has reached; enter diagnoses, choosing a fix fills the input."""
+
+    BINDINGS = [Binding("escape", "dismiss", "close")]
+
+    def __init__(self, env: dict, expr: str):
+        super().__init__()
+        self._env = env
+        self._expr = expr
+
+    def compose(self) -> ComposeResult:
+        names = ", ".join(k for k in self._env if k not in ("m", "lr"))
+        with Vertical(id="doctor"):
+            yield Static(Content.styled("Shape doctor", "bold"))
+            yield Static(Content.styled(f"matrices so far: {names}; numbers m, lr", "$text-muted"), id="names")
+            yield Input(self._expr, id="expr", placeholder="e.g. error2 = A1.T - dZ2")
+            yield Static(id="doctor-steps")
+            yield Static(id="doctor-verdict")
+            yield Static("fixes that evaluate (enter puts one in the input):", id="fixes-caption")
+            yield OptionList(id="fixes")
+            yield Static("enter diagnoses · tab to the fixes · escape closes", classes="hint")
+
+    def on_mount(self) -> None:
+        self.run_diagnosis(self._expr)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.run_diagnosis(event.value)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        text = str(event.option.prompt)
+        field = self.query_one("#expr", Input)
+        field.value = text
+        field.focus()
+        self.run_diagnosis(text)
+
+    def run_diagnosis(self, expr: str) -> None:
+        fixes = self.query_one("#fixes", OptionList)
+        fixes.clear_options()
+        try:
+            d = diagnose(expr, self._env)
+        except ValueError as error:
+            self.query_one("#doctor-steps", Static).update("")
+            self.query_one("#doctor-verdict", Static).update(Content.styled(f"refused: {error}", "$text-error"))
+            return
+        self.query_one("#doctor-steps", Static).update(steps_content(d))
+        self.query_one("#doctor-verdict", Static).update(verdict_content(d))
+        fixes.add_options([Option(s) for s in d.suggestions])

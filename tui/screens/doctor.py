@@ -81,3 +81,5 @@ class DoctorScreen(ModalScreen[None]):
         self.query_one("#doctor-steps", Static).update(steps_content(d))
         self.query_one("#doctor-verdict", Static).update(verdict_content(d))
         fixes.add_options([Option(s) for s in d.suggestions])
+        if d.suggestions:
+            fixes.highlighted = 0

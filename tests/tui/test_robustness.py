@@ -8,12 +8,13 @@ from pilot_helpers import screen_text, settle
 
 from tui.app import BackpropApp
 
-KEYS = ["n", "p", "right", "left", "space", "home", "end", "left_square_bracket", "right_square_bracket", "t",
-        "plus", "minus", "question_mark", "escape", "tab", "shift+tab", "enter", "up", "down", "backspace",
+KEYS = ["n", "p", "d", "b", "g", "x", "T", "right", "left", "space", "home", "end", "left_square_bracket",
+        "right_square_bracket", "t", "plus", "minus", "question_mark", "escape", "tab", "shift+tab", "enter", "up", "down", "backspace",
         "comma", "x", "4", "0", "z", "delete", "pageup", "pagedown"]
 
 
-async def test_hundreds_of_random_key_presses():
+async def test_hundreds_of_random_key_presses(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # x exports into the working directory
     rng = random.Random(7)
     app = BackpropApp()
     async with app.run_test(size=(100, 30)) as pilot:

@@ -7,7 +7,6 @@ from pathlib import Path
 from textual import work
 from textual.message import Message
 from textual.app import App, ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import OptionList, Static
 from textual.worker import get_current_worker
@@ -15,6 +14,7 @@ from textual.worker import get_current_worker
 import engine.export
 from engine import Network
 from engine.doctor import mistakes
+from tui.bindings import BINDINGS
 from tui.commands import StepCommands
 from tui.screens.doctor import DoctorScreen
 from tui.screens.gradcheck import GradCheckScreen
@@ -28,11 +28,6 @@ from tui.widgets.summary import SummaryBar
 from tui.widgets.timeline import Timeline
 from tui.widgets.training import TrainingBar
 
-ENDS = Binding.Group("first/last")
-PHASE = Binding.Group("phase")
-DIGITS = Binding.Group("digits")
-
-
 class BackpropApp(App):
     """The main view: summary, timeline, current event, editor."""
 
@@ -41,29 +36,7 @@ class BackpropApp(App):
     AUTO_FOCUS = None
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (160, "-wide")]
     COMMANDS = App.COMMANDS | {StepCommands}
-    BINDINGS = [
-        Binding("n,right,space", "next", "next", key_display="n/→/␣", tooltip="next event"),
-        Binding("p,left", "previous", "back", key_display="p/←", tooltip="previous event, shown as before"),
-        Binding("home", "first", "first", group=ENDS, tooltip="first event"),
-        Binding("end", "last", "last", group=ENDS, tooltip="last event"),
-        Binding("left_square_bracket", "previous_phase", "previous phase", key_display="[", group=PHASE,
-                tooltip="start of this phase, or the previous one"),
-        Binding("right_square_bracket", "next_phase", "next phase", key_display="]", group=PHASE,
-                tooltip="start of the next phase"),
-        Binding("t", "finish_step", "step", tooltip="finish this step (apply the update) and start the next"),
-        Binding("T", "train", "train", tooltip="train the number of steps in the train field (escape cancels)"),
-        Binding("g", "gradient_check", "check", tooltip="gradient check: every parameter against central differences"),
-        Binding("d", "doctor", "doctor", tooltip="shape doctor: diagnose any expression over the step's matrices"),
-        Binding("b", "break_it", "break it", tooltip="on a backward event: the common wrong versions, and why"),
-        Binding("x", "export", "export", tooltip="export this network as a standalone NumPy script"),
-        Binding("plus,equals_sign", "precision(1)", "more digits", key_display="+", group=DIGITS,
-                tooltip="one more decimal place"),
-        Binding("minus", "precision(-1)", "fewer digits", key_display="-", group=DIGITS,
-                tooltip="one fewer decimal place"),
-        Binding("escape", "leave_input", "leave", key_display="esc", tooltip="leave an input, or cancel training"),
-        Binding("question_mark", "help", "help", key_display="?", tooltip="this help"),
-        Binding("q", "quit", "quit", tooltip="quit"),
-    ]
+    BINDINGS = BINDINGS
 
     def __init__(self, options: Options | None = None):
         super().__init__()

@@ -1,0 +1,32 @@
+"""The app's keys: each binding's footer label, and the longer text the help screen shows."""
+
+from textual.binding import Binding
+
+ENDS = Binding.Group("first/last")
+PHASE = Binding.Group("phase")
+DIGITS = Binding.Group("digits")
+
+
+BINDINGS = [
+    Binding("n,right,space", "next", "next", key_display="n/→/␣", tooltip="next event"),
+    Binding("p,left", "previous", "back", key_display="p/←", tooltip="previous event, shown as before"),
+    Binding("home", "first", "first", group=ENDS, tooltip="first event"),
+    Binding("end", "last", "last", group=ENDS, tooltip="last event"),
+    Binding("left_square_bracket", "previous_phase", "previous phase", key_display="[", group=PHASE,
+            tooltip="start of this phase, or the previous one"),
+    Binding("right_square_bracket", "next_phase", "next phase", key_display="]", group=PHASE,
+            tooltip="start of the next phase"),
+    Binding("t", "finish_step", "step", tooltip="finish this step (apply the update) and start the next"),
+    Binding("T", "train", "train", tooltip="train the number of steps in the train field (escape cancels)"),
+    Binding("g", "gradient_check", "check", tooltip="gradient check: every parameter against central differences"),
+    Binding("d", "doctor", "doctor", tooltip="shape doctor: diagnose any expression over the step's matrices"),
+    Binding("b", "break_it", "break it", tooltip="on a backward event: the common wrong versions, and why"),
+    Binding("x", "export", "export", tooltip="export this network as a standalone NumPy script"),
+    Binding("plus,equals_sign", "precision(1)", "more digits", key_display="+", group=DIGITS,
+            tooltip="one more decimal place"),
+    Binding("minus", "precision(-1)", "fewer digits", key_display="-", group=DIGITS,
+            tooltip="one fewer decimal place"),
+    Binding("escape", "leave_input", "leave", key_display="esc", tooltip="leave an input, or cancel training"),
+    Binding("question_mark", "help", "help", key_display="?", tooltip="this help"),
+    Binding("q", "quit", "quit", tooltip="quit"),
+]

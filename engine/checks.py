@@ -10,6 +10,11 @@ import numpy as np
 GiB = 1 << 30
 
 
+def is_whole(value: object, minimum: int) -> bool:
+    """Whether value is a whole number >= minimum. bool is an int subclass, but True steps or seeds is a mistake."""
+    return not isinstance(value, bool) and isinstance(value, (int, np.integer)) and value >= minimum
+
+
 def choice(kind: str, value: object, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         listed = ", ".join(repr(a) for a in allowed)

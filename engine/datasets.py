@@ -5,6 +5,8 @@ from pathlib import Path
 
 import numpy as np
 
+from engine.checks import is_whole
+
 LAYOUTS = ("rows", "columns")
 KINDS = ("binary", "onehot", "real")
 EXTENSIONS = (".csv", ".npy")
@@ -21,8 +23,7 @@ def _arrange(X, Y, layout):
 
 
 def _check_int(name, value, minimum):
-    # bool is an int subclass, but True examples or False classes is a mistake.
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+    if not is_whole(value, minimum):
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
 
 

@@ -56,7 +56,7 @@ def script(net: Network, X, Y, lr: float, steps: int = 1000) -> str:
     Every computing line is the engine's own formula, with the shapes of one step on (X, Y) as its comment.
     Raises ValueError for data or a learning rate the network refuses, or steps below 1.
     """
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
+    if not checks.is_whole(steps, 1):
         raise ValueError(f"steps must be a whole number >= 1; got {steps!r}")
     lr = checks.learning_rate(lr)
     lines = {phase: [] for phase in PHASES}

@@ -60,9 +60,9 @@ class Network:
         self.layout_name = checks.choice("layout", layout, tuple(LAYOUTS))
         self.bias = checks.choice("bias", bias, BIASES)
         self.init = checks.choice("init", init, INITS)
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        if not checks.is_whole(seed, 0):
             raise ValueError(f"seed must be an integer >= 0; got {seed!r}")
-        if isinstance(max_bytes, bool) or not isinstance(max_bytes, (int, np.integer)) or max_bytes <= 0:
+        if not checks.is_whole(max_bytes, 1):
             raise ValueError(f"max_bytes must be a whole number of bytes > 0, such as 2**30; got {max_bytes!r}")
         self.seed = int(seed)
         self.max_bytes = int(max_bytes)

@@ -10,6 +10,11 @@ import numpy as np
 GiB = 1 << 30
 
 
+def shape_text(shape: tuple[int, ...]) -> str:
+    """A shape as Python writes the tuple: (4, 3), (3,), ()."""
+    return str(tuple(int(n) for n in shape))
+
+
 def is_whole(value: object, minimum: int) -> bool:
     """Whether value is a whole number >= minimum. bool is an int subclass, but True steps or seeds is a mistake."""
     return not isinstance(value, bool) and isinstance(value, (int, np.integer)) and value >= minimum

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from engine.grammar import COMPARISONS, OPERATORS, Parsed, keywords, method, np_function, parse
-from engine.shaperules import Inference, infer, operation, run, shape_of, shape_text
+from engine.checks import shape_text
+from engine.shaperules import Inference, infer, operation, run, shape_of
 
 MAX_SUGGESTIONS = 5
 MAX_EFFORT = 20_000  # tree nodes visited while trying candidate fixes, per diagnosis

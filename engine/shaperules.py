@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.checks import shape_text
 from engine.grammar import int_literal, keywords, method, np_function
 
 MAX_ELEMENTS = 10**7  # no intermediate result may hold more numbers than this
@@ -18,11 +19,6 @@ MAX_WORK = 10**9  # nor may a product take more multiply-adds
 
 class Mismatch(Exception):
     """Shapes that break an operation's rule; the message states the rule in plain words."""
-
-
-def shape_text(shape: tuple[int, ...]) -> str:
-    """A shape as Python writes the tuple: (4, 3), (3,), ()."""
-    return str(tuple(int(n) for n in shape))
 
 
 def _listed(items: list) -> str:

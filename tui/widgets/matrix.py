@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 from textual.content import Content
 
+from engine.checks import shape_text
+
 POSITIVE, NEGATIVE = "#6cb6ff", "#ff7b72"
 
 
@@ -29,10 +31,6 @@ def _keep(n: int, limit: int) -> list[int | None]:
     head = (limit + 1) // 2
     tail = limit - head
     return list(range(head)) + [None] + list(range(n - tail, n))
-
-
-def shape_text(shape: tuple[int, ...]) -> str:
-    return str(tuple(shape))
 
 
 def matrix_box(name: str, value: np.ndarray, precision: int, max_rows: int, max_cols: int, width: int,

@@ -71,7 +71,9 @@ class Network:
         self.fused = (output, loss) in losses.FUSED
         checks.budget(f"Network(sizes={self.sizes})", 3 * 8 * self.parameter_count, max_bytes)
         self._params = self._initial_params()
-        self._forward, self._backward, self._update = self._plan()
+        # Every operation one step() will emit, in order, known before any is computed.
+        self.plan, forward, backward = self._plan()
+        self._forward, self._through_backward = self.plan[:forward], self.plan[:forward + backward]
         self.steps = 0
 
     def _check_pairing(self) -> None:
@@ -134,7 +136,8 @@ class Network:
 
     # ---- the plan: every operation of a step, in order --------------------------------------------------
 
-    def _plan(self) -> tuple[tuple[Planned, ...], tuple[Planned, ...], tuple[Planned, ...]]:
+    def _plan(self) -> tuple[tuple[Planned, ...], int, int]:
+        """The whole plan, and how many of its operations are forward (loss included) and backward."""
         lay, L, augmented = self.layout, self.depth, self.bias == "augmented"
         A = ["X"] + [f"A{l}" for l in range(1, L + 1)]
         Ain = [f"{a}_aug" if augmented else a for a in A]  # what layer l+1 multiplies by its weights
@@ -173,17 +176,11 @@ class Network:
                 backward.append(self._derivative(self.hidden, l - 1))
 
         update = [bind(UPDATE, "update", int(key[1:]), P=key, dP=f"d{key}") for key in self._params]
-        plan = _with_frees(forward + backward + update)
-        return plan[:len(forward)], plan[len(forward):len(forward) + len(backward)], plan[-len(update):]
+        return _with_frees(forward + backward + update), len(forward), len(backward)
 
     @staticmethod
     def _derivative(name: str, l: int) -> Planned:
         return bind(activations.DERIVATIVE[name], "backward", l, dZ=f"dZ{l}", dA=f"dA{l}", A=f"A{l}", Z=f"Z{l}")
-
-    @property
-    def plan(self) -> tuple[Planned, ...]:
-        """Every operation one step() will emit, in order, before any is computed."""
-        return self._forward + self._backward + self._update
 
     # ---- data --------------------------------------------------------------------------------------------
 
@@ -275,7 +272,7 @@ class Network:
         """dL/dparam for each parameter, keyed like params, from the step's own backward events; no update."""
         env, m = self._env(X, Y, self._params)
         ctx = _Scalars(m, 0.0)
-        for _ in self._events(self._forward + self._backward, env, ctx, 0):
+        for _ in self._events(self._through_backward, env, ctx, 0):
             pass
         return {key: env[f"d{key}"] for key in self._params}
 

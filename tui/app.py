@@ -5,15 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual import work
-from textual.message import Message
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.worker import get_current_worker
 
 import engine.export
 from engine import Network
 from engine.doctor import mistakes
+from engine.gradcheck import MAX_ENTRIES
 from tui.bindings import BINDINGS
 from tui.commands import StepCommands
 from tui.screens.doctor import DoctorScreen
@@ -28,13 +29,16 @@ from tui.widgets.summary import SummaryBar
 from tui.widgets.timeline import Timeline
 from tui.widgets.training import TrainingBar
 
+WIDE = 160  # columns from which the timeline shows formulas and matrices show more columns
+
+
 class BackpropApp(App):
     """The main view: summary, timeline, current event, editor."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "stepprop"
     AUTO_FOCUS = None
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (160, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
     COMMANDS = App.COMMANDS | {StepCommands}
     BINDINGS = BINDINGS
 
@@ -57,22 +61,32 @@ class BackpropApp(App):
     def on_mount(self) -> None:
         self.query_one(KeyBar).show(self.BINDINGS, [("^p", "palette")])
         self.say(self.session.note, "note")
-        self.refresh_view()
+        self.describe_step()
+        self.refresh_view()  # the timeline was built with the first step's events
 
     # ---- showing ---------------------------------------------------------------------------------------
 
+    def show_step(self) -> None:
+        """A new step, or a new network, is on screen: everything that describes it, then the current event."""
+        self.describe_step()
+        self.query_one(Timeline).load(self.session.events)
+        self.refresh_view()
+
+    def describe_step(self) -> None:
+        self.query_one(SummaryBar).show(self.session)
+        self.query_one(TrainingBar).show(self.session)
+
     def refresh_view(self) -> None:
+        """Another event of the same step: only the timeline's highlight and the card change."""
         s = self.session
-        self.query_one(SummaryBar).show(s)
-        self.query_one(TrainingBar).show(s)
         self.query_one(Timeline).mark(s.position)
         rows = 12 if self.size.height >= 45 else 6
-        cols = 12 if self.size.width >= 160 else 6
+        cols = 12 if self.size.width >= WIDE else 6
         self.query_one(EventCard).show(s.current, len(s.plan), self.precision, rows, cols)
 
     def on_resize(self) -> None:
         timeline = self.query_one(Timeline)
-        wide = self.size.width >= 160
+        wide = self.size.width >= WIDE
         if timeline.formulas != wide:
             timeline.load(self.session.events, formulas=wide)
         self.refresh_view()
@@ -142,8 +156,7 @@ class BackpropApp(App):
 
     def _finished(self) -> None:
         self.busy = False
-        self.query_one(Timeline).load(self.session.events)
-        self.refresh_view()
+        self.show_step()
 
     # ---- training and checking --------------------------------------------------------------------------
 
@@ -183,8 +196,7 @@ class BackpropApp(App):
         self.busy = False
         self.query_one(TrainingBar).stop()
         self.say("" if done == steps else f"training cancelled after {done} of {steps} steps", "note")
-        self.query_one(Timeline).load(self.session.events)
-        self.refresh_view()
+        self.show_step()
 
     def action_gradient_check(self) -> None:
         if self.busy:
@@ -196,7 +208,7 @@ class BackpropApp(App):
     @work(thread=True, exclusive=True, group="check")
     def gradient_check(self, screen: GradCheckScreen, session: Session) -> None:
         errors = engine.gradient_check(session.net, session.X, session.Y)
-        sampled = {k for k, P in session.net.params.items() if P.size > 200}
+        sampled = {k for k, P in session.net.params.items() if P.size > MAX_ENTRIES}
         self.call_from_thread(screen.show, errors, session.events, sampled)
 
     def action_doctor(self) -> None:
@@ -240,7 +252,6 @@ class BackpropApp(App):
 
     def _adopt(self, session: Session) -> None:
         self.session = session
-        self.query_one(Timeline).load(session.events)
         self.query_one(EditorRow).show(session.options)
         self.say(session.note, "note")
-        self.refresh_view()
+        self.show_step()

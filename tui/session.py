@@ -153,8 +153,9 @@ class Session:
         self._steps = self.net.step(self.X, self.Y, self.options.lr)
         self.events = [next(self._steps) for _ in self.net.plan]
         self.position = 0
-        self.loss = float(self.events[self.index_of("L")].value)
-        output = self.events[self.index_of("L") - 1].value
+        at_loss = self.index_of("L")
+        self.loss = float(self.events[at_loss].value)
+        output = self.events[at_loss - 1].value  # AL, the last forward event
         self.accuracy = accuracy(self.net.output, output, self.Y, self.net.layout.class_axis)
         self._record(self.net.steps, self.loss)
 

@@ -71,8 +71,5 @@ DERIVATIVE = {
                    lambda c, dA: dA),
 }
 
-# Which of A or Z each derivative reads, besides dA.
-DERIVATIVE_READS = {"sigmoid": "A", "tanh": "A", "relu": "Z", "leaky_relu": "Z", "identity": None}
-
 HIDDEN = ("sigmoid", "tanh", "relu", "leaky_relu", "identity")
 OUTPUT = ("sigmoid", "softmax", "identity")

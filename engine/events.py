@@ -50,10 +50,6 @@ class Planned:
     fn: Callable[..., np.ndarray]
     frees: tuple[str, ...] = ()  # names no later operation reads, released once this one has run
 
-    @property
-    def operand_names(self) -> tuple[str, ...]:
-        return tuple(i.label for i in self.inputs)
-
 
 def bind(op: Op, phase: str, layer: int, **names: str | Input) -> Planned:
     """Fill an Op's slots with concrete names.

@@ -15,7 +15,6 @@ class Layout:
 
     name: str
     example_axis: int  # the axis of X that counts examples
-    W_shape: str  # how W_l's shape reads, for messages
     augment: Op  # {Aa} = {A} with a ones column (rows) or row (columns)
     Z: Op  # {Z} = {A} @ {W} + {b}, or the other way round
     Z_augmented: Op
@@ -41,7 +40,6 @@ class Layout:
 ROWS = Layout(
     name="rows",
     example_axis=0,
-    W_shape="(n_in, n_out)",
     augment=Op("{Aa} = np.hstack([{A}, np.ones((m, 1))])", "{Aa} = [{A} | 1]", "[{0} | 1]",
                lambda c, A: np.hstack([A, np.ones((A.shape[0], 1))])),
     Z=Op("{Z} = {A} @ {W} + {b}", "{Z} = {A}·{W} + {b}, {b} broadcast down the m rows", "{0} @ {1} + {2}",
@@ -60,7 +58,6 @@ ROWS = Layout(
 COLUMNS = Layout(
     name="columns",
     example_axis=1,
-    W_shape="(n_out, n_in)",
     augment=Op("{Aa} = np.vstack([{A}, np.ones((1, m))])", "{Aa} = [{A} ; 1ᵀ]", "[{0} ; 1]",
                lambda c, A: np.vstack([A, np.ones((1, A.shape[1]))])),
     Z=Op("{Z} = {W} @ {A} + {b}", "{Z} = {W}·{A} + {b}, {b} broadcast across the m columns", "{0} @ {1} + {2}",

@@ -71,7 +71,3 @@ def loss_op(output: str, loss: str, class_axis: int) -> Op:
         return softmax_ce(class_axis)
     return LOSS[(output, loss)]
 
-
-def reads_logits(loss: str) -> bool:
-    """Whether the loss is computed from Z (log-losses) rather than from A."""
-    return loss in ("bce", "ce")

@@ -128,7 +128,6 @@ class Session:
     net: Network
     X: np.ndarray
     Y: np.ndarray
-    data_name: str
     note: str = ""
     position: int = 0
     events: list[Event] = field(default_factory=list)
@@ -142,7 +141,7 @@ class Session:
         X, Y, name = load_data(options)
         X, Y, note = fit_data(options, X, Y, name)
         net = Network(**options.network)
-        session = cls(options, net, X, Y, name, note)
+        session = cls(options, net, X, Y, note)
         session._begin()
         if at is not None:
             session.go(session.index_of(at))

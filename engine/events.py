@@ -7,7 +7,7 @@ from typing import Callable
 
 import numpy as np
 
-from engine import rules
+from engine.doctor import rules
 
 PHASES = ("forward", "loss", "backward", "update")
 

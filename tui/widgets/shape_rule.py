@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 
 from engine import Event
-from engine.rules import BROADCAST, INNER, SLOT
+from engine.doctor.rules import BROADCAST, INNER, SLOT
 
 STYLES = {INNER: "bold underline $text-success", BROADCAST: "bold $text-warning"}
 LEGEND = {INNER: ("inner dims must match", INNER), BROADCAST: ("1 broadcasts", BROADCAST)}

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.checks import shape_text
-from engine.grammar import int_literal, keywords, method, np_function
+from engine.doctor.grammar import int_literal, keywords, method, np_function
 
 MAX_ELEMENTS = 10**7  # no intermediate result may hold more numbers than this
 MAX_WORK = 10**9  # nor may a product take more multiply-adds

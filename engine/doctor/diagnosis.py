@@ -9,9 +9,9 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from engine.grammar import COMPARISONS, OPERATORS, Parsed, keywords, method, np_function, parse
+from engine.doctor.grammar import COMPARISONS, OPERATORS, Parsed, keywords, method, np_function, parse
 from engine.checks import shape_text
-from engine.shaperules import Inference, infer, operation, run, shape_of
+from engine.doctor.shaperules import Inference, infer, operation, run, shape_of
 
 MAX_SUGGESTIONS = 5
 MAX_EFFORT = 20_000  # tree nodes visited while trying candidate fixes, per diagnosis

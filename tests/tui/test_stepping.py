@@ -152,7 +152,7 @@ async def test_command_palette_jumps_to_an_event():
 async def test_wide_screens_show_formulas_in_the_timeline_and_more_of_each_matrix():
     from tui.session import Options
 
-    app = BackpropApp(Options(sizes=(784, 128, 10), batch=64))
+    app = BackpropApp(Options(sizes=(784, 128, 10), batch=64, dataset="synthetic"))
     async with app.run_test(size=(200, 60)) as pilot:
         await pilot.pause()
         text = screen_text(app)
@@ -160,6 +160,6 @@ async def test_wide_screens_show_formulas_in_the_timeline_and_more_of_each_matri
         card = card_text(app)
         x_rows = [line for line in card.splitlines() if line.lstrip().startswith("│")][:20]
         assert sum("…" in line for line in x_rows) >= 12  # twelve rows of X, first and last six
-    async with BackpropApp(Options(sizes=(784, 128, 10), batch=64)).run_test(size=(100, 30)) as pilot:
+    async with BackpropApp(Options(sizes=(784, 128, 10), batch=64, dataset="synthetic")).run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert "dW2 = A1.T @ dZ2" not in screen_text(pilot.app)

@@ -43,7 +43,7 @@ async def test_the_number_of_steps_is_settable():
 
 
 async def test_escape_cancels_training_and_keeps_what_was_done():
-    app = BackpropApp(Options(sizes=(784, 128, 10), batch=64))
+    app = BackpropApp(Options(sizes=(784, 128, 10), batch=64, dataset="synthetic"))
     async with app.run_test(size=(100, 30)) as pilot:
         app.query_one("#train-steps").value = "100000"
         await pilot.press("T")

@@ -14,7 +14,7 @@ from textual.worker import get_current_worker
 import engine.export
 from engine.doctor import mistakes
 from engine.gradcheck import MAX_ENTRIES
-from tui.bindings import BINDINGS, EDITING
+from tui.bindings import BINDINGS, CHOOSING, EDITING
 from tui.commands import StepCommands
 from tui.screens.doctor import DoctorScreen
 from tui.screens.gradcheck import GradCheckScreen
@@ -29,6 +29,7 @@ from tui.widgets.timeline import Timeline
 from tui.widgets.training import TrainingBar
 
 WIDE = 160  # columns from which the timeline is wide enough for formulas
+FIELD_NAMES = {"dataset": "data", "train-steps": "train steps"}
 
 
 class BackpropApp(App):
@@ -88,8 +89,20 @@ class BackpropApp(App):
         self.query_one(EventCard).show(s.current, len(s.plan), self.precision)
 
     def show_keys(self, focused=None) -> None:
-        typing = isinstance(focused, (Input, Select))
-        self.query_one(KeyBar).show(key_items(EDITING) if typing else key_items(self.BINDINGS, [("^p", "palette")]))
+        """The keys that work now: stepping keys, or the field being edited and what its keys do."""
+        if isinstance(focused, (Input, Select)):
+            items = [(f"editing {FIELD_NAMES.get(focused.id, focused.id)}", ""), *EDITING]
+        elif focused is not None and isinstance(focused.parent, Select):  # a choice's open list
+            items = [(f"choosing {FIELD_NAMES.get(focused.parent.id, focused.parent.id)}", ""), *CHOOSING]
+        else:
+            items = [*self.BINDINGS, ("^p", "palette")]
+        self.query_one(KeyBar).show(key_items(items))
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        # s and e take priority, so that they work even while keys are in flight; but in a field they are letters.
+        if action in ("edit_sizes", "edit"):
+            return self.screen is self.screen_stack[0] and self.screen.focused is None
+        return True
 
     def say(self, text: str, kind: str, about: str | None = None) -> None:
         message = self.query_one("#message", Static)
@@ -175,11 +188,12 @@ class BackpropApp(App):
 
     # ---- editing ---------------------------------------------------------------------------------------
 
+    # set_focus, not focus(): focus() waits for the next idle moment, and keys typed fast would arrive before it.
     def action_edit_sizes(self) -> None:
-        self.query_one("#sizes", Input).focus()
+        self.screen.set_focus(self.query_one("#sizes", Input))
 
     def action_edit(self) -> None:
-        self.query_one("#batch", Input).focus()
+        self.screen.set_focus(self.query_one("#batch", Input))
 
     def action_leave_input(self) -> None:
         self.set_focus(None)
@@ -294,7 +308,7 @@ class BackpropApp(App):
         if self.training:
             self.say("training is running: T stops it, or wait for it to finish", "note")
             return
-        screen = GradCheckScreen(total=len(self.session.net.params))
+        screen = GradCheckScreen(list(self.session.net.params))
         self.push_screen(screen)
         self.gradient_check(screen, self.session)
 

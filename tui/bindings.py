@@ -26,8 +26,9 @@ BINDINGS = [
             tooltip="one more decimal place"),
     Binding("minus", "precision(-1)", "fewer digits", key_display="-", group=DIGITS,
             tooltip="one fewer decimal place"),
-    Binding("s", "edit_sizes", "sizes", tooltip="edit the layer sizes: type 4,5,3 and press enter"),
-    Binding("e", "edit", "edit", tooltip="edit the other options: tab and shift+tab move between fields, "
+    # priority: the keys typed right after s or e belong in the field, even when they arrive in the same instant
+    Binding("s", "edit_sizes", "sizes", priority=True, tooltip="edit the layer sizes: type 4,5,3 and press enter"),
+    Binding("e", "edit", "edit", priority=True, tooltip="edit the other options: tab and shift+tab move between fields, "
             "enter applies one, escape leaves"),
     Binding("escape", "leave_input", "leave", key_display="esc", show=False,
             tooltip="leave an input; what was typed and not applied is forgotten"),
@@ -35,5 +36,6 @@ BINDINGS = [
     Binding("q", "quit", "quit", tooltip="quit"),
 ]
 
-# What the key bar shows while an input or choice has the keys.
+# What the key bar shows while an input or a choice has the keys, after the field's name.
 EDITING = [("enter", "apply"), ("tab", "next field"), ("shift+tab", "previous"), ("esc", "leave")]
+CHOOSING = [("↑ ↓", "move"), ("enter", "choose"), ("esc", "close")]

@@ -49,10 +49,10 @@ class GradCheckScreen(ModalScreen[None]):
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, GradCheckScreen.Progress)
 
-    def __init__(self, total: int):
+    def __init__(self, keys: list[str]):
         super().__init__()
-        self._params = total
-        self._seen: list[str] = []
+        self._keys = keys
+        self._done = False
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="gradcheck"):
@@ -62,16 +62,17 @@ class GradCheckScreen(ModalScreen[None]):
             yield Static("escape closes, and stops the check", classes="hint")
 
     def on_grad_check_screen_progress(self, message: Progress) -> None:
-        if message.key not in self._seen:
-            self._seen.append(message.key)
+        if self._done:  # a last report can arrive after the table
+            return
         self.query_one("#gradcheck-table", Static).update(
             f"checking {message.key}: entry {message.done + 1} of {message.total} "
-            f"(parameter {len(self._seen)} of {self._params})")
+            f"(parameter {self._keys.index(message.key) + 1} of {len(self._keys)})")
         self.query_one(ProgressBar).update(total=message.total, progress=message.done + 1)
 
     def on_unmount(self) -> None:
         self.app.workers.cancel_group(self.app, "check")
 
     def show(self, errors: dict[str, float], events: list[Event], sampled: set[str]) -> None:
+        self._done = True
         self.query_one(ProgressBar).display = False
         self.query_one("#gradcheck-table", Static).update(check_content(errors, events, sampled))

@@ -48,12 +48,13 @@ class EventCard(Widget):
         equal = max((width - len(GAP) * (n - 1)) // max(n, 1), 12)
         shares = (equal if equal >= 24 else width, equal)  # side by side when they fit, narrower when they must
         body: list[Content] = []
+        # Fewer rows only when nothing else fits: first the result beside the operands, then narrower boxes.
         for rows in sorted({max_rows, 4, 3, 2, 1} & set(range(1, max_rows + 1)), reverse=True):
-            for share in shares:
+            for share, beside in ((shares[0], False), (shares[0], True), (shares[1], False), (shares[1], True)):
                 operands = [matrix_box(label, array, precision, rows, max_cols, share, "$primary")
                             for (label, _), array in zip(event.operands, event.arrays)]
                 result = matrix_box(event.name, event.value, precision, rows, max_cols, width, "$success")
-                body = flow(operands, width) + result
+                body = flow([*operands, result], width) if beside else flow(operands, width) + result
                 if len(header) + len(body) <= height:
                     break
             else:

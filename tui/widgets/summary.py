@@ -17,7 +17,7 @@ def summary_content(session: Session) -> list[Content]:
         Content.assemble("data ", (session.data_text, "bold")),
         Content.assemble(f"step {net.steps}  ", (f"loss {session.loss:.4f}", "bold")),
         Content(f"{net.hidden} → {net.output}  {net.loss_name}"),
-        Content(f"{net.layout_name} layout  {net.bias} bias  {net.init} init  lr {o.lr:g}"),
+        Content(f"{net.layout_name} layout  {net.bias} bias  {net.init} init  seed {net.seed}  lr {o.lr:g}"),
     ]
     return parts
 

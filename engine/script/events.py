@@ -124,7 +124,8 @@ def build(recording: Recording, twin: Twin | None = None) -> list[ScriptEvent]:
     if twin is not None:
         engine_events = twin.events()
         for e in events:
-            e.twin = match(e.name, e.shape, e._value, engine_events, twin) if e.shape or e.failing else None
+            named = e.shape or (e.failing and e.diagnosis.target)
+            e.twin = match(e.name, e.shape, e._value, engine_events, twin) if named else None
             if e.twin is not None:
                 e.layer = e.twin.event.layer
                 e.term = e.twin.event.term

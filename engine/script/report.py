@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from engine.checks import shape_text
 from engine.script.events import ScriptEvent
 from engine.script.recording import Recording
+from engine.script.tracer import KEEP
 from engine.script.twin import Twin
 
 OUTPUT_LINES = 20  # of stdout and of stderr, the last ones
@@ -19,18 +22,33 @@ def _output(title: str, text: str) -> list[str]:
     return ["", title, *shown]
 
 
+def skipped(events: list[ScriptEvent], k: int, runs: dict[int, int]) -> str:
+    """Where a loop's middle runs were left out (before event k), what was left out; else ""."""
+    e = events[k]
+    if e.run <= KEEP or runs.get(e.line, 1) <= 2 * KEEP or (k and events[k - 1].run > KEEP):
+        return ""
+    block = []
+    for later in events[k:]:
+        if later.run <= KEEP:
+            break
+        block.append(later.line)
+    lines = sorted(set(block))
+    most = max(runs.get(line, 1) for line in lines)
+    where = f"line {lines[0]}" if len(lines) == 1 else f"lines {lines[0]}–{lines[-1]}"
+    return f"{where} ran {most} times; the runs between the first {KEEP} and the last {KEEP} are not recorded"
+
+
 def report(recording: Recording, events: list[ScriptEvent], twin: Twin | None, how: str) -> str:
-    out = [f"stepprop debug {recording.script}: {recording.message}", ""]
+    out = [f"stepprop debug {Path(recording.script).name}: {recording.message}", ""]
     steps = [e for e in events if not e.failing]
     width = max([len(e.name) for e in steps] + [5])
     shape_width = max([len(shape_text(e.shape)) for e in steps] + [5])
     out.append(f"{'line':>5}  {'array':<{width}}  {'shape':<{shape_width}}  code")
-    skipped_said: set[int] = set()
-    for e in steps:
+    for k, e in enumerate(steps):
         runs = recording.runs.get(e.line, 1)
-        if e.run > 3 and e.line not in skipped_said and runs > 6:
-            out.append(f"{'':>5}  … line {e.line} ran {runs} times; runs 4 to {runs - 3} are not recorded")
-            skipped_said.add(e.line)
+        gap = skipped(steps, k, recording.runs)
+        if gap:
+            out.append(f"{'':>5}  … {gap}")
         again = f"  (run {e.run} of {runs})" if runs > 1 else ""
         out.append(f"{e.line:>5}  {e.name:<{width}}  {shape_text(e.shape):<{shape_width}}  {e.formula}{again}")
     failing = next((e for e in events if e.failing), None)
@@ -51,7 +69,9 @@ def report(recording: Recording, events: list[ScriptEvent], twin: Twin | None, h
     else:
         out.append(f"twin network: {twin.describe()}")
         out += [f"  {reason}" for reason in twin.reasons]
-        for e in (e for e in steps if e.twin is not None):
+        said: set[tuple[int, str]] = set()
+        for e in (e for e in steps if e.twin is not None and (e.line, e.name) not in said):
+            said.add((e.line, e.name))
             out.append(f"  line {e.line}: {e.twin.sentence(e.name, e.shape)}")
     out += _output("the script's output:", recording.stdout)
     out += _output("the script's errors:", recording.stderr)

@@ -57,9 +57,14 @@ class Twin:
 def _last(records: list[Record], pattern: re.Pattern) -> dict[str, Record]:
     found: dict[str, Record] = {}
     for r in records:
-        if pattern.match(r.name) and 1 <= len(r.shape) <= 2:
+        if r.kind != "argument" and pattern.match(r.name) and 1 <= len(r.shape) <= 2:
             found[r.name] = r
     return found
+
+
+def _best(found: dict[str, Record]) -> Record:
+    """Of the candidates for X (or Y): a plain X before X_train before inputs, a matrix before a vector."""
+    return min(found.values(), key=lambda r: (len(r.shape) != 2, r.name[0] not in "xXyY", len(r.name)))
 
 
 def _as_matrix(r: Record, m_axis_hint: int | None = None) -> tuple[int, int]:
@@ -94,7 +99,7 @@ def _activations(source: str) -> tuple[str, str]:
     text = source.lower()
     if "tanh" in text:
         hidden = "tanh"
-    elif "relu" in text or "maximum(0" in text.replace(" ", ""):
+    elif "relu" in text or re.search(r"maximum\((0(\.0*)?,|.*,0(\.0*)?\))", text.replace(" ", "")):
         hidden = "relu"
     else:
         hidden = "sigmoid"
@@ -130,8 +135,7 @@ def infer(recording: Recording) -> tuple[Twin | None, str]:
     if not xs or not ys:
         missing = " and ".join(w for w, found in (("X", xs), ("Y", ys)) if not found)
         return None, f"no twin: no {missing} array (named like X, X_train, Y, Y_train or labels) was recorded"
-    x = next(iter(xs.values()))
-    y = next(iter(ys.values()))
+    x, y = _best(xs), _best(ys)
     if x.value is None or y.value is None:
         return None, f"no twin: {x.name} or {y.name} has more than 10,000 numbers, so its values were not recorded"
     found = _layout(_as_matrix(x), _as_matrix(y))
@@ -236,9 +240,10 @@ def _role(name: str) -> tuple[str, int | None]:
 
 
 def _event_role(event: Event) -> tuple[str, int]:
+    """("A", 1) for A1 and A1_aug, ("dA", 1) for dA1: the layer the name says, not the layer computing it."""
     name = event.name.replace("_aug", "")
-    kind = re.sub(r"\d+", "", name)
-    return kind, event.layer
+    digits = re.findall(r"\d+", name)
+    return re.sub(r"\d+", "", name), int(digits[0]) if digits else event.layer
 
 
 def _score(record_role: tuple[str, int | None], event: Event) -> int:

@@ -1,0 +1,328 @@
+"""`stepprop debug`: run the learner's own script, then step through every line's arrays and the line that failed."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+import numpy as np
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+import engine.datasets
+import engine.script
+from engine.checks import shape_text
+from engine.script import Recording, ScriptEvent, Twin
+from engine.script.report import skipped
+from tui.screens.doctor import DoctorScreen
+from tui.screens.help import HelpScreen
+from tui.session import Options
+from tui.widgets.event_card import EventCard, flow
+from tui.widgets.keys import KeyBar
+from tui.widgets.matrix import matrix_box
+from tui.widgets.shape_rule import rule_content
+from tui.widgets.timeline import Timeline
+
+ENDS = Binding.Group("first/last")
+BINDINGS = [
+    Binding("n,right,space", "next", "next", key_display="n/→/␣", tooltip="next line"),
+    Binding("p,left", "previous", "back", key_display="p/←", tooltip="previous line"),
+    Binding("home", "first", "first", group=ENDS, tooltip="first line"),
+    Binding("end", "last", "last", group=ENDS, tooltip="last line: the one that failed, if one did"),
+    Binding("d", "doctor", "doctor", tooltip="shape doctor on this line, over the arrays the script had made"),
+    Binding("o", "open_twin", "open in engine", tooltip="open the engine twin in stepprop's stepping view"),
+    Binding("question_mark", "help", "help", key_display="?", tooltip="this help"),
+    Binding("q", "quit", "quit", tooltip="quit"),
+]
+
+
+# ---- the twin as the stepping view's options --------------------------------------------------------------------
+
+
+def twin_options(twin: Twin, folder: str | Path | None = None) -> Options:
+    """The options that open the twin in BackpropApp: its network, its learning rate and the script's own data.
+
+    Data other than the question's is written as .npy files (one example per row) into `folder`.
+    """
+    X = twin.X if twin.layout == "rows" else twin.X.T
+    Y = twin.Y if twin.layout == "rows" else twin.Y.T
+    options = Options(sizes=twin.sizes, hidden=twin.hidden, output=twin.output, loss=twin.loss, layout=twin.layout,
+                      bias=twin.bias, lr=twin.lr)
+    question_X, question_Y = engine.datasets.question()
+    if X.shape == question_X.shape and Y.shape == question_Y.shape and np.array_equal(X, question_X) \
+            and np.array_equal(Y, question_Y):
+        return options.but(dataset="question")
+    folder = Path(folder or tempfile.mkdtemp(prefix="stepprop-twin-"))
+    np.save(folder / "X.npy", X)
+    np.save(folder / "Y.npy", Y)
+    return options.but(data=str(folder / "X.npy"), targets=str(folder / "Y.npy"))
+
+
+# ---- widgets ------------------------------------------------------------------------------------------------------
+
+
+def timeline_options(events: list[ScriptEvent], runs: dict[int, int]) -> list[Option]:
+    """Lines grouped by where they run, a loop's left-out runs noted, the failing line marked."""
+    found: list[Option] = []
+    phase = None
+    for i, e in enumerate(events):
+        gap = skipped(events, i, runs)
+        if gap:
+            found.append(Option(Content.styled(f" … {gap.split(';')[0]}", "dim italic"), id=f"gap-{i}",
+                                disabled=True))
+        if e.phase != phase:
+            phase = e.phase
+            found.append(Option(phase, id=f"phase-{i}", disabled=True))
+        if e.failing:
+            line = Content.assemble((f" {e.line:>3} ", "dim"), (f"{e.name:<8} ", "bold $text-error"),
+                                    ("✗ fails", "bold $text-error"))
+        else:
+            line = Content.assemble((f" {e.line:>3} ", "dim"), f"{e.name:<8} ", (shape_text(e.shape), "dim"))
+        found.append(Option(line, id=f"e{i}"))
+    return found
+
+
+class ScriptTimeline(Timeline):
+    """The script's recorded lines by function, with each array's shape; the keys drive it."""
+
+    def __init__(self, events: list[ScriptEvent], runs: dict[int, int], *, id: str | None = None):
+        super().__init__([], id=id)
+        self.add_options(timeline_options(events, runs))
+
+
+def _wrap(text: str, width: int, style: str = "") -> list[Content]:
+    return [Content.styled(line, style) for line in textwrap.wrap(text, max(width, 20))] or [Content("")]
+
+
+def _displayable(value: np.ndarray) -> np.ndarray | None:
+    if value.dtype.kind not in "biuf":
+        return None
+    value = np.asarray(value, dtype=np.float64)
+    return value.reshape(-1, value.shape[-1]) if value.ndim > 2 else value
+
+
+class ScriptCard(EventCard):
+    """One recorded line: where it ran, its code, its shape rule, the engine's line beside it, and its arrays.
+
+    On the failing line: the doctor's culprit, both shapes, the reason in words and the fixes that run.
+    """
+
+    def render(self) -> Content:
+        event: ScriptEvent | None = self._event
+        total, precision, max_rows, max_cols = self._view
+        width, height = max(self.size.width, 24), max(self.size.height, 12)
+        if event is None:
+            return Content("No line of the script made an array, so there is nothing to step through.")
+        where = Content.assemble((event.phase, "bold $accent"), f"  ·  line {event.line}",
+                                 f"  ·  run {event.run} of {event.runs}" if event.runs > 1 else "",
+                                 f"  ·  {event.index + 1} of {total}")
+        header = [where, Content(""), Content.styled(event.formula, "bold")]
+        if event.failing:
+            d = event.diagnosis
+            rule = (Content(event.rule.format(*(str(a.shape) for a in event.arrays)) + " → ")
+                    if event.rule else Content(""))
+            header.append(Content.assemble(rule, ("✗ fails", "bold $text-error")))
+            header.append(Content(""))
+            header.append(Content.assemble(("culprit: ", "bold"), (d.culprit, "bold reverse")))
+            if d.shapes:
+                header.append(Content("shapes:  " + ", ".join(f"{t} is {shape_text(s)}" for t, s in d.shapes)))
+            header += _wrap(d.error, width, "$text-error")
+            header += _wrap(d.explanation, width)
+            if d.suggestions:
+                header += _wrap("fixes that run: " + "  ·  ".join(d.suggestions), width, "$text-success")
+        else:
+            header.append(rule_content(event) if event.rule else Content.styled(f"→ {shape_text(event.shape)}",
+                                                                                 "bold"))
+        if event.twin is not None:
+            header += _wrap(event.twin_sentence, width, "$text-accent")
+        header.append(Content(""))
+        boxes = []
+        for (label, _), array in zip(event.operands, event.arrays):
+            shown = _displayable(array)
+            if shown is not None:
+                boxes.append((label, shown, "$primary"))
+        if not event.failing:
+            shown = _displayable(event.value) if event.recorded else None
+            if shown is not None:
+                boxes.append((event.name, shown, "$success"))
+            elif not event.recorded:
+                header.append(Content.styled(f"{event.name} has more than 10,000 numbers: only its shape was "
+                                             "recorded", "$text-muted"))
+        rows = max_rows
+        while True:
+            n = max(len(boxes), 1)
+            share = (width - (n - 1)) // n
+            share = share if share >= 24 else width
+            drawn = [matrix_box(label, value, precision, rows, max_cols, share, border)
+                     for label, value, border in boxes]
+            lines = header + flow(drawn, width)
+            if len(lines) <= height or rows <= 2:
+                return Content("\n").join(lines)
+            rows -= 2
+
+
+# ---- the app ------------------------------------------------------------------------------------------------------
+
+
+class DebugApp(App):
+    """Step through a recorded script. `o` exits with the twin's options, for BackpropApp to open next."""
+
+    CSS_PATH = [Path(__file__).with_name("app.tcss"), Path(__file__).with_name("debug.tcss")]
+    TITLE = "stepprop debug"
+    AUTO_FOCUS = None
+    BINDINGS = BINDINGS
+
+    def __init__(self, recording: Recording, events: list[ScriptEvent], twin: Twin | None, how: str):
+        super().__init__()
+        self.recording = recording
+        self.events = events
+        self.twin = twin
+        self.how = how
+        self.position = len(events) - 1 if events and events[-1].failing else 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status")
+        with Horizontal(id="main"):
+            yield ScriptTimeline(self.events, self.recording.runs, id="timeline")
+            yield ScriptCard(id="card")
+        yield Static(id="output")
+        yield KeyBar(id="keys")
+
+    def on_mount(self) -> None:
+        r = self.recording
+        name = Path(r.script).name
+        kind = "$text-success" if r.ok else "$text-error"
+        twin = (f"twin: {self.twin.describe()}  (o opens it)" if self.twin is not None else self.how)
+        self.query_one("#status", Static).update(Content.assemble((f"{name}: ", "bold"), (r.message, kind), "\n",
+                                                                  (twin, "$text-muted")))
+        self.query_one("#output", Static).update(self.output_text())
+        self.query_one("#output").border_title = "the script's output"
+        self.query_one(KeyBar).show(self.BINDINGS, [])
+        self.show()
+
+    def output_text(self) -> Content:
+        r = self.recording
+        lines = [(line, "") for line in r.stdout.splitlines()] + [(line, "$text-error")
+                                                                   for line in r.stderr.splitlines()]
+        if not lines:
+            return Content.styled("(the script printed nothing)", "$text-muted")
+        return Content("\n").join(Content.styled(text, style) for text, style in lines[-40:])
+
+    def show(self) -> None:
+        if not self.events:
+            self.query_one(ScriptCard).refresh()
+            return
+        self.query_one(ScriptTimeline).mark(self.position)
+        rows = 12 if self.size.height >= 45 else 6
+        cols = 12 if self.size.width >= 160 else 6
+        self.query_one(ScriptCard).show(self.events[self.position], len(self.events), 3, rows, cols)
+
+    def on_resize(self) -> None:
+        self.show()
+
+    def jump(self, index: int) -> None:
+        if self.events:
+            self.position = max(0, min(index, len(self.events) - 1))
+            self.show()
+
+    def action_next(self) -> None:
+        self.jump(self.position + 1)
+
+    def action_previous(self) -> None:
+        self.jump(self.position - 1)
+
+    def action_first(self) -> None:
+        self.jump(0)
+
+    def action_last(self) -> None:
+        self.jump(len(self.events) - 1)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        index = Timeline.event_index(event.option)
+        if index is not None:
+            self.jump(index)
+
+    def matrices(self) -> dict:
+        """The arrays the script had made up to this line (by their last recorded values), and its numbers."""
+        if not self.events:
+            return {}
+        event = self.events[self.position]
+        if event.failing:
+            return dict(event.diagnosis.env)
+        env: dict = {k: v for k, v in self.recording.scalars.items()}
+        for e in self.events[: self.position + 1]:
+            env.update(zip(e.operand_names, e.arrays))
+            if e.recorded and not e.failing:
+                env[e.name] = e.value
+        return env
+
+    def action_doctor(self) -> None:
+        if not self.events:
+            return
+        event = self.events[self.position]
+        expr = event.diagnosis.doctor_line if event.failing and event.diagnosis.doctor_line else event.formula
+        self.push_screen(DoctorScreen(self.matrices(), expr))
+
+    def action_help(self) -> None:
+        keys = [(b.key_display or b.key, b.tooltip or b.description) for b in self.BINDINGS]
+        self.push_screen(HelpScreen(keys))
+
+    def action_open_twin(self) -> None:
+        if self.twin is None:
+            self.notify(self.how, severity="warning")
+            return
+        self.exit(twin_options(self.twin))
+
+
+# ---- the command --------------------------------------------------------------------------------------------------
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        raise ValueError(f"{message} (see {self.prog} --help)")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="stepprop debug", description="Run your own NumPy script the way `python SCRIPT.py ARGS` "
+                "would, in a separate process under a time and a memory limit; record the shape of every array "
+                "each line makes, diagnose the line that fails, and step through it all.")
+    p.add_argument("--report", action="store_true", help="print the trace as text instead of opening the app")
+    p.add_argument("--timeout", type=float, default=engine.script.TIMEOUT, metavar="S",
+                   help=f"time limit in seconds (default {engine.script.TIMEOUT:g})")
+    p.add_argument("--memory", type=int, default=engine.script.MEMORY_MB, metavar="MB",
+                   help=f"memory limit in MB (default {engine.script.MEMORY_MB})")
+    p.add_argument("script", metavar="SCRIPT.py", help="your script")
+    p.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS", help="the script's own arguments")
+    return p
+
+
+def main(argv: list[str]) -> int:
+    """Exit status 0 when the script ran to the end, 1 when it failed or a limit stopped it, 2 for bad options."""
+    try:
+        args = parser().parse_args(argv)
+        print(f"stepprop: running {args.script} (time limit {args.timeout:g} s, memory {args.memory} MB)…",
+              file=sys.stderr)
+        recording = engine.script.run(args.script, args.args, timeout=args.timeout, memory_mb=args.memory)
+    except (ValueError, OSError) as error:
+        print(f"stepprop: {error}", file=sys.stderr)
+        return 2
+    events, twin, how = engine.script.trace(recording)
+    status = 0 if recording.ok else 1
+    if args.report:
+        sys.stdout.write(engine.script.report(recording, events, twin, how))
+    else:
+        options = DebugApp(recording, events, twin, how).run()
+        if isinstance(options, Options):
+            from tui.app import BackpropApp
+
+            BackpropApp(options).run()
+    if not recording.ok:
+        print(f"stepprop: {Path(recording.script).name} {recording.message}", file=sys.stderr)
+    return status

@@ -208,7 +208,7 @@ def run(out: str, script: str, argv: list[str]) -> int:
     index = {"script": script, "argv": argv, "source": source, "status": status, "exit_code": exit_code,
              "records": records, "runs": {str(k): v for k, v in recorder.runs.items()}, "failure": failure,
              "scalars": _scalars(module.__dict__)}
-    np.savez(out, index=np.array(json.dumps(index)), **arrays)
+    np.savez_compressed(out, index=np.array(json.dumps(index)), **arrays)
     return exit_code
 
 

@@ -20,6 +20,7 @@ import engine.datasets
 import engine.script
 from engine.checks import shape_text
 from engine.script import Recording, ScriptEvent, Twin
+from engine.script.recording import headline
 from engine.script.report import skipped
 from tui.screens.doctor import DoctorScreen
 from tui.screens.help import HelpScreen
@@ -200,7 +201,7 @@ class DebugApp(App):
         name = Path(r.script).name
         kind = "$text-success" if r.ok else "$text-error"
         twin = (f"twin: {self.twin.describe()}  (o opens it)" if self.twin is not None else self.how)
-        self.query_one("#status", Static).update(Content.assemble((f"{name}: ", "bold"), (r.message, kind), "\n",
+        self.query_one("#status", Static).update(Content.assemble((f"{name}: ", "bold"), (headline(r), kind), "\n",
                                                                   (twin, "$text-muted")))
         self.query_one("#output", Static).update(self.output_text())
         self.query_one("#output").border_title = "the script's output"

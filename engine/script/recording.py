@@ -92,6 +92,14 @@ class Recording:
         return f"failed at line {f.line}, in {scope_label(f.scope)}: {f.type}: {f.message}"
 
 
+def headline(recording: Recording) -> str:
+    """The message, short enough for one line: a failure's type without NumPy's words."""
+    f = recording.failure
+    if recording.status == "error" and f is not None:
+        return f"failed at line {f.line}, in {scope_label(f.scope)}: {f.type}"
+    return recording.message
+
+
 def scope_label(scope: str) -> str:
     return "the script" if scope == "<module>" else f"{scope}()"
 

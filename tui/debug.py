@@ -178,6 +178,7 @@ class DebugApp(App):
     CSS_PATH = [Path(__file__).with_name("app.tcss"), Path(__file__).with_name("debug.tcss")]
     TITLE = "stepprop debug"
     AUTO_FOCUS = None
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
     BINDINGS = BINDINGS
 
     def __init__(self, recording: Recording, events: list[ScriptEvent], twin: Twin | None, how: str):
@@ -203,18 +204,18 @@ class DebugApp(App):
         twin = (f"twin: {self.twin.describe()}  (o opens it)" if self.twin is not None else self.how)
         self.query_one("#status", Static).update(Content.assemble((f"{name}: ", "bold"), (headline(r), kind), "\n",
                                                                   (twin, "$text-muted")))
-        self.query_one("#output", Static).update(self.output_text())
         self.query_one("#output").border_title = "the script's output"
         self.query_one(KeyBar).show(self.BINDINGS, [])
         self.show()
 
-    def output_text(self) -> Content:
+    def output_text(self, rows: int) -> Content:
+        """The last lines the script printed, stderr (its traceback) after stdout, as many as fit."""
         r = self.recording
         lines = [(line, "") for line in r.stdout.splitlines()] + [(line, "$text-error")
                                                                    for line in r.stderr.splitlines()]
         if not lines:
             return Content.styled("(the script printed nothing)", "$text-muted")
-        return Content("\n").join(Content.styled(text, style) for text, style in lines[-40:])
+        return Content("\n").join(Content.styled(text, style) for text, style in lines[-max(rows, 1):])
 
     def show(self) -> None:
         if not self.events:
@@ -226,7 +227,12 @@ class DebugApp(App):
         self.query_one(ScriptCard).show(self.events[self.position], len(self.events), 3, rows, cols)
 
     def on_resize(self) -> None:
+        self.call_after_refresh(self.show_output)  # once the layout has given the output panel its height
         self.show()
+
+    def show_output(self) -> None:
+        output = self.query_one("#output", Static)
+        output.update(self.output_text(output.scrollable_content_region.height))
 
     def jump(self, index: int) -> None:
         if self.events:

@@ -10,8 +10,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-import engine
 from engine.script.recording import Recording, load
+
+# Run by its path, not with -m: the child imports nothing of stepprop, only NumPy and the standard library.
+TRACER = str(Path(__file__).with_name("tracer.py"))
 
 TIMEOUT = 30.0  # seconds
 MEMORY_MB = 2048
@@ -48,13 +50,11 @@ def run(script: str | os.PathLike, argv: list[str] = (), timeout: float = TIMEOU
     if not (isinstance(memory_mb, int) and memory_mb >= 64):
         raise ValueError(f"the memory limit must be a whole number of MB >= 64; got {memory_mb}")
     path = check_script(script)
-    root = str(Path(engine.__file__).resolve().parent.parent)
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])))
     with tempfile.TemporaryDirectory(prefix="stepprop-") as tmp:
         out = Path(tmp) / "recording.npz"
-        command = [sys.executable, "-m", "engine.script.tracer", str(out), str(path), *argv]
+        command = [sys.executable, TRACER, str(out), str(path), *argv]
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   env=env, preexec_fn=_limit_memory(memory_mb), start_new_session=True,
+                                   preexec_fn=_limit_memory(memory_mb), start_new_session=True,
                                    text=True, errors="replace")
         timed_out = False
         try:

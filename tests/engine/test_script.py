@@ -304,3 +304,14 @@ def test_the_script_package_imports_no_ui():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+def test_the_script_runs_as_python_would_run_it(tmp_path):
+    (tmp_path / "helper.py").write_text("VALUE = 7\n")
+    (tmp_path / "looks.py").write_text(
+        "import sys\nimport helper\n"
+        "print(__name__, sys.argv[1:], helper.VALUE)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('engine', 'tui', 'textual')))\n")
+    recording = engine.script.run(tmp_path / "looks.py", ["a", "--b"])
+    assert recording.ok and recording.stderr == ""
+    assert recording.stdout == "__main__ ['a', '--b'] 7\n[]\n"  # its own folder on sys.path; no stepprop loaded

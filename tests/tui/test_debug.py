@@ -1,4 +1,4 @@
-"""The debug view, driven by keys: step through a recorded script, ask the doctor, open the twin in the stepping view."""
+"""The debug view, driven by keys: step through a recorded script, ask the doctor, open the twin."""
 
 from __future__ import annotations
 
@@ -36,7 +36,8 @@ async def test_the_failing_line_is_shown_first_with_its_diagnosis():
         await pilot.pause()
         screen, card = screen_text(app), card_text(app)
         assert "question.py: failed at line 43, in backProp(): ValueError" in screen
-        assert "twin: 4 → 3 → 3, sigmoid → sigmoid, bce, rows layout, vector bias, lr 0.0001  (o opens it)" in screen
+        assert "twin: 4 → 3 → 3, sigmoid → sigmoid, bce, rows layout, vector bias, lr 0.0001  (o opens it)" \
+            in screen
         assert "error2 = A1_sig.T - error1" in card
         assert "(3, 4)ᵀ − (2, 4) → ✗ fails" in card
         assert "culprit: A1_sig.T - error1" in card
@@ -53,7 +54,8 @@ async def test_stepping_through_the_lines_shows_each_shape_rule_and_the_engines_
         await pilot.press("home")
         card = card_text(app)
         assert "the script  ·  line 6  ·  1 of 18" in card
-        assert "X_train = np.asarray([[1,1,1,1] , [0,0,0,0]])" in card and "your X_train (2, 4) is the engine's X" in flat(card)
+        assert "X_train = np.asarray([[1,1,1,1] , [0,0,0,0]])" in card
+        assert "your X_train (2, 4) is the engine's X" in flat(card)
         for _ in range(7):
             await pilot.press("n")
         card = card_text(app)

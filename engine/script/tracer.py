@@ -1,10 +1,11 @@
 """The child process: run a learner's script as `python SCRIPT.py` would, recording every array a line makes.
 
-Run as `python path/to/tracer.py RECORDING.npz SCRIPT.py [ARGS...]`; it imports nothing of stepprop. A line tracer watches the script's own
-code only; after each executed line it records each ndarray in the frame's locals and the module's globals that is
-new or changed. Each line keeps its first and last few runs, and a count of the others, so a long training loop
-records a few KB. When the script fails, the innermost frame of the script gives the exact operation (PEP 657
-positions) and the operands it read. The recording is written as one .npz file: a JSON index and the arrays.
+Run as `python path/to/tracer.py RECORDING.npz SCRIPT.py [ARGS...]`; it imports nothing of stepprop. A line
+tracer watches the script's own code only; after each executed line it records each ndarray in the frame's locals
+and the module's globals that is new or changed. Each line keeps its first and last few runs, and a count of the
+others, so a long training loop records a few KB. When the script fails, the innermost frame of the script gives the
+exact operation (PEP 657 positions) and the operands it read. The recording is one .npz file: a JSON index and the
+arrays.
 """
 
 from __future__ import annotations

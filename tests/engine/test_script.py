@@ -315,3 +315,12 @@ def test_the_script_runs_as_python_would_run_it(tmp_path):
     recording = engine.script.run(tmp_path / "looks.py", ["a", "--b"])
     assert recording.ok and recording.stderr == ""
     assert recording.stdout == "__main__ ['a', '--b'] 7\n[]\n"  # its own folder on sys.path; no stepprop loaded
+
+
+def test_the_readme_shows_the_report_as_it_is():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    block = readme.split("$ stepprop debug --report question.py\n", 1)[1].split("```", 1)[0]
+    recording, events, twin, how = traced("question.py")
+    real = [line.rstrip() for line in engine.script.report(recording, events, twin, how).splitlines()]
+    shown = [line for line in block.splitlines() if line.strip() not in ("", "...")]
+    assert len(shown) >= 12 and all(line in real for line in shown), [line for line in shown if line not in real]

@@ -59,7 +59,11 @@ def run(script: str | os.PathLike, argv: list[str] = (), timeout: float = TIMEOU
         timed_out = False
         try:
             stdout, stderr = process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
+        except BaseException as error:
+            if not isinstance(error, subprocess.TimeoutExpired):  # ctrl+c, say: the script must not run on alone
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+                raise
             timed_out = True
             process.send_signal(signal.SIGTERM)  # the tracer stops the script where it is and writes what it has
             try:

@@ -161,10 +161,26 @@ def _scalars(module: dict) -> dict:
             if isinstance(v, (int, float, np.number)) and not isinstance(v, bool) and not k.startswith("_")}
 
 
+def _syntax_error(error: SyntaxError) -> dict:
+    line = error.lineno or 1
+    col = (error.offset or 1) - 1
+    end_col = (error.end_offset or error.offset or 1) - 1
+    return {"type": type(error).__name__, "message": error.msg, "line": line, "end_line": error.end_lineno or line,
+            "col": col, "end_col": max(end_col, col + 1), "scope": "<module>", "operands": {}, "scalars": {}}
+
+
 def run(out: str, script: str, argv: list[str]) -> int:
-    with open(script, encoding="utf-8") as f:
+    with open(script, encoding="utf-8", errors="replace") as f:
         source = f.read()
-    code = compile(source, script, "exec")
+    try:
+        code = compile(source, script, "exec")
+    except (SyntaxError, ValueError) as error:  # reported as Python would, before anything runs
+        traceback.print_exception(type(error), error, None)
+        failure = _syntax_error(error) if isinstance(error, SyntaxError) else None
+        index = {"script": script, "argv": argv, "source": source, "status": "error", "exit_code": 1, "records": [],
+                 "runs": {}, "failure": failure, "scalars": {}}
+        np.savez_compressed(out, index=np.array(json.dumps(index)))
+        return 1
     module = types.ModuleType("__main__")
     module.__file__ = script
     module.__builtins__ = __builtins__

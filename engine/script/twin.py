@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from engine import datasets
 from engine.checks import shape_text
 from engine.events import Event
 from engine.network import Network
@@ -136,21 +137,25 @@ def infer(recording: Recording) -> tuple[Twin | None, str]:
         missing = " and ".join(w for w, found in (("X", xs), ("Y", ys)) if not found)
         return None, f"no twin: no {missing} array (named like X, X_train, Y, Y_train or labels) was recorded"
     x, y = _best(xs), _best(ys)
-    if x.value is None or y.value is None:
-        return None, f"no twin: {x.name} or {y.name} has more than 10,000 numbers, so its values were not recorded"
     found = _layout(_as_matrix(x), _as_matrix(y))
     if found is None:
         return None, (f"no twin: no axis of {x.name} {shape_text(x.shape)} matches the examples of "
                       f"{y.name} {shape_text(y.shape)}")
     layout, y_transposed = found
-    X = np.asarray(x.value, dtype=np.float64).reshape(_as_matrix(x))
-    Y = np.asarray(y.value, dtype=np.float64).reshape(_as_matrix(y))
-    if y_transposed:
-        Y = Y.T
     example_axis = 0 if layout == "rows" else 1
-    m, n_in, n_out = X.shape[example_axis], X.shape[1 - example_axis], Y.shape[1 - example_axis]
+    x_shape, y_shape = _as_matrix(x), _as_matrix(y)[::-1] if y_transposed else _as_matrix(y)
+    m, n_in, n_out = x_shape[example_axis], x_shape[1 - example_axis], y_shape[1 - example_axis]
     reasons = [f"{n_in} inputs and {m} examples from {x.name} {shape_text(x.shape)}, {n_out} outputs from "
                f"{y.name} {shape_text(y.shape)}{' (transposed)' if y_transposed else ''}: examples as {layout}"]
+    if x.value is not None and y.value is not None:
+        X = np.asarray(x.value, dtype=np.float64).reshape(x_shape)
+        Y = np.asarray(y.value, dtype=np.float64).reshape(_as_matrix(y))
+        Y = Y.T if y_transposed else Y
+    else:
+        kind = {"softmax": "onehot", "identity": "real"}.get(_activations(recording.source)[1], "binary")
+        X, Y = datasets.synthetic(n_in, n_out, m, seed=0, kind=kind, layout=layout)
+        reasons.append(f"{x.name} or {y.name} has more than 10,000 numbers, so their values were not recorded: the "
+                       f"twin uses synthetic {kind} data of the same shapes")
 
     weights = _last(records, W_NAMES)
     ordered = sorted(((_layer_key(k, W_NAMES.match(k)), k) for k, r in weights.items() if len(r.shape) == 2))

@@ -324,3 +324,24 @@ def test_the_readme_shows_the_report_as_it_is():
     real = [line.rstrip() for line in engine.script.report(recording, events, twin, how).splitlines()]
     shown = [line for line in block.splitlines() if line.strip() not in ("", "...")]
     assert len(shown) >= 12 and all(line in real for line in shown), [line for line in shown if line not in real]
+
+
+def test_a_syntax_error_is_reported_as_python_would_before_anything_runs(tmp_path):
+    (tmp_path / "typo.py").write_text("import numpy as np\nX = np.ones((2, 3))\nY = X @@ X\n")
+    recording = engine.script.run(tmp_path / "typo.py")
+    assert recording.status == "error" and recording.records == []
+    assert recording.message == "failed at line 3, in the script: SyntaxError: invalid syntax"
+    assert recording.stderr.endswith("    Y = X @@ X\n           ^\nSyntaxError: invalid syntax\n")
+
+
+def test_data_too_big_to_record_still_gets_a_twin_of_the_same_shapes(tmp_path):
+    (tmp_path / "big.py").write_text(
+        "import numpy as np\nrng = np.random.default_rng(0)\nX = rng.random((2000, 20))\n"
+        "Y = (rng.random((2000, 1)) > 0.5) * 1.0\nW1 = rng.standard_normal((20, 8))\n"
+        "W2 = rng.standard_normal((8, 1))\nA1 = np.tanh(X @ W1)\n")
+    recording = engine.script.run(tmp_path / "big.py")
+    events, twin, how = engine.script.trace(recording)
+    X = next(e for e in events if e.name == "X")
+    assert X.shape == (2000, 20) and not X.recorded
+    assert (twin.sizes, twin.layout, twin.hidden, twin.X.shape) == ((20, 8, 1), "rows", "tanh", (2000, 20))
+    assert "the twin uses synthetic real data of the same shapes" in how  # no sigmoid: a real-valued output

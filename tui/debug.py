@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -14,21 +13,17 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
 
 import engine.datasets
 import engine.script
-from engine.checks import shape_text
 from engine.script import Recording, ScriptEvent, Twin
 from engine.script.recording import headline
-from engine.script.report import skipped
 from tui.screens.doctor import DoctorScreen
 from tui.screens.help import HelpScreen
 from tui.session import Options
-from tui.widgets.event_card import EventCard, flow
 from tui.widgets.keys import KeyBar
-from tui.widgets.matrix import matrix_box
-from tui.widgets.shape_rule import rule_content
+from tui.widgets.script_card import ScriptCard
+from tui.widgets.script_timeline import ScriptTimeline
 from tui.widgets.timeline import Timeline
 
 ENDS = Binding.Group("first/last")
@@ -64,109 +59,6 @@ def twin_options(twin: Twin, folder: str | Path | None = None) -> Options:
     np.save(folder / "X.npy", X)
     np.save(folder / "Y.npy", Y)
     return options.but(data=str(folder / "X.npy"), targets=str(folder / "Y.npy"))
-
-
-# ---- widgets ------------------------------------------------------------------------------------------------------
-
-
-def timeline_options(events: list[ScriptEvent], runs: dict[int, int]) -> list[Option]:
-    """Lines grouped by where they run, a loop's left-out runs noted, the failing line marked."""
-    found: list[Option] = []
-    phase = None
-    for i, e in enumerate(events):
-        gap = skipped(events, i, runs)
-        if gap:
-            found.append(Option(Content.styled(f" … {gap.split(';')[0]}", "dim italic"), id=f"gap-{i}",
-                                disabled=True))
-        if e.phase != phase:
-            phase = e.phase
-            found.append(Option(phase, id=f"phase-{i}", disabled=True))
-        if e.failing:
-            line = Content.assemble((f" {e.line:>3} ", "dim"), (f"{e.name:<8} ", "bold $text-error"),
-                                    ("✗ fails", "bold $text-error"))
-        else:
-            line = Content.assemble((f" {e.line:>3} ", "dim"), f"{e.name:<8} ", (shape_text(e.shape), "dim"))
-        found.append(Option(line, id=f"e{i}"))
-    return found
-
-
-class ScriptTimeline(Timeline):
-    """The script's recorded lines by function, with each array's shape; the keys drive it."""
-
-    def __init__(self, events: list[ScriptEvent], runs: dict[int, int], *, id: str | None = None):
-        super().__init__([], id=id)
-        self.add_options(timeline_options(events, runs))
-
-
-def _wrap(text: str, width: int, style: str = "") -> list[Content]:
-    return [Content.styled(line, style) for line in textwrap.wrap(text, max(width, 20))] or [Content("")]
-
-
-def _displayable(value: np.ndarray) -> np.ndarray | None:
-    if value.dtype.kind not in "biuf":
-        return None
-    value = np.asarray(value, dtype=np.float64)
-    return value.reshape(-1, value.shape[-1]) if value.ndim > 2 else value
-
-
-class ScriptCard(EventCard):
-    """One recorded line: where it ran, its code, its shape rule, the engine's line beside it, and its arrays.
-
-    On the failing line: the doctor's culprit, both shapes, the reason in words and the fixes that run.
-    """
-
-    def render(self) -> Content:
-        event: ScriptEvent | None = self._event
-        total, precision, max_rows, max_cols = self._view
-        width, height = max(self.size.width, 24), max(self.size.height, 12)
-        if event is None:
-            return Content("No line of the script made an array, so there is nothing to step through.")
-        where = Content.assemble((event.phase, "bold $accent"), f"  ·  line {event.line}",
-                                 f"  ·  run {event.run} of {event.runs}" if event.runs > 1 else "",
-                                 f"  ·  {event.index + 1} of {total}")
-        header = [where, Content(""), Content.styled(event.formula, "bold")]
-        if event.failing:
-            d = event.diagnosis
-            rule = (Content(event.rule.format(*(str(a.shape) for a in event.arrays)) + " → ")
-                    if event.rule else Content(""))
-            header.append(Content.assemble(rule, ("✗ fails", "bold $text-error")))
-            header.append(Content(""))
-            header.append(Content.assemble(("culprit: ", "bold"), (d.culprit, "bold reverse")))
-            if d.shapes:
-                header.append(Content("shapes:  " + ", ".join(f"{t} is {shape_text(s)}" for t, s in d.shapes)))
-            header += _wrap(d.error, width, "$text-error")
-            header += _wrap(d.explanation, width)
-            if d.suggestions:
-                header += _wrap("fixes that run: " + "  ·  ".join(d.suggestions), width, "$text-success")
-        else:
-            header.append(rule_content(event) if event.rule else Content.styled(f"→ {shape_text(event.shape)}",
-                                                                                 "bold"))
-        if event.twin is not None:
-            header += _wrap(event.twin_sentence, width, "$text-accent")
-        header.append(Content(""))
-        boxes = []
-        for (label, _), array in zip(event.operands, event.arrays):
-            shown = _displayable(array)
-            if shown is not None:
-                boxes.append((label, shown, "$primary"))
-        if not event.failing:
-            shown = _displayable(event.value) if event.recorded else None
-            if shown is not None:
-                boxes.append((event.name, shown, "$success"))
-            elif not event.recorded:
-                header.append(Content.styled(f"{event.name} has more than 10,000 numbers: only its shape was "
-                                             "recorded", "$text-muted"))
-        rows = max_rows
-        while True:
-            n = max(len(boxes), 1)
-            share = (width - (n - 1)) // n
-            share = share if share >= 24 else width
-            drawn = [matrix_box(label, value, precision, rows, max_cols, share, border)
-                     for label, value, border in boxes]
-            lines = header + flow(drawn, width)
-            if len(lines) <= height or rows <= 2:
-                return Content("\n").join(lines)
-            rows -= 2
 
 
 # ---- the app ------------------------------------------------------------------------------------------------------

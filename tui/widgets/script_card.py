@@ -1,0 +1,85 @@
+"""ScriptCard: one recorded line of a learner's script, or the line that failed with the doctor's diagnosis."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+from textual.content import Content
+
+from engine.checks import shape_text
+from engine.script import ScriptEvent
+from tui.widgets.event_card import EventCard, flow
+from tui.widgets.matrix import matrix_box
+from tui.widgets.shape_rule import rule_content
+
+
+def _wrap(text: str, width: int, style: str = "") -> list[Content]:
+    return [Content.styled(line, style) for line in textwrap.wrap(text, max(width, 20))] or [Content("")]
+
+
+def _displayable(value: np.ndarray) -> np.ndarray | None:
+    if value.dtype.kind not in "biuf":
+        return None
+    value = np.asarray(value, dtype=np.float64)
+    return value.reshape(-1, value.shape[-1]) if value.ndim > 2 else value
+
+
+class ScriptCard(EventCard):
+    """One recorded line: where it ran, its code, its shape rule, the engine's line beside it, and its arrays.
+
+    On the failing line: the doctor's culprit, both shapes, the reason in words and the fixes that run.
+    """
+
+    def render(self) -> Content:
+        event: ScriptEvent | None = self._event
+        total, precision, max_rows, max_cols = self._view
+        width, height = max(self.size.width, 24), max(self.size.height, 12)
+        if event is None:
+            return Content("No line of the script made an array, so there is nothing to step through.")
+        where = Content.assemble((event.phase, "bold $accent"), f"  ·  line {event.line}",
+                                 f"  ·  run {event.run} of {event.runs}" if event.runs > 1 else "",
+                                 f"  ·  {event.index + 1} of {total}")
+        header = [where, Content(""), Content.styled(event.formula, "bold")]
+        if event.failing:
+            d = event.diagnosis
+            rule = (Content(event.rule.format(*(str(a.shape) for a in event.arrays)) + " → ")
+                    if event.rule else Content(""))
+            header.append(Content.assemble(rule, ("✗ fails", "bold $text-error")))
+            header.append(Content(""))
+            header.append(Content.assemble(("culprit: ", "bold"), (d.culprit, "bold reverse")))
+            if d.shapes:
+                header.append(Content("shapes:  " + ", ".join(f"{t} is {shape_text(s)}" for t, s in d.shapes)))
+            header += _wrap(d.error, width, "$text-error")
+            header += _wrap(d.explanation, width)
+            if d.suggestions:
+                header += _wrap("fixes that run: " + "  ·  ".join(d.suggestions), width, "$text-success")
+        else:
+            header.append(rule_content(event) if event.rule else Content.styled(f"→ {shape_text(event.shape)}",
+                                                                                 "bold"))
+        if event.twin is not None:
+            header += _wrap(event.twin_sentence, width, "$text-accent")
+        header.append(Content(""))
+        boxes = []
+        for (label, _), array in zip(event.operands, event.arrays):
+            shown = _displayable(array)
+            if shown is not None:
+                boxes.append((label, shown, "$primary"))
+        if not event.failing:
+            shown = _displayable(event.value) if event.recorded else None
+            if shown is not None:
+                boxes.append((event.name, shown, "$success"))
+            elif not event.recorded:
+                header.append(Content.styled(f"{event.name} has more than 10,000 numbers: only its shape was "
+                                             "recorded", "$text-muted"))
+        rows = max_rows
+        while True:
+            n = max(len(boxes), 1)
+            share = (width - (n - 1)) // n
+            share = share if share >= 24 else width
+            drawn = [matrix_box(label, value, precision, rows, max_cols, share, border)
+                     for label, value, border in boxes]
+            lines = header + flow(drawn, width)
+            if len(lines) <= height or rows <= 2:
+                return Content("\n").join(lines)
+            rows -= 2

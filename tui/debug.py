@@ -20,11 +20,10 @@ from engine.script import Recording, ScriptEvent, Twin
 from engine.script.recording import headline
 from tui.screens.doctor import DoctorScreen
 from tui.screens.help import HelpScreen
-from tui.session import Options
-from tui.widgets.keys import KeyBar
+from tui.session import FILE, Options
+from tui.widgets.keys import KeyBar, key_items
 from tui.widgets.script_card import ScriptCard
 from tui.widgets.script_timeline import ScriptTimeline
-from tui.widgets.timeline import Timeline
 
 ENDS = Binding.Group("first/last")
 BINDINGS = [
@@ -58,7 +57,7 @@ def twin_options(twin: Twin, folder: str | Path | None = None) -> Options:
     folder = Path(folder or tempfile.mkdtemp(prefix="stepprop-twin-"))
     np.save(folder / "X.npy", X)
     np.save(folder / "Y.npy", Y)
-    return options.but(data=str(folder / "X.npy"), targets=str(folder / "Y.npy"))
+    return options.but(dataset=FILE, data=str(folder / "X.npy"), targets=str(folder / "Y.npy"))
 
 
 # ---- the app ------------------------------------------------------------------------------------------------------
@@ -97,7 +96,7 @@ class DebugApp(App):
         self.query_one("#status", Static).update(Content.assemble((f"{name}: ", "bold"), (headline(r), kind), "\n",
                                                                   (twin, "$text-muted")))
         self.query_one("#output").border_title = "the script's output"
-        self.query_one(KeyBar).show(self.BINDINGS, [])
+        self.query_one(KeyBar).show(key_items(self.BINDINGS))
         self.show()
 
     def output_text(self, rows: int) -> Content:
@@ -114,9 +113,7 @@ class DebugApp(App):
             self.query_one(ScriptCard).refresh()
             return
         self.query_one(ScriptTimeline).mark(self.position)
-        rows = 12 if self.size.height >= 45 else 6
-        cols = 12 if self.size.width >= 160 else 6
-        self.query_one(ScriptCard).show(self.events[self.position], len(self.events), 3, rows, cols)
+        self.query_one(ScriptCard).show(self.events[self.position], len(self.events), 3)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self.show_output)  # once the layout has given the output panel its height
@@ -144,7 +141,7 @@ class DebugApp(App):
         self.jump(len(self.events) - 1)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        index = Timeline.event_index(event.option)
+        index = ScriptTimeline.event_index(event.option)
         if index is not None:
             self.jump(index)
 

@@ -33,8 +33,10 @@ class ScriptCard(EventCard):
 
     def render(self) -> Content:
         event: ScriptEvent | None = self._event
-        total, precision, max_rows, max_cols = self._view
-        width, height = max(self.size.width, 24), max(self.size.height, 12)
+        total, precision = self._view
+        width, height = max(self.size.width, 24), max(self.size.height, 6)
+        max_cols = 12 if width >= 120 else 6  # as the stepping view's card: more of each matrix on a large card
+        max_rows = 12 if height >= 36 else 6
         if event is None:
             return Content("No line of the script made an array, so there is nothing to step through.")
         where = Content.assemble((event.phase, "bold $accent"), f"  ·  line {event.line}",
@@ -72,14 +74,18 @@ class ScriptCard(EventCard):
             elif not event.recorded:
                 header.append(Content.styled(f"{event.name} has more than 10,000 numbers: only its shape was "
                                              "recorded", "$text-muted"))
-        rows = max_rows
-        while True:
-            n = max(len(boxes), 1)
-            share = (width - (n - 1)) // n
-            share = share if share >= 24 else width
-            drawn = [matrix_box(label, value, precision, rows, max_cols, share, border)
-                     for label, value, border in boxes]
-            lines = header + flow(drawn, width)
-            if len(lines) <= height or rows <= 2:
-                return Content("\n").join(lines)
-            rows -= 2
+        operands = [b for b in boxes if b[2] == "$primary"]
+        results = [b for b in boxes if b[2] == "$success"]
+        n = max(len(operands), 1)
+        equal = max((width - (n - 1)) // n, 12)
+        body: list[Content] = []
+        # Fewer rows of each matrix, then narrower operands, until the card fits its height (as the event card does).
+        for rows in sorted({max_rows, 4, 3, 2, 1} & set(range(1, max_rows + 1)), reverse=True):
+            for share in (equal if equal >= 24 else width, equal):
+                body = flow([matrix_box(label, value, precision, rows, max_cols, share, border)
+                             for label, value, border in operands], width)
+                body += [line for label, value, border in results
+                         for line in matrix_box(label, value, precision, rows, max_cols, width, border)]
+                if len(header) + len(body) <= height:
+                    return Content("\n").join(header + body)
+        return Content("\n").join(header + body)

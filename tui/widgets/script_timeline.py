@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.content import Content
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from engine.checks import shape_text
@@ -32,9 +33,15 @@ def timeline_options(events: list[ScriptEvent], runs: dict[int, int]) -> list[Op
     return found
 
 
-class ScriptTimeline(Timeline):
-    """The script's recorded lines by function, with each array's shape; the keys drive it."""
+class ScriptTimeline(OptionList):
+    """The script's recorded lines by function, with each array's shape; the keys drive it, never taking focus."""
+
+    can_focus = False
 
     def __init__(self, events: list[ScriptEvent], runs: dict[int, int], *, id: str | None = None):
-        super().__init__([], id=id)
-        self.add_options(timeline_options(events, runs))
+        super().__init__(*timeline_options(events, runs), id=id)
+
+    def mark(self, index: int) -> None:
+        self.highlighted = self.get_option_index(f"e{index}")
+
+    event_index = staticmethod(Timeline.event_index)  # the same option ids as the stepping view's timeline

@@ -79,17 +79,17 @@ class Recorder:
         self._scan(module, self.seen, line, scope, run, "global")
 
     def _scan(self, names: dict, seen: dict, line: int, scope: str, run: int, kind: str) -> None:
-        for name, value in list(names.items()):
+        for name, value in names.items():
             if type(value) is not np.ndarray:
                 continue
             before = seen.get(name)
             if before is not None and before[0] == id(value) and _same(before, value):
                 continue
-            seen[name] = fingerprint = _fingerprint(value)
-            copy = fingerprint[3] if value.size <= MAX_VALUES else None
+            seen[name] = _fingerprint(value)
             self.seq += 1
             record = {"seq": self.seq, "line": line, "scope": scope, "kind": kind, "name": name, "run": run,
-                      "shape": list(value.shape), "dtype": value.dtype.str, "value": copy}
+                      "shape": list(value.shape), "dtype": value.dtype.str,
+                      "value": value.copy() if value.size <= MAX_VALUES else None}
             if run <= KEEP:
                 self.first.append(record)
             else:
@@ -101,23 +101,20 @@ class Recorder:
 
 
 def _fingerprint(value: np.ndarray) -> tuple:
-    """What tells a later value apart: identity, shape, dtype, and a copy (or, when big, a sample) of the numbers."""
-    kept = value.copy() if value.size <= MAX_VALUES else _sample(value)
-    return id(value), value.shape, value.dtype.str, kept
+    """What tells a later value apart: identity, shape, dtype, and the bytes of its numbers (a sample, when big)."""
+    return id(value), value.shape, value.dtype.str, (value if value.size <= MAX_VALUES else _sample(value)).tobytes()
 
 
 def _sample(value: np.ndarray) -> np.ndarray:
     flat = value.reshape(-1)
-    return flat[:: max(1, flat.size // SAMPLE)][:SAMPLE].copy()
+    return flat[:: max(1, flat.size // SAMPLE)][:SAMPLE]
 
 
 def _same(before: tuple, value: np.ndarray) -> bool:
     _, shape, dtype, kept = before
     if shape != value.shape or dtype != value.dtype.str:
         return False
-    if value.size <= MAX_VALUES:
-        return kept.tobytes() == value.tobytes()
-    return _sample(value).tobytes() == kept.tobytes()
+    return (value if value.size <= MAX_VALUES else _sample(value)).tobytes() == kept
 
 
 def _script_frame(tb, filename: str):

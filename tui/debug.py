@@ -154,7 +154,7 @@ class DebugApp(App):
             return dict(event.diagnosis.env)
         env: dict = {k: v for k, v in self.recording.scalars.items()}
         for e in self.events[: self.position + 1]:
-            env.update(zip(e.operand_names, e.arrays))
+            env.update((n, a) for n, a, kept in zip(e.operand_names, e.arrays, e.kept) if kept)
             if e.recorded and not e.failing:
                 env[e.name] = e.value
         return env

@@ -35,6 +35,8 @@ class ScriptEvent:
         self.runs = runs
         self.diagnosis = diagnosis
         self.twin: Match | None = None
+        self.dtype = ""  # NumPy's dtype string, "<f8"
+        self.kept = (True,) * len(arrays)  # which operands' numbers were recorded; the others are shape-only
         self.layer = 0
         self.term = ""
 
@@ -42,7 +44,7 @@ class ScriptEvent:
 
     @property
     def value(self) -> np.ndarray:
-        """The array the line left, or zeros of its shape when it had more than 10,000 numbers (say so: `recorded`)."""
+        """The array the line left; empty when its values were not recorded (see `recorded` and `dtype`)."""
         return self._value if self._value is not None else np.zeros((0,))
 
     @property
@@ -91,6 +93,13 @@ def build(recording: Recording, twin: Twin | None = None) -> list[ScriptEvent]:
     events: list[ScriptEvent] = []
     known_global: dict[str, np.ndarray] = {}
     known_local: dict[tuple[str, str], np.ndarray] = {}
+    stand_ins: set[int] = set()  # ids of the shape-only stand-ins for arrays whose values were not recorded
+
+    def stand_in(shape: tuple[int, ...]) -> np.ndarray:
+        """An array of that shape that takes no memory, so shape rules still read; never shown as numbers."""
+        array = np.broadcast_to(np.float64(np.nan), shape)
+        stand_ins.add(id(array))
+        return array
 
     def lookup(scope: str, name: str) -> np.ndarray | None:
         return known_local.get((scope, name), known_global.get(name))
@@ -101,21 +110,23 @@ def build(recording: Recording, twin: Twin | None = None) -> list[ScriptEvent]:
         written = rule(statement, lambda n: isinstance(env_of(n), np.ndarray))
         text, names = written if written else ("", [])
         arrays = tuple(env_of(n) for n in names)
-        return ScriptEvent(len(events), scope_label(scope), name, source.text_at(line, name), line, value, shape,
-                           text, tuple(names), arrays, run, runs, diagnosis)
+        event = ScriptEvent(len(events), scope_label(scope), name, source.text_at(line, name), line, value, shape,
+                            text, tuple(names), arrays, run, runs, diagnosis)
+        event.kept = tuple(id(a) not in stand_ins for a in arrays)
+        return event
 
     for r in recording.records:
+        value = r.value if r.value is not None else stand_in(r.shape)
         if r.kind == "argument":  # a function's argument: an operand of its lines, not a line of its own
-            if r.value is not None:
-                known_local[(r.scope, r.name)] = r.value
+            known_local[(r.scope, r.name)] = value
             continue
         events.append(event_for(r.line, r.scope, r.name, r.value, r.shape, r.run, r.runs,
                                 lambda n, s=r.scope: lookup(s, n)))
-        if r.value is not None:
-            if r.kind == "global":
-                known_global[r.name] = r.value
-            else:
-                known_local[(r.scope, r.name)] = r.value
+        events[-1].dtype = r.dtype
+        if r.kind == "global":
+            known_global[r.name] = value
+        else:
+            known_local[(r.scope, r.name)] = value
     diagnosis = diagnose_failure(recording)
     if diagnosis is not None:
         env = diagnosis.env

@@ -23,6 +23,7 @@ KEEP = 3  # runs of each line kept at the start and at the end of a loop
 MAX_VALUES = 10_000  # an array with more numbers is recorded by shape only
 MAX_OPERAND = 1_000_000  # numbers of one operand of the failing line shipped for the diagnosis
 SAMPLE = 64  # numbers compared to notice an in-place change in an array too big to copy
+NUMBERS = "biufc"  # dtype kinds whose values are recorded; others (objects, text) by shape and dtype only
 
 
 class TimeLimit(BaseException):
@@ -89,7 +90,7 @@ class Recorder:
             self.seq += 1
             record = {"seq": self.seq, "line": line, "scope": scope, "kind": kind, "name": name, "run": run,
                       "shape": list(value.shape), "dtype": value.dtype.str,
-                      "value": value.copy() if value.size <= MAX_VALUES else None}
+                      "value": value.copy() if value.size <= MAX_VALUES and value.dtype.kind in NUMBERS else None}
             if run <= KEEP:
                 self.first.append(record)
             else:
@@ -140,7 +141,7 @@ def _failure(error: BaseException, filename: str, arrays: dict) -> dict | None:
     scalars: dict = {}
     for scope in (frame.f_globals, frame.f_locals):
         for name, value in scope.items():
-            if type(value) is np.ndarray and value.size <= MAX_OPERAND:
+            if type(value) is np.ndarray and value.size <= MAX_OPERAND and value.dtype.kind in NUMBERS:
                 key = f"operand:{name}"
                 arrays[key] = value
                 operands[name] = key

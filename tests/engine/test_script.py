@@ -345,3 +345,13 @@ def test_data_too_big_to_record_still_gets_a_twin_of_the_same_shapes(tmp_path):
     assert X.shape == (2000, 20) and not X.recorded
     assert (twin.sizes, twin.layout, twin.hidden, twin.X.shape) == ((20, 8, 1), "rows", "tanh", (2000, 20))
     assert "the twin uses synthetic real data of the same shapes" in how  # no sigmoid: a real-valued output
+
+
+def test_arrays_of_objects_or_text_are_recorded_by_shape_only(tmp_path):
+    (tmp_path / "mixed.py").write_text("import numpy as np\nnames = np.array(['a', 'b'])\n"
+                                       "boxes = np.array([{}, []], dtype=object)\nW = np.eye(2)\n")
+    recording = engine.script.run(tmp_path / "mixed.py")
+    events = engine.script.build(recording)
+    assert [(e.name, e.shape, e.recorded) for e in events] == [("names", (2,), False), ("boxes", (2,), False),
+                                                               ("W", (2, 2), True)]
+    assert events[1].dtype == "|O" and np.array_equal(events[2].value, np.eye(2))

@@ -165,3 +165,18 @@ async def test_the_view_fits_small_and_large_terminals(size):
         screen = screen_text(app)
         assert "culprit: A1_sig.T - error1" in screen
         assert "o open in engine" in screen
+
+
+async def test_a_big_array_shows_its_shape_and_says_its_numbers_were_not_kept(tmp_path):
+    (tmp_path / "big.py").write_text("import numpy as np\nX = np.zeros((200, 100))\nW = np.ones((100, 2))\n"
+                                     "Z = X @ W\n")
+    recording = engine.script.run(tmp_path / "big.py")
+    app = DebugApp(recording, *engine.script.trace(recording))
+    async with app.run_test(size=(110, 34)) as pilot:
+        await pilot.press("home")
+        card = flat(card_text(app))
+        assert "X = np.zeros((200, 100))" in card and "→ (200, 100)" in card
+        assert "X has more than 10,000 numbers: only its shape was recorded" in card
+        await pilot.press("end")
+        card = card_text(app)
+        assert "(200, 100) @ (100, 2) → (200, 2)" in card and "Z (200, 2)" in card

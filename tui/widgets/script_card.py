@@ -63,8 +63,8 @@ class ScriptCard(EventCard):
             header += _wrap(event.twin_sentence, width, "$text-accent")
         header.append(Content(""))
         boxes = []
-        for (label, _), array in zip(event.operands, event.arrays):
-            shown = _displayable(array)
+        for (label, _), array, kept in zip(event.operands, event.arrays, event.kept):
+            shown = _displayable(array) if kept else None
             if shown is not None:
                 boxes.append((label, shown, "$primary"))
         if not event.failing:
@@ -72,8 +72,9 @@ class ScriptCard(EventCard):
             if shown is not None:
                 boxes.append((event.name, shown, "$success"))
             elif not event.recorded:
-                header.append(Content.styled(f"{event.name} has more than 10,000 numbers: only its shape was "
-                                             "recorded", "$text-muted"))
+                why = ("has more than 10,000 numbers" if np.dtype(event.dtype).kind in "biufc" else
+                       f"holds {np.dtype(event.dtype).name} values, not numbers")
+                header.append(Content.styled(f"{event.name} {why}: only its shape was recorded", "$text-muted"))
         operands = [b for b in boxes if b[2] == "$primary"]
         results = [b for b in boxes if b[2] == "$success"]
         n = max(len(operands), 1)

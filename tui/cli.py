@@ -14,6 +14,7 @@ from tui.session import DATASETS, FILE, Options, Session, parse_int, parse_sizes
 COMMANDS = {
     "export": "write the network and its data as a standalone NumPy training script",
     "trace": "write one training step's events as Markdown or JSON",
+    "debug": "run your own NumPy script, step through every line's shapes, and diagnose the line that fails",
 }
 
 
@@ -101,6 +102,9 @@ def run_command(name: str, argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] == "debug":
+        from tui.debug import main as debug  # imported here, so that export and trace never load Textual
+        return debug(argv[1:])
     try:
         if argv and argv[0] in COMMANDS:
             return run_command(argv[0], argv[1:])

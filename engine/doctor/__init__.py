@@ -6,7 +6,7 @@ _LAZY = {
     "Diagnosis": "diagnosis", "Fix": "diagnosis", "diagnose": "diagnosis",
     "RIGHT_VALUES": "diagnosis", "RIGHT_SHAPE": "diagnosis", "RUNS": "diagnosis",
     "Mistake": "breakit", "mistakes": "breakit",
-    "Axes": "axes", "left_name": "grammar",
+    "Axes": "axes", "left_name": "grammar", "NotReached": "grammar",
 }
 
 __all__ = list(_LAZY)

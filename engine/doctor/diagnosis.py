@@ -53,6 +53,8 @@ class Diagnosis:
     fixes: list[Fix] = field(default_factory=list)
     runs: bool = False
     goal: str | None = None  # what the left-hand name must be, as a sentence: "dW2 has W2's shape (3, 2)"
+    label: str | None = None  # for a line that is ok: RIGHT_VALUES when checked against the true value, else
+    # RIGHT_SHAPE when its name's shape is known, else RUNS
 
     @property
     def suggestions(self) -> list[str]:
@@ -192,7 +194,10 @@ def examine(parsed: Parsed, env: dict, goal: Goal | None = None, axes: Axes | No
     if np.asarray(value).dtype.kind == "f" and not np.isfinite(value).all():
         explanation += (" Some entries are nan or inf (from a log of a number <= 0, a division by zero "
                         "or an overflow).")
-    return Diagnosis(ok, shape, None, None, explanation, steps, runs=True, goal=goal_text), value
+    label = None
+    if ok:
+        label = RIGHT_VALUES if goal and goal.knows_value else RIGHT_SHAPE if goal else RUNS
+    return Diagnosis(ok, shape, None, None, explanation, steps, runs=True, goal=goal_text, label=label), value
 
 
 def shape_of_node(outcome, node) -> Shape:
@@ -331,6 +336,10 @@ def _clashing_axis(a: Shape, b: Shape) -> tuple[int, int] | None:
 
 # ---- silent broadcasts: a line that runs but cannot be right --------------------------------------------------
 
+def shape_of_candidate(c: Candidate, node: ast.expr, env: dict) -> Shape:
+    return infer(c.tree, env).shapes.get(node, ())
+
+
 def _double_stretch(parsed: Parsed, env: dict, outcome) -> ast.expr | None:
     return double_stretch(parsed.expr, {n: tuple(np.shape(v)) for n, v in outcome.values.items()})
 
@@ -373,6 +382,11 @@ def _blame_silent(parsed: Parsed, env: dict, d: Diagnosis, goal: Goal | None, be
     elif np_function(node) == "multiply":
         why = (f"{culprit} runs without an error, but np.multiply multiplies element by element and adds nothing "
                f"up, giving {shape_text(shape)}.")
+    elif best is not None and (isinstance(node, ast.Name) or not mentions_name(node)):
+        new = at(best.tree, best.site)
+        new_text = Writer(parsed).text(new) if new is not None else "something else"
+        why = (f"{described(culprit, shape, labels.get(node))}, but this line needs {new_text} there"
+               + (f", which is {shape_text(shape_of_candidate(best, new, env))}." if new is not None else "."))
     else:
         why = f"{culprit} runs without an error and gives {counted(shape, labels.get(node))}."
     if goal is None:
@@ -400,7 +414,16 @@ def _suggest(parsed: Parsed, env: dict, goal: Goal | None, value: object,
     write = Writer(parsed)
     goals = goal.shapes if goal else None
     shape_goal = Goal(goal.shapes, goal.reason) if goal else None
-    found = list(search(parsed, env, goals, budget=budget))
+
+    def good(tree: ast.expr, inference) -> bool:
+        if goals is None or inference.shapes[tree] not in goals or double_stretch(tree, inference.shapes):
+            return False
+        if not goal.knows_value:
+            return True
+        outcome = run(tree, env, inference)
+        return outcome.failed is None and same_values(outcome.values[tree], goal.value)
+
+    found = list(search(parsed, env, good, budget=budget))
     ranked = sorted(found, key=lambda c: (goals is not None and c.shape not in goals, c.edits, _size(c.tree)))
     chosen: list[list] = []  # [Fix, value, candidate]
     for c in ranked:

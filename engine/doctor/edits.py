@@ -7,7 +7,7 @@ import ast
 import copy
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from engine.doctor.grammar import (COMPARISONS, OPERATORS, Parsed, app_function, keywords, method, np_function)
@@ -205,10 +205,18 @@ def fixes(node: ast.expr, inference: Inference, env: dict, style: str, under_T: 
             current = k["axis"]
         keepdims = True if k["axis"] is None else k["keepdims"]
         out += [with_keywords(node, axis, keepdims) for axis in axes if axis != current]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.Div)):
+        # drop a plain-number factor such as (1/m) that the operand already carries
+        if isinstance(node.op, ast.Mult) and inference.shapes.get(node.left) == () and not _reads_array(node.left, env):
+            out.append(node.right)
+        if inference.shapes.get(node.right) == () and not _reads_array(node.right, env):
+            out.append(node.left)
     if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
         out.append(node.value)  # W2 rather than W2[:-1]
     if isinstance(node, ast.Name):
         out += [ast.Name(id=p, ctx=ast.Load()) for p in peers(node.id, env)]
+        if shape is not None and len(shape) == 2 and _WEIGHTS.match(node.id):
+            out += [_without_bias(node, axis, end) for axis in (0, 1) for end in (-1, 0)]
         if shape is not None and len(shape) == 1:
             column = ast.Call(func=ast.Attribute(value=node, attr="reshape", ctx=ast.Load()),
                               args=[literal(-1), literal(1)], keywords=[])
@@ -219,6 +227,20 @@ def fixes(node: ast.expr, inference: Inference, env: dict, style: str, under_T: 
         elif shape is None or len(shape) >= 2:
             out.append(T(node))
     return out
+
+
+_WEIGHTS = re.compile(r"^(W|w|theta|Theta)")
+
+
+def _reads_array(node: ast.AST, env: dict) -> bool:
+    return any(isinstance(n, ast.Name) and hasattr(env.get(n.id), "shape") for n in ast.walk(node))
+
+
+def _without_bias(node: ast.expr, axis: int, end: int) -> ast.Subscript:
+    """W[:-1] (the last row dropped), W[:, 1:] (the first column dropped), ...: a weight without its bias."""
+    part = ast.Slice(lower=None, upper=literal(-1)) if end == -1 else ast.Slice(lower=literal(1), upper=None)
+    index = part if axis == 0 else ast.Tuple(elts=[ast.Slice(), part], ctx=ast.Load())
+    return ast.Subscript(value=node, slice=index, ctx=ast.Load())
 
 
 def _dot_method(a: ast.expr, b: ast.expr) -> ast.Call:
@@ -294,12 +316,12 @@ class Candidate:
         return common
 
 
-def search(parsed: Parsed, env: dict, goals: tuple[Shape, ...] | None,
+def search(parsed: Parsed, env: dict, good: Callable[[ast.expr, Inference], bool],
            budget: float = BUDGET) -> Iterator[Candidate]:
     """Variants up to MAX_EDITS edits away that pass the shape rules, fewest edits first, within `budget` seconds.
 
-    Trees that get further through the shape rules are carried to the next edit count first; once variants of
-    a goal shape are found, the search stops after that edit count.
+    Trees that get further through the shape rules are carried to the next edit count first; once a variant is
+    `good` (the goal's shape, or its true values when known), the search stops after that edit count.
     """
     deadline = time.perf_counter() + budget
     style = style_of(parsed)
@@ -321,9 +343,8 @@ def search(parsed: Parsed, env: dict, goals: tuple[Shape, ...] | None,
                     continue
                 grown.append((candidate, found, paths + (path,)))
                 if found.failed is None:
-                    shape = found.shapes[candidate]
-                    reached |= goals is not None and shape in goals and double_stretch(candidate, found.shapes) is None
-                    yield Candidate(candidate, edits, shape, paths + (path,))
+                    reached = reached or good(candidate, found)
+                    yield Candidate(candidate, edits, found.shapes[candidate], paths + (path,))
         if reached:
             return
         grown.sort(key=lambda g: (g[1].failed is not None, len(double_stretches(g[0], g[1].shapes)),
@@ -401,7 +422,13 @@ class Writer:
         if isinstance(node, ast.Attribute):
             return f"{self.operand(node.value, _precedence(node.value) < _ATOM)}.{node.attr}"
         if isinstance(node, ast.Subscript):
-            return f"{self.operand(node.value, _precedence(node.value) < _ATOM)}[{self.text(node.slice)}]"
+            if id(node.slice) in self.untouched:
+                index = self.text(node.slice)
+            elif isinstance(node.slice, ast.Tuple):
+                index = ", ".join(ast.unparse(e) for e in node.slice.elts)
+            else:
+                index = ast.unparse(node.slice)
+            return f"{self.operand(node.value, _precedence(node.value) < _ATOM)}[{index}]"
         if isinstance(node, ast.Call):
             func = node.func
             args = [self.text(a) for a in node.args] + [f"{k.arg}={self.text(k.value)}" for k in node.keywords]

@@ -62,6 +62,10 @@ class Parsed:
         return ast.get_source_segment(self.line, node) or ast.unparse(node)
 
 
+class NotReached(ValueError):
+    """A name the step computes later: the message says at which event."""
+
+
 def refuse(what: str) -> ValueError:
     return ValueError(f"not allowed: {what}")
 
@@ -234,7 +238,7 @@ def _check_name(name: str, env: dict, where: dict | None = None) -> None:
         raise refuse(f"name {name!r}")
     if name not in env:
         if where and name in where:
-            raise ValueError(where[name])
+            raise NotReached(where[name])
         raise refuse(f"unknown name {name!r}; the names here are the step's matrices and numbers")
     value = env[name]
     if isinstance(value, np.ndarray):

@@ -147,11 +147,13 @@ def _owners(target: str) -> list[str]:
 # ---- one evaluation ------------------------------------------------------------------------------------------
 
 
-def examine(parsed: Parsed, env: dict, goal: Goal | None = None, axes: Axes | None = None) -> tuple[Diagnosis, object]:
-    """The diagnosis without fixes, and the value when there is one."""
+def examine(parsed: Parsed, env: dict, goal: Goal | None = None, axes: Axes | None = None,
+            steps: bool = True) -> tuple[Diagnosis, object]:
+    """The diagnosis without fixes, and the value when there is one; `steps=False` skips listing every shape."""
     inference = infer(parsed.expr, env, parsed.text)
     outcome = run(parsed.expr, env, inference)
-    steps = [(parsed.text(n), tuple(np.shape(v))) for n, v in outcome.values.items() if mentions_name(n)]
+    steps = [(parsed.text(n), tuple(np.shape(v))) for n, v in outcome.values.items()
+             if mentions_name(n)] if steps else []
     goal_text = goal.reason if goal else None
     if outcome.failed is not None:
         culprit, error = parsed.text(outcome.failed), str(outcome.error)
@@ -433,7 +435,7 @@ def _suggest(parsed: Parsed, env: dict, goal: Goal | None, value: object,
             break
         line = write.line_for(c.tree)
         try:
-            d, result = examine(parse(line, env), env, shape_goal)
+            d, result = examine(parse(line, env), env, shape_goal, steps=False)
         except ValueError:
             continue
         if not d.ok or (value is not None and _identical(result, value)):

@@ -38,7 +38,7 @@ def slots(node: ast.expr) -> list[tuple[tuple, ast.expr]]:
     name = np_function(node)
     if name in ("hstack", "vstack", "concatenate"):
         return [((("args", 0), ("elts", i)), a) for i, a in enumerate(node.args[0].elts)]
-    if name in ("power", "expand_dims") or app_function(node):
+    if name in ("power", "expand_dims", "sum", "mean") or app_function(node):
         return [((("args", 0),), node.args[0])]
     if name in ("ones", "zeros"):
         return []
@@ -89,6 +89,21 @@ def replace(root: ast.AST, path: Path, new: ast.AST) -> ast.AST:
     return clone
 
 
+def tree_key(node: object, memo: dict) -> object:
+    """A hashable key equal for equal trees, built once per node: variants share every node off the edited path."""
+    if isinstance(node, ast.AST):
+        hit = memo.get(id(node))
+        if hit is not None and hit[0] is node:
+            return hit[1]
+        key = (type(node).__name__,) + tuple(tree_key(getattr(node, f, None), memo) for f in node._fields
+                                             if f != "ctx")
+        memo[id(node)] = (node, key)
+        return key
+    if isinstance(node, list):
+        return tuple(tree_key(item, memo) for item in node)
+    return node if not isinstance(node, float) else ("float", node)
+
+
 def mentions_name(node: ast.AST) -> bool:
     return any(isinstance(n, ast.Name) for n in ast.walk(node))
 
@@ -127,6 +142,7 @@ def literal(n: int) -> ast.expr:
 
 def with_keywords(node: ast.Call, axis: int | None, keepdims: bool) -> ast.Call:
     clone = copy.copy(node)
+    clone.args = node.args[:1] if np_function(node) else node.args  # np.sum(x, 0) becomes np.sum(x, axis=...)
     clone.keywords = ([ast.keyword(arg="axis", value=literal(axis))] if axis is not None else []) + \
         ([ast.keyword(arg="keepdims", value=ast.Constant(True))] if keepdims else [])
     return clone
@@ -217,6 +233,9 @@ def fixes(node: ast.expr, inference: Inference, env: dict, style: str, under_T: 
         out += [ast.Name(id=p, ctx=ast.Load()) for p in peers(node.id, env)]
         if shape is not None and len(shape) == 2 and _WEIGHTS.match(node.id):
             out += [_without_bias(node, axis, end) for axis in (0, 1) for end in (-1, 0)]
+        if shape is not None and len(shape) == 2:
+            # a per-example gradient summed over the batch: db = dZ.sum(axis=0, keepdims=True), not db = dZ
+            out += [_summed(node, axis, keep) for axis, keep in ((0, True), (1, True), (0, False))]
         if shape is not None and len(shape) == 1:
             column = ast.Call(func=ast.Attribute(value=node, attr="reshape", ctx=ast.Load()),
                               args=[literal(-1), literal(1)], keywords=[])
@@ -241,6 +260,11 @@ def _without_bias(node: ast.expr, axis: int, end: int) -> ast.Subscript:
     part = ast.Slice(lower=None, upper=literal(-1)) if end == -1 else ast.Slice(lower=literal(1), upper=None)
     index = part if axis == 0 else ast.Tuple(elts=[ast.Slice(), part], ctx=ast.Load())
     return ast.Subscript(value=node, slice=index, ctx=ast.Load())
+
+
+def _summed(node: ast.expr, axis: int, keepdims: bool) -> ast.Call:
+    call = ast.Call(func=ast.Attribute(value=node, attr="sum", ctx=ast.Load()), args=[], keywords=[])
+    return with_keywords(call, axis, keepdims)
 
 
 def _dot_method(a: ast.expr, b: ast.expr) -> ast.Call:
@@ -325,20 +349,22 @@ def search(parsed: Parsed, env: dict, good: Callable[[ast.expr, Inference], bool
     """
     deadline = time.perf_counter() + budget
     style = style_of(parsed)
-    seen = {ast.dump(parsed.expr)}
-    frontier = [(parsed.expr, infer(parsed.expr, env), ())]
+    memo: dict = {}
+    keys: dict = {}
+    seen = {tree_key(parsed.expr, keys)}
+    frontier = [(parsed.expr, infer(parsed.expr, env, memo=memo), ())]
     for edits in range(1, MAX_EDITS + 1):
         grown, reached = [], False
         for tree, inference, paths in frontier:
             for candidate, path in one_edit(tree, inference, env, style):
                 if time.perf_counter() > deadline:
                     return
-                key = ast.dump(candidate)
+                key = tree_key(candidate, keys)
                 if key in seen:
                     continue
                 seen.add(key)
                 try:
-                    found = infer(candidate, env)
+                    found = infer(candidate, env, memo=memo)
                 except ValueError:
                     continue
                 grown.append((candidate, found, paths + (path,)))
@@ -384,7 +410,7 @@ class Writer:
     def __call__(self, tree: ast.expr) -> str:
         text = self.text(tree)
         try:
-            same = ast.dump(ast.parse(text, mode="eval").body) == ast.dump(tree)
+            same = tree_key(ast.parse(text, mode="eval").body, {}) == tree_key(tree, {})
         except SyntaxError:
             same = False
         return text if same else ast.unparse(tree)

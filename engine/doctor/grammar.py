@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import math
 from dataclasses import dataclass
 from numbers import Real
@@ -58,8 +59,16 @@ class Parsed:
     expr: ast.expr
     augmented: str | None = None
 
+    @functools.cached_property
+    def encoded(self) -> bytes:
+        return self.line.encode()
+
     def text(self, node: ast.AST) -> str:
-        return ast.get_source_segment(self.line, node) or ast.unparse(node)
+        """The learner's own spelling of a node (the line is one line, so offsets are enough), else unparsed."""
+        start, end = getattr(node, "col_offset", None), getattr(node, "end_col_offset", None)
+        if start is None or end is None or getattr(node, "lineno", 1) != 1:
+            return ast.unparse(node)
+        return self.encoded[start:end].decode()
 
 
 class NotReached(ValueError):
@@ -179,6 +188,8 @@ def method(node: ast.AST) -> str | None:
 def keywords(node: ast.Call) -> dict[str, object]:
     """A checked call's keyword values: axis an int or None, keepdims a bool."""
     values = {"axis": None, "keepdims": False}
+    if np_function(node) in ("sum", "mean") and len(node.args) == 2:
+        values["axis"] = int_literal(node.args[1])  # np.sum(grad, 0)
     for k in node.keywords:
         values[k.arg] = int_literal(k.value) if k.arg == "axis" else k.value.value
     return values
@@ -269,6 +280,11 @@ def _check_call(node: ast.Call, env: dict, where: dict | None = None) -> None:
     name = np_function(node)
     if name in FUNCTIONS:
         n = FUNCTIONS[name]
+        if name in ("sum", "mean") and len(node.args) == 2 and not node.keywords:
+            if int_literal(node.args[1]) is None:
+                raise refuse(f"np.{name} along {ast.unparse(node.args[1])}; write a whole number, as in np.{name}(dZ, 0)")
+            _check(node.args[0], env, where)
+            return
         if len(node.args) != n:
             raise refuse(f"np.{name} with {len(node.args)} argument(s); it takes {n} array(s) here")
         _check_keywords(node, REDUCE_KEYWORDS if name in ("sum", "mean") else ())

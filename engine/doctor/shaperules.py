@@ -321,7 +321,7 @@ def operation(node: ast.expr, env: dict) -> Operation:
         return Operation((node.func.value,), lambda s: reshape(s, new), lambda a: np.reshape(a, new))
     if name in _REDUCTIONS:
         k = keywords(node)
-        operand = node.args[0] if np_function(node) else node.func.value
+        operand = node.args[0] if np_function(node) else node.func.value  # np.sum(x, 0) reads only x
         compute = _REDUCTIONS[name]
         return Operation((operand,), lambda s: reduce(s, k["axis"], k["keepdims"], name),
                          lambda a: compute(a, axis=k["axis"], keepdims=k["keepdims"]))
@@ -359,24 +359,49 @@ class Inference:
     mismatch: str | None = None
 
 
-def infer(expr: ast.expr, env: dict, text: Callable[[ast.AST], str] = ast.unparse) -> Inference:
-    """The shape pass; raises ValueError if any intermediate result would be too large to compute."""
-    shapes = {}
-    for node, op in postorder(expr, env):
-        operand_shapes = [shapes[o] for o in op.operands]
+def infer(expr: ast.expr, env: dict, text: Callable[[ast.AST], str] = ast.unparse,
+          memo: dict | None = None) -> Inference:
+    """The shape pass; raises ValueError if any intermediate result would be too large to compute.
+
+    `memo` carries the shapes of subtrees already seen, by node: variants of one tree share every node off the
+    edited path, so a search infers each of them by visiting only what changed.
+    """
+    shapes: dict = {}
+    failure = _infer(expr, env, text, {} if memo is None else memo, shapes)
+    return Inference(shapes, *failure) if failure else Inference(shapes)
+
+
+def _infer(node: ast.expr, env: dict, text, memo: dict, shapes: dict) -> tuple | None:
+    """Fill `shapes` with the subtree's shapes in evaluation order; the failing node and its rule, if one fails."""
+    hit = memo.get(id(node))
+    if hit is not None and hit[0] is node:  # the node itself is kept alive by the memo, so its id is not reused
+        shapes.update(hit[1])
+        return hit[2]
+    op = operation(node, env)
+    subtree: dict = {}
+    for operand in op.operands:
+        failure = _infer(operand, env, text, memo, subtree)
+        if failure:
+            break
+    else:
+        operand_shapes = [subtree[o] for o in op.operands]
         try:
             shape = op.rule(*operand_shapes)
         except Mismatch as e:
-            return Inference(shapes, node, str(e))
-        if op.operands:
-            if math.prod(shape) > MAX_ELEMENTS:
-                raise ValueError(f"not allowed: {text(node)} would hold {math.prod(shape):,} numbers "
-                                 f"{shape_text(shape)}; the doctor computes at most {MAX_ELEMENTS:,}")
-            if op.work(*operand_shapes, shape) > MAX_WORK:
-                raise ValueError(f"not allowed: {text(node)} would take {op.work(*operand_shapes, shape):,} "
-                                 f"multiplications; the doctor does at most {MAX_WORK:,}")
-        shapes[node] = shape
-    return Inference(shapes)
+            failure = (node, str(e))
+        else:
+            failure = None
+            if op.operands:
+                if math.prod(shape) > MAX_ELEMENTS:
+                    raise ValueError(f"not allowed: {text(node)} would hold {math.prod(shape):,} numbers "
+                                     f"{shape_text(shape)}; the doctor computes at most {MAX_ELEMENTS:,}")
+                if op.work(*operand_shapes, shape) > MAX_WORK:
+                    raise ValueError(f"not allowed: {text(node)} would take {op.work(*operand_shapes, shape):,} "
+                                     f"multiplications; the doctor does at most {MAX_WORK:,}")
+            subtree[node] = shape
+    memo[id(node)] = (node, subtree, failure)
+    shapes.update(subtree)
+    return failure
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,9 @@ import numpy as np
 
 from engine.checks import shape_text
 from engine.doctor.axes import EXAMPLES, Axes, Labels, base, counted, described
-from engine.doctor.edits import (BUDGET, Candidate, Writer, at, double_stretch, is_product, is_reduction, mentions_name, product_operands,
-                                 search, slots, untransposed)
+from engine.doctor.edits import (BUDGET, Candidate, Writer, at, double_stretch, is_product, is_reduction,
+                                 mentions_name, outer_products, product_operands, search, slots, stretches,
+                                 untransposed)
 from engine.doctor.grammar import Parsed, app_function, keywords, method, np_function, parse
 from engine.doctor.shaperules import infer, operation, run, shape_of
 
@@ -191,7 +192,7 @@ def examine(parsed: Parsed, env: dict, goal: Goal | None = None, axes: Axes | No
                            f"of {name}: they differ by up to {gap:.3g}.")
     elif goal is not None:
         explanation = f"{parsed.line} gives {shape_text(shape)}, the same shape as {name}."
-    if ok and not (goal and goal.knows_value) and _double_stretch(parsed, env, outcome) is not None:
+    if ok and not (goal and goal.knows_value) and _table(parsed, env, outcome, goal) is not None:
         ok = False  # a table of every pair where one value per entry was meant: a bug even in the right shape
     if np.asarray(value).dtype.kind == "f" and not np.isfinite(value).all():
         explanation += (" Some entries are nan or inf (from a log of a number <= 0, a division by zero "
@@ -338,12 +339,40 @@ def _clashing_axis(a: Shape, b: Shape) -> tuple[int, int] | None:
 
 # ---- silent broadcasts: a line that runs but cannot be right --------------------------------------------------
 
+def _parent(root: ast.expr, node: ast.expr) -> ast.expr | None:
+    for _, candidate in walk_postorder(root):
+        if any(child is node for _, child in slots(candidate)):
+            return candidate
+    return None
+
+
+def _stretched_something(node: ast.expr, outcome) -> bool:
+    if node not in outcome.values or not (isinstance(node, ast.BinOp) and not isinstance(node.op, (ast.MatMult, ast.Pow))):
+        return False
+    shape = tuple(np.shape(outcome.values[node]))
+    return any(tuple(np.shape(outcome.values[o])) not in (shape, ()) for _, o in slots(node) if o in outcome.values)
+
+
 def shape_of_candidate(c: Candidate, node: ast.expr, env: dict) -> Shape:
     return infer(c.tree, env).shapes.get(node, ())
 
 
 def _double_stretch(parsed: Parsed, env: dict, outcome) -> ast.expr | None:
     return double_stretch(parsed.expr, {n: tuple(np.shape(v)) for n, v in outcome.values.items()})
+
+
+def _is_cost(goal: Goal | None) -> bool:
+    return goal is not None and () in goal.shapes
+
+
+def _table(parsed: Parsed, env: dict, outcome, goal: Goal | None) -> ast.expr | None:
+    """Where a table of every pair was built instead of one value per pair: a broadcast that stretched both
+    operands, or, in a cost, a product over an axis of size 1 whose every pair then gets added up."""
+    stretched = _double_stretch(parsed, env, outcome)
+    if stretched is not None or not _is_cost(goal):
+        return stretched
+    outer = outer_products(parsed.expr, {n: tuple(np.shape(v)) for n, v in outcome.values.items()})
+    return outer[0] if outer else None
 
 
 def _blame_silent(parsed: Parsed, env: dict, d: Diagnosis, goal: Goal | None, best: Candidate | None,
@@ -353,18 +382,31 @@ def _blame_silent(parsed: Parsed, env: dict, d: Diagnosis, goal: Goal | None, be
     outcome = run(parsed.expr, env, inference)
     labels = _labels_of(parsed, env, outcome, axes)
     shape_now = d.shape
-    stretched = _double_stretch(parsed, env, outcome)
+    stretched = _table(parsed, env, outcome, goal if goal else None)
+    if stretched is None and _is_cost(goal):
+        outer = outer_products(parsed.expr, {n: tuple(np.shape(v)) for n, v in outcome.values.items()})
+        stretched = outer[0] if outer else None
     node = stretched
     if node is None and best is not None:
         node = at(parsed.expr, best.site)
         if parsed.augmented and node is parsed.expr:
             node = parsed.expr.right
+        parent = _parent(parsed.expr, node)
+        if isinstance(node, ast.Name) and parent is not None and _stretched_something(parent, outcome):
+            node = parent  # the broadcast that stretched the name, not the name itself
     if node is None:
         node = parsed.expr.right if parsed.augmented else parsed.expr
     culprit = parsed.text(node)
     shape = tuple(np.shape(outcome.values[node]))
     operands = [o for _, o in slots(node)]
-    if node is stretched:
+    if node is stretched and is_product(node):
+        a, b = product_operands(node)
+        why = (f"{culprit} runs without an error, but "
+               f"{described(parsed.text(a), shape_of_node(outcome, a), labels.get(a))} and "
+               f"{described(parsed.text(b), shape_of_node(outcome, b), labels.get(b))} meet over an axis of size 1, "
+               f"so the product is a {shape_text(shape)} table of every pair, and adding it all up counts "
+               f"{int(np.prod(shape))} pairs instead of the {max(shape)} that belong together.")
+    elif node is stretched:
         a, b = operands
         why = (f"{culprit} runs without an error, but NumPy stretched "
                f"{described(parsed.text(a), shape_of_node(outcome, a), labels.get(a))} and "
@@ -417,16 +459,32 @@ def _suggest(parsed: Parsed, env: dict, goal: Goal | None, value: object,
     goals = goal.shapes if goal else None
     shape_goal = Goal(goal.shapes, goal.reason) if goal else None
 
+    def table(tree: ast.expr, shapes: dict) -> bool:
+        return bool(double_stretch(tree, shapes) or (_is_cost(goal) and outer_products(tree, shapes)))
+
     def good(tree: ast.expr, inference) -> bool:
-        if goals is None or inference.shapes[tree] not in goals or double_stretch(tree, inference.shapes):
+        if goals is None or inference.shapes[tree] not in goals or table(tree, inference.shapes):
             return False
         if not goal.knows_value:
             return True
         outcome = run(tree, env, inference)
         return outcome.failed is None and same_values(outcome.values[tree], goal.value)
 
-    found = list(search(parsed, env, good, budget=budget))
-    ranked = sorted(found, key=lambda c: (goals is not None and c.shape not in goals, c.edits, _size(c.tree)))
+    def closeness(tree: ast.expr, inference) -> float:
+        if goals is None or not goal.knows_value or inference.shapes[tree] not in goals:
+            return 0.0
+        outcome = run(tree, env, inference)
+        if outcome.failed is not None:
+            return float("inf")
+        with np.errstate(all="ignore"):
+            gap = np.nanmax(np.abs(np.asarray(outcome.values[tree], float) - np.asarray(goal.value, float)))
+        return float(gap) if np.isfinite(gap) else float("inf")
+
+    scale = bool(parsed.target and parsed.target.startswith("d") and isinstance(env.get("m"), (int, float))
+                 and not isinstance(env.get("m"), bool) and goal is not None and goal.knows_value)
+    found = list(search(parsed, env, good, budget=budget, closeness=closeness, scale=scale))
+    ranked = sorted(found, key=lambda c: (goals is not None and c.shape not in goals, c.edits,
+                                          stretches(c.tree, infer(c.tree, env).shapes), _size(c.tree)))
     chosen: list[list] = []  # [Fix, value, candidate]
     for c in ranked:
         if goals is not None and c.shape not in goals:
@@ -438,7 +496,7 @@ def _suggest(parsed: Parsed, env: dict, goal: Goal | None, value: object,
             d, result = examine(parse(line, env), env, shape_goal, steps=False)
         except ValueError:
             continue
-        if not d.ok or (value is not None and _identical(result, value)):
+        if not d.ok:
             continue  # a shape the name cannot have, or still a table where one value per entry was meant
         if goal is not None and goal.knows_value and same_values(result, goal.value):
             label = RIGHT_VALUES

@@ -18,7 +18,7 @@ Path = tuple
 
 MAX_EDITS = 3
 BEAM = 48  # trees carried from one edit count to the next, most promising first
-BUDGET = 0.04  # seconds of searching per diagnosis; as long again to check what it found
+BUDGET = 0.035  # seconds of searching per diagnosis; as long again to check what it found
 REDUCTIONS = ("sum", "mean", "max")
 
 # ---- the tree: each node reached by a path of (field, index) steps from the root ------------------------------
@@ -190,7 +190,8 @@ def peers(name: str, env: dict) -> list[str]:
 # ---- one edit -----------------------------------------------------------------------------------------------
 
 
-def fixes(node: ast.expr, inference: Inference, env: dict, style: str, under_T: bool) -> list[ast.expr]:
+def fixes(node: ast.expr, inference: Inference, env: dict, style: str, under_T: bool,
+          shallow: bool = True) -> list[ast.expr]:
     """The one-edit variants of a node worth trying: other products, operand orders, reductions, transposes."""
     shape, out = inference.shapes.get(node), []
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
@@ -233,7 +234,7 @@ def fixes(node: ast.expr, inference: Inference, env: dict, style: str, under_T: 
         out += [ast.Name(id=p, ctx=ast.Load()) for p in peers(node.id, env)]
         if shape is not None and len(shape) == 2 and _WEIGHTS.match(node.id):
             out += [_without_bias(node, axis, end) for axis in (0, 1) for end in (-1, 0)]
-        if shape is not None and len(shape) == 2:
+        if shape is not None and len(shape) == 2 and shallow:
             # a per-example gradient summed over the batch: db = dZ.sum(axis=0, keepdims=True), not db = dZ
             out += [_summed(node, axis, keep) for axis, keep in ((0, True), (1, True), (0, False))]
         if shape is not None and len(shape) == 1:
@@ -276,15 +277,18 @@ def style_of(parsed: Parsed) -> str:
     return "dot" if any(np_function(n) == "dot" or method(n) == "dot" for n in ast.walk(parsed.expr)) else "@"
 
 
-def one_edit(tree: ast.expr, inference: Inference, env: dict, style: str) -> Iterator[tuple[ast.expr, Path]]:
+def one_edit(tree: ast.expr, inference: Inference, env: dict, style: str,
+             scale: bool = False) -> Iterator[tuple[ast.expr, Path]]:
     """Every one-edit variant of the tree with the path it changed, those at the failing node first."""
+    if scale and not (isinstance(tree, ast.BinOp) and isinstance(tree.op, ast.Div)):
+        yield ast.BinOp(left=tree, op=ast.Div(), right=ast.Name(id="m", ctx=ast.Load())), ()
     spots = list(walk(tree))
     if inference.failed is not None:
         near = {id(inference.failed)} | {id(c) for _, c in slots(inference.failed)}
         spots.sort(key=lambda spot: id(spot[1]) not in near)
-    parents_T = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    parents_T = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == "T"}
     for path, node in spots:
-        for new in fixes(node, inference, env, style, id(node) in parents_T):
+        for new in fixes(node, inference, env, style, id(node) in parents_T, len(path) <= 1):
             yield replace(tree, path, new), path
 
 
@@ -316,6 +320,28 @@ def double_stretches(expr: ast.expr, shapes: dict) -> list[ast.expr]:
     return found
 
 
+def outer_products(expr: ast.expr, shapes: dict) -> list[ast.expr]:
+    """Matrix products that add up over an axis of size 1: (3, 1) @ (1, 3) is a (3, 3) table of every pair."""
+    found = []
+    for _, node in walk(expr):
+        if is_product(node) and node in shapes:
+            a, b = (shapes.get(o) for o in product_operands(node))
+            if a and b and len(a) == 2 and len(b) == 2 and a[1] == 1 and a[0] > 1 and b[1] > 1:
+                found.append(node)
+    return found
+
+
+def stretches(expr: ast.expr, shapes: dict) -> int:
+    """How many operands element-wise operations stretch to a bigger shape (plain numbers aside)."""
+    count = 0
+    for _, node in walk(expr):
+        elementwise = (isinstance(node, ast.BinOp) and isinstance(node.op, _ELEMENTWISE)) or \
+            np_function(node) in ("multiply", "add", "subtract", "divide", "maximum", "minimum")
+        if elementwise and node in shapes:
+            count += sum(1 for _, o in slots(node) if shapes.get(o) not in ((), shapes[node], None))
+    return count
+
+
 # ---- the search ---------------------------------------------------------------------------------------------
 
 
@@ -341,11 +367,13 @@ class Candidate:
 
 
 def search(parsed: Parsed, env: dict, good: Callable[[ast.expr, Inference], bool],
-           budget: float = BUDGET) -> Iterator[Candidate]:
+           budget: float = BUDGET, closeness: Callable[[ast.expr, Inference], float] | None = None,
+           scale: bool = False) -> Iterator[Candidate]:
     """Variants up to MAX_EDITS edits away that pass the shape rules, fewest edits first, within `budget` seconds.
 
-    Trees that get further through the shape rules are carried to the next edit count first; once a variant is
-    `good` (the goal's shape, or its true values when known), the search stops after that edit count.
+    Trees that get further through the shape rules are carried to the next edit count first, and among those that
+    run, the ones `closeness` puts nearest the true value; once a variant is `good` (the goal's shape, or its true
+    values when known), the search stops after that edit count. `scale` also tries dividing the whole line by m.
     """
     deadline = time.perf_counter() + budget
     style = style_of(parsed)
@@ -356,7 +384,7 @@ def search(parsed: Parsed, env: dict, good: Callable[[ast.expr, Inference], bool
     for edits in range(1, MAX_EDITS + 1):
         grown, reached = [], False
         for tree, inference, paths in frontier:
-            for candidate, path in one_edit(tree, inference, env, style):
+            for candidate, path in one_edit(tree, inference, env, style, scale):
                 if time.perf_counter() > deadline:
                     return
                 key = tree_key(candidate, keys)
@@ -373,8 +401,14 @@ def search(parsed: Parsed, env: dict, good: Callable[[ast.expr, Inference], bool
                     yield Candidate(candidate, edits, found.shapes[candidate], paths + (path,))
         if reached:
             return
-        grown.sort(key=lambda g: (g[1].failed is not None, len(double_stretches(g[0], g[1].shapes)),
-                                  -len(g[1].shapes)))
+        def promise(g):
+            tree, found = g[0], g[1]
+            if found.failed is not None:
+                return (1, 0, -len(found.shapes))
+            near = closeness(tree, found) if closeness else 0.0
+            return (0, len(double_stretches(tree, found.shapes)), near)
+
+        grown.sort(key=promise)
         frontier = grown[:BEAM]
 
 

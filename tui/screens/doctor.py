@@ -48,6 +48,7 @@ class DoctorScreen(ModalScreen[None]):
     """
 
     BINDINGS = [Binding("escape", "dismiss", "close")]
+    AUTO_FOCUS = "#expr"  # type at once: the line to diagnose
 
     def __init__(self, env: dict, expr: str, truths: dict | None = None, axes: Axes | None = None):
         super().__init__()

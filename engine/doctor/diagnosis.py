@@ -15,7 +15,7 @@ from engine.doctor.axes import EXAMPLES, Axes, Labels, base, counted, described
 from engine.doctor.edits import (BUDGET, Candidate, Writer, at, double_stretch, is_product, is_reduction,
                                  mentions_name, outer_products, product_operands, search, slots, stretches,
                                  untransposed)
-from engine.doctor.grammar import Parsed, app_function, keywords, method, np_function, parse
+from engine.doctor.grammar import Parsed, app_function, keywords, np_function, parse
 from engine.doctor.shaperules import infer, operation, run, shape_of
 
 MAX_SUGGESTIONS = 5
@@ -339,6 +339,7 @@ def _clashing_axis(a: Shape, b: Shape) -> tuple[int, int] | None:
 
 # ---- silent broadcasts: a line that runs but cannot be right --------------------------------------------------
 
+
 def _parent(root: ast.expr, node: ast.expr) -> ast.expr | None:
     for _, candidate in walk_postorder(root):
         if any(child is node for _, child in slots(candidate)):
@@ -347,7 +348,9 @@ def _parent(root: ast.expr, node: ast.expr) -> ast.expr | None:
 
 
 def _stretched_something(node: ast.expr, outcome) -> bool:
-    if node not in outcome.values or not (isinstance(node, ast.BinOp) and not isinstance(node.op, (ast.MatMult, ast.Pow))):
+    """Whether an element-wise operation stretched one of its operands to a bigger shape."""
+    elementwise = isinstance(node, ast.BinOp) and not isinstance(node.op, (ast.MatMult, ast.Pow))
+    if node not in outcome.values or not elementwise:
         return False
     shape = tuple(np.shape(outcome.values[node]))
     return any(tuple(np.shape(outcome.values[o])) not in (shape, ()) for _, o in slots(node) if o in outcome.values)
@@ -382,10 +385,7 @@ def _blame_silent(parsed: Parsed, env: dict, d: Diagnosis, goal: Goal | None, be
     outcome = run(parsed.expr, env, inference)
     labels = _labels_of(parsed, env, outcome, axes)
     shape_now = d.shape
-    stretched = _table(parsed, env, outcome, goal if goal else None)
-    if stretched is None and _is_cost(goal):
-        outer = outer_products(parsed.expr, {n: tuple(np.shape(v)) for n, v in outcome.values.items()})
-        stretched = outer[0] if outer else None
+    stretched = _table(parsed, env, outcome, goal)
     node = stretched
     if node is None and best is not None:
         node = at(parsed.expr, best.site)
@@ -489,8 +489,9 @@ def _suggest(parsed: Parsed, env: dict, goal: Goal | None, value: object,
     for c in ranked:
         if goals is not None and c.shape not in goals:
             break  # ranked last, and never offered: a shape the name cannot have
-        if time.perf_counter() > deadline and chosen:
-            break
+        now = time.perf_counter()
+        if (now > deadline and chosen) or now > deadline + budget:
+            break  # out of time: what was checked so far
         line = write.line_for(c.tree)
         try:
             d, result = examine(parse(line, env), env, shape_goal, steps=False)

@@ -282,7 +282,8 @@ def _check_call(node: ast.Call, env: dict, where: dict | None = None) -> None:
         n = FUNCTIONS[name]
         if name in ("sum", "mean") and len(node.args) == 2 and not node.keywords:
             if int_literal(node.args[1]) is None:
-                raise refuse(f"np.{name} along {ast.unparse(node.args[1])}; write a whole number, as in np.{name}(dZ, 0)")
+                raise refuse(f"np.{name} along {ast.unparse(node.args[1])}; "
+                             f"write a whole number, as in np.{name}(dZ, 0)")
             _check(node.args[0], env, where)
             return
         if len(node.args) != n:

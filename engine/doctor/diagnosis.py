@@ -19,6 +19,7 @@ from engine.doctor.grammar import Parsed, app_function, keywords, np_function, p
 from engine.doctor.shaperules import infer, operation, run, shape_of
 
 MAX_SUGGESTIONS = 5
+MAX_CHECKED = 25  # variants evaluated in full, best ranked first, to label and offer
 
 RIGHT_VALUES = "right values"  # equals the true value of the left-hand name
 RIGHT_SHAPE = "right shape only"  # has the shape that name must have; its values are not checked
@@ -454,7 +455,8 @@ def _suggest(parsed: Parsed, env: dict, goal: Goal | None, value: object,
     the shortest. Without a goal shape every fix is labelled only "runs": no array merely having some shape
     makes it right.
     """
-    deadline = time.perf_counter() + 2 * budget  # half to search, half to check what the search found
+    deadline = time.perf_counter() + 6 * budget  # a guard only: effort, not time, bounds a diagnosis normally
+    checked = 0
     write = Writer(parsed)
     goals = goal.shapes if goal else None
     shape_goal = Goal(goal.shapes, goal.reason) if goal else None
@@ -484,14 +486,14 @@ def _suggest(parsed: Parsed, env: dict, goal: Goal | None, value: object,
                  and not isinstance(env.get("m"), bool) and goal is not None and goal.knows_value)
     found = list(search(parsed, env, good, budget=budget, closeness=closeness, scale=scale))
     ranked = sorted(found, key=lambda c: (goals is not None and c.shape not in goals, c.edits,
-                                          stretches(c.tree, infer(c.tree, env).shapes), _size(c.tree)))
+                                          stretches(c.tree, c.shapes), _size(c.tree)))
     chosen: list[list] = []  # [Fix, value, candidate]
     for c in ranked:
         if goals is not None and c.shape not in goals:
             break  # ranked last, and never offered: a shape the name cannot have
-        now = time.perf_counter()
-        if (now > deadline and chosen) or now > deadline + budget:
-            break  # out of time: what was checked so far
+        checked += 1
+        if checked > MAX_CHECKED or time.perf_counter() > deadline:
+            break  # out of effort or time: what was checked so far
         line = write.line_for(c.tree)
         try:
             d, result = examine(parse(line, env), env, shape_goal, steps=False)

@@ -8,7 +8,7 @@ import copy
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from engine.doctor.grammar import (COMPARISONS, OPERATORS, Parsed, app_function, keywords, method, np_function)
 from engine.doctor.shaperules import Inference, infer
@@ -18,7 +18,8 @@ Path = tuple
 
 MAX_EDITS = 3
 BEAM = 48  # trees carried from one edit count to the next, most promising first
-BUDGET = 0.035  # seconds of searching per diagnosis; as long again to check what it found
+MAX_TRIED = 700  # variants tried per search: effort, so that the same line always gets the same fixes
+BUDGET = 0.035  # seconds: a guard for a loaded machine; the search stops at 4 x, the whole diagnosis at 6 x
 REDUCTIONS = ("sum", "mean", "max")
 
 # ---- the tree: each node reached by a path of (field, index) steps from the root ------------------------------
@@ -353,6 +354,7 @@ class Candidate:
     edits: int
     shape: Shape
     paths: tuple[Path, ...]
+    shapes: dict = field(default_factory=dict, compare=False, repr=False)  # every node's shape
 
     @property
     def site(self) -> Path:
@@ -375,7 +377,8 @@ def search(parsed: Parsed, env: dict, good: Callable[[ast.expr, Inference], bool
     run, the ones `closeness` puts nearest the true value; once a variant is `good` (the goal's shape, or its true
     values when known), the search stops after that edit count. `scale` also tries dividing the whole line by m.
     """
-    deadline = time.perf_counter() + budget
+    deadline = time.perf_counter() + 4 * budget
+    tried = 0
     style = style_of(parsed)
     memo: dict = {}
     keys: dict = {}
@@ -385,7 +388,8 @@ def search(parsed: Parsed, env: dict, good: Callable[[ast.expr, Inference], bool
         grown, reached = [], False
         for tree, inference, paths in frontier:
             for candidate, path in one_edit(tree, inference, env, style, scale):
-                if time.perf_counter() > deadline:
+                tried += 1
+                if tried > MAX_TRIED or time.perf_counter() > deadline:
                     return
                 key = tree_key(candidate, keys)
                 if key in seen:
@@ -398,7 +402,7 @@ def search(parsed: Parsed, env: dict, good: Callable[[ast.expr, Inference], bool
                 grown.append((candidate, found, paths + (path,)))
                 if found.failed is None:
                     reached = reached or good(candidate, found)
-                    yield Candidate(candidate, edits, found.shapes[candidate], paths + (path,))
+                    yield Candidate(candidate, edits, found.shapes[candidate], paths + (path,), found.shapes)
         if reached:
             return
         def promise(g):

@@ -48,7 +48,7 @@ class DoctorScreen(ModalScreen[None]):
     """
 
     BINDINGS = [Binding("escape", "dismiss", "close")]
-    AUTO_FOCUS = "#expr"  # type at once: the line to diagnose
+    AUTO_FOCUS = "#expr"  # typing goes straight into the expression
 
     def __init__(self, env: dict, expr: str, truths: dict | None = None, axes: Axes | None = None):
         super().__init__()
@@ -97,15 +97,18 @@ class DoctorScreen(ModalScreen[None]):
             self.query_one("#doctor-steps", Static).update("")
             self.query_one("#doctor-verdict", Static).update(Content.styled(f"not reached yet: {error}",
                                                                             "$text-warning"))
+            fixes.display = self.query_one("#fixes-caption").display = False
             return
         except ValueError as error:
             self.query_one("#doctor-steps", Static).update("")
             self.query_one("#doctor-verdict", Static).update(Content.styled(f"refused: {error}", "$text-error"))
+            fixes.display = self.query_one("#fixes-caption").display = False
             return
         self.query_one("#doctor-steps", Static).update(steps_content(d))
         self.query_one("#doctor-verdict", Static).update(verdict_content(d))
         self._lines = [f.line for f in d.fixes]
         fixes.add_options([Option(Content.assemble((f.label, _LABEL_STYLE.get(f.label, "$text-warning")), " · ",
                                                    f.line)) for f in d.fixes])
+        fixes.display = self.query_one("#fixes-caption").display = bool(d.fixes)
         if d.fixes:
             fixes.highlighted = 0

@@ -84,6 +84,8 @@ def diagnose(expr: str, env: dict, *, expected: object = None, where: dict[str, 
       fixes equal to it are labelled "right values" and ranked first.
     - `where`: name -> a sentence saying where a name not in env is computed, used when the line reads one.
     - `axes`: what the axes count (layout, sizes, m), for explanations in words; names and shapes alone work.
+    - `budget`: seconds, a guard for a loaded machine; the fix search is bounded by effort (variants tried and
+      checked), so the same line always gets the same fixes.
 
     Raises ValueError, before anything is computed, for anything outside the doctor's NumPy grammar.
     """

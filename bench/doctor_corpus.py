@@ -8,6 +8,7 @@ run in the same process: NumPy evaluating the same line directly (which gives no
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import time
@@ -52,13 +53,16 @@ def report(title: str, entries: list[dict]) -> None:
                        ("shapes", "both shapes named"), ("offered", "resolving fix offered"),
                        ("first", "resolving fix ranked first")):
         print(f"  {label:<28}{fraction(alone[key]):<24}{fraction(app[key]):<24}")
-    for key, label in (("median", "median time / diagnosis"), ("worst", "worst time / diagnosis")):
+    for key, label in (("median", "median time / diagnosis"), ("worst", "worst time / diagnosis"),
+                       ("median cpu", "median CPU / diagnosis"), ("worst cpu", "worst CPU / diagnosis")):
         a, b = 1000 * alone[key], 1000 * app[key]
         print(f"  {label:<28}{a:6.1f} ms{'':<15}{b:6.1f} ms{'':<8}goal < {GOAL_MS:.0f} ms "
               f"({max(a, b) / GOAL_MS:.2f} of the goal); NumPy alone {1e6 * baseline:.0f} µs")
 
 
 def main() -> None:
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: wall times include other processes' "
+          "load, CPU times only this one's")
     figures(False, LINES[:3])  # warm up imports and NumPy's first calls so the first line is not charged for them
     report("All lines", LINES)
     report("Verbatim lines only", [e for e in LINES if e["verbatim"]])

@@ -475,8 +475,10 @@ def _suggest(parsed: Parsed, env: dict, goal: Goal | None, value: object,
         return outcome.failed is None and same_values(outcome.values[tree], goal.value)
 
     def closeness(tree: ast.expr, inference) -> float:
-        if goals is None or not goal.knows_value or inference.shapes[tree] not in goals:
+        if goals is None or inference.shapes[tree] not in goals:
             return 0.0
+        if not goal.knows_value:  # nearer means fewer tables left to undo
+            return float(_is_cost(goal) and len(outer_products(tree, inference.shapes)))
         outcome = run(tree, env, inference)
         if outcome.failed is not None:
             return float("inf")
@@ -487,6 +489,7 @@ def _suggest(parsed: Parsed, env: dict, goal: Goal | None, value: object,
     scale = bool(parsed.target and parsed.target.startswith("d") and isinstance(env.get("m"), (int, float))
                  and not isinstance(env.get("m"), bool) and goal is not None and goal.knows_value)
     found = list(search(parsed, env, good, budget=budget, closeness=closeness, scale=scale))
+    found = [c for c in found if not table(c.tree, c.shapes)]  # a table of every pair is never a fix
     ranked = sorted(found, key=lambda c: (goals is not None and c.shape not in goals, c.edits,
                                           stretches(c.tree, c.shapes), _size(c.tree)))
     chosen: list[list] = []  # [Fix, value, candidate]

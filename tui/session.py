@@ -300,7 +300,7 @@ class Session:
                                   "step there first, or press end")
                 for i, e in enumerate(self.events)}
 
-    def axes(self):
+    def axes(self) -> engine.doctor.Axes:
         """What each axis of the step's arrays counts, for the doctor's explanations in words."""
         from engine.doctor import Axes
         return Axes(self.net.layout_name, self.net.sizes, self.m, self.net.bias)

@@ -323,7 +323,8 @@ class BackpropApp(App):
             self.call_from_thread(screen.show, errors, session.events, sampled)
 
     def action_doctor(self) -> None:
-        self.push_screen(DoctorScreen(self.session.matrices(), self.session.current.formula))
+        s = self.session
+        self.push_screen(DoctorScreen(s.matrices(), s.current.formula, s.truths(), s.axes()))
 
     def action_break_it(self) -> None:
         event = self.session.current
@@ -332,7 +333,9 @@ class BackpropApp(App):
             self.say(f"b breaks backward formulas, and {event.name} is a {event.phase} event: step to one with "
                      f"{way}", "note")
             return
-        self.push_screen(MistakesScreen(event.formula, mistakes(event.formula, self.session.matrices())))
+        s = self.session
+        found = mistakes(event.formula, s.matrices(), expected=event.value, axes=s.axes())
+        self.push_screen(MistakesScreen(event.formula, found))
 
     def action_export(self) -> None:
         s = self.session

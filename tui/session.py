@@ -293,3 +293,14 @@ class Session:
         for event in self.events[: self.position + 1]:
             env[event.name] = event.value
         return env
+
+    def truths(self) -> dict[str, tuple[np.ndarray, str]]:
+        """Every event of the step by name: the engine's true value, and where it is computed, as a sentence."""
+        return {e.name: (e.value, f"{e.name} is computed at event {i + 1} ({e.phase}, layer {e.layer}); "
+                                  "step there first, or press end")
+                for i, e in enumerate(self.events)}
+
+    def axes(self) -> engine.doctor.Axes:
+        """What each axis of the step's arrays counts, for the doctor's explanations in words."""
+        from engine.doctor import Axes
+        return Axes(self.net.layout_name, self.net.sizes, self.m, self.net.bias)

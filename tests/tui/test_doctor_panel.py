@@ -45,7 +45,7 @@ async def test_the_doctor_blames_the_culprit_explains_and_offers_fixes_that_fill
         assert "A1.T  (3, 2)" in text
         fixes = app.screen.query_one("#fixes")
         assert fixes.option_count > 0
-        first = str(fixes.get_option_at_index(0).prompt)
+        first = str(fixes.get_option_at_index(0).prompt).split(" · ", 1)[1]  # "label · line"
         await pilot.press("tab")
         assert app.focused is fixes
         await pilot.press("enter")

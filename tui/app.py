@@ -17,6 +17,7 @@ from engine.doctor import mistakes
 from engine.gradcheck import MAX_ENTRIES
 from tui.bindings import BINDINGS
 from tui.commands import StepCommands
+from tui.deliver import deliver
 from tui.screens.doctor import DoctorScreen
 from tui.screens.gradcheck import GradCheckScreen
 from tui.screens.help import HelpScreen
@@ -225,7 +226,7 @@ class BackpropApp(App):
         s = self.session
         name = f"stepprop_{'-'.join(map(str, s.net.sizes))}_{s.net.layout_name}_{s.net.bias}.py"
         try:
-            path = engine.export.write(Network(**s.net.options), s.X, s.Y, s.options.lr, Path.cwd() / name)
+            path = deliver(self, name, engine.export.script(Network(**s.net.options), s.X, s.Y, s.options.lr))
         except OSError as error:
             self.say(f"export failed: {error}", "error")
             return

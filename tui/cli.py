@@ -14,6 +14,7 @@ from tui.session import DATASETS, Options, Session, parse_sizes
 COMMANDS = {
     "export": "write the network and its data as a standalone NumPy training script",
     "trace": "write one training step's events as Markdown or JSON",
+    "serve": "serve the app to browsers, one app a tab, for a class (needs stepprop[serve])",
 }
 
 
@@ -87,6 +88,10 @@ def run_command(name: str, argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["serve"]:
+        from tui.serve import main as serve
+
+        return serve(argv[1:])
     try:
         if argv and argv[0] in COMMANDS:
             return run_command(argv[0], argv[1:])

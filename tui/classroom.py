@@ -6,6 +6,7 @@ import asyncio
 import logging
 import re
 import shlex
+import signal
 import time
 from typing import Any
 
@@ -99,7 +100,20 @@ class Classroom(Server):
         for name in ("textual-serve", "aiohttp.access"):  # a line per request would bury the seat count
             logging.getLogger(name).setLevel(logging.WARNING)
 
+    def serve(self, debug: bool = False) -> None:
+        """textual-serve's serve(), but the address is announced once the socket listens, not before."""
+        self.debug = debug
+        self.initialize_logging()
+        loop = asyncio.new_event_loop()
+        for signal_number in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signal_number, self.request_exit)
+        web.run_app(self._make_app(), host=self.host, port=self.port, handle_signals=False, loop=loop,
+                    print=lambda _: self.listening())
+
     async def on_startup(self, app: web.Application) -> None:
+        pass  # textual-serve prints its logo here
+
+    def listening(self) -> None:
         where = f"http://{self.host}:{self.port}"
         if self.host in ("0.0.0.0", "::"):
             where = f"http://THIS-MACHINE'S-ADDRESS:{self.port} (find it with `hostname -I` or `ipconfig`)"

@@ -41,13 +41,17 @@ def main(argv: list[str]) -> int:
         Session.start(options_from(args))  # bad sizes or data fail here, once, not in every tab
         from tui.classroom import Classroom
     except ModuleNotFoundError as error:
-        if error.name not in ("textual_serve", "aiohttp", "aiohttp_jinja2", "jinja2"):
+        if (error.name or "").partition(".")[0] not in ("textual_serve", "aiohttp", "aiohttp_jinja2", "jinja2"):
             raise
         print(f"stepprop: {INSTALL}", file=sys.stderr)
         return 2
     except (ValueError, OSError) as error:
         print(f"stepprop serve: {error}", file=sys.stderr)
         return 2
-    Classroom(app_command(args), args.host, args.port, args.max_sessions).serve()
+    try:
+        Classroom(app_command(args), args.host, args.port, args.max_sessions).serve()
+    except OSError as error:  # the port is taken, or the address is not this machine's
+        print(f"stepprop serve: cannot listen on {args.host} port {args.port}: {error.strerror}", file=sys.stderr)
+        return 2
     return 0
 

@@ -94,3 +94,21 @@ def test_a_taken_port_is_reported_in_one_line():
     assert run.returncode == 2
     assert run.stderr.startswith(f"stepprop serve: cannot listen on 127.0.0.1 port {port}: ")
     assert run.stderr.count("\n") == 1
+
+
+async def test_an_app_that_does_not_quit_when_its_tab_closes_is_killed():
+    """A worker thread inside one long NumPy call does not stop for the quit message; the tab's process still ends."""
+    from textual_serve.download_manager import DownloadManager
+
+    from tui.classroom import GRACE, Tab
+
+    async def nothing(*_):
+        pass
+
+    stuck = "import time; print('__GANGLION__', flush=True); time.sleep(60)"  # reads no quit message, ever
+    tab = Tab([sys.executable, "-c", stuck], write_bytes=nothing, write_str=nothing, close=nothing,
+              download_manager=DownloadManager())
+    await tab.start(80, 24)
+    await tab.stop()
+    assert tab.ended == f"killed after {GRACE:g} s"
+    assert not Path(f"/proc/{tab.pid}").exists()

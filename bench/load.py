@@ -113,6 +113,18 @@ async def gone(pid: int, seconds: float = 30) -> list[int]:
     return left
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU time the processes have used so far."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def start_server(seats: int) -> tuple[subprocess.Popen, str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -139,7 +151,7 @@ def quantile(values: list[float], q: float) -> float:
 async def run(sessions: int, presses: int) -> None:
     print(f"cores: {os.cpu_count()} (this process may use {len(os.sched_getaffinity(0))}); "
           f"{sessions} sessions, {presses} keys each; loopback only")
-    server, url = start_server(sessions)
+    server, url = start_server(sessions + 1)
     try:
         alone_server = memory([server.pid])
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=LIMIT)) as client:
@@ -153,10 +165,13 @@ async def run(sessions: int, presses: int) -> None:
             opened = await asyncio.gather(*(open_tab(client, url) for _ in range(sessions)))
             everyone = time.perf_counter() - started
             tabs, firsts = [t for t, _ in opened], [f for _, f in opened]
+            started_cpu = cpu_seconds(descendants(server.pid)) / sessions
             loaded = [lat for lats in await asyncio.gather(*(t.step_through(presses) for t in tabs)) for lat in lats]
             apps = descendants(server.pid)  # measured after typing: each app then holds a computed step
             server_rss, server_pss = memory([server.pid])
             apps_rss, apps_pss = memory(apps)
+            late, first_late = await open_tab(client, url)  # one more student, once the class is in and idle
+            await late.ws.close()
             await asyncio.gather(*(t.ws.close() for t in tabs))
         left = await gone(server.pid)
     finally:
@@ -176,6 +191,8 @@ async def run(sessions: int, presses: int) -> None:
     print(f"first screen, {sessions} tabs at once   median {statistics.median(firsts):5.2f} s   worst "
           f"{max(firsts):5.2f} s   (all {sessions} in {everyone:.2f} s)   goal median ≤ {GOALS['first']:g} s, "
           f"worst ≤ {GOALS['worst']:g} s")
+    print(f"first screen, tab {sessions + 1} while {sessions} sit open   {first_late:6.2f} s")
+    print(f"CPU to start a tab (its app process, to the first screen)   {started_cpu:5.2f} s of one core")
     print(f"memory: server alone              RSS {alone_server[0]:6.0f} MiB  PSS {alone_server[1]:6.0f} MiB")
     print(f"memory: server + {len(apps)} app processes  RSS {server_rss + apps_rss:6.0f} MiB  "
           f"PSS {server_pss + apps_pss:6.0f} MiB   per tab: PSS {per_tab:4.0f} MiB, RSS "

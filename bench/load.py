@@ -1,9 +1,8 @@
-"""Benchmark: a class of 30 tabs on `stepprop serve` at once, as websocket clients on loopback.
+"""Benchmark: a class of 30 tabs opening `stepprop serve` at once, as websocket clients on loopback."""
 
-Prints the time to each tab's first screen (median, worst), the server's memory with every tab's app process,
-and the key latency while all 30 press keys, against one tab alone measured first in the same run.
-Run: .venv/bin/python bench/load.py [--sessions 30] [--presses 10]
-"""
+# Prints the time to each tab's first screen (median, worst), the server's memory with every tab's app process,
+# and the key latency while all 30 press keys, against one tab alone measured first in the same run.
+# Run: .venv/bin/python bench/load.py [--sessions 30] [--presses 10]
 
 from __future__ import annotations
 
@@ -204,7 +203,7 @@ async def run(sessions: int, presses: int) -> None:
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--sessions", type=int, default=30)
     p.add_argument("--presses", type=int, default=10)
     args = p.parse_args()

@@ -162,8 +162,8 @@ class Classroom(Server):
                   close=websocket.close, download_manager=self.download_manager, debug=self.debug)
         self.tabs.add(tab)  # before the first await, so tabs opening together cannot take more seats than exist
         try:
-            width = to_int(request.query.get("width", "80"), 80)
-            height = to_int(request.query.get("height", "24"), 24)
+            width = min(max(to_int(request.query.get("width", "80"), 80), 20), 500)  # a screen, not a DoS
+            height = min(max(to_int(request.query.get("height", "24"), 24), 10), 200)
             await tab.start(width, height)
             say(f"tab opened: pid {tab.pid}; {len(self.tabs)} of {self.seats} seats taken")
             await self._process_messages(websocket, tab)

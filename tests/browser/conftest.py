@@ -102,7 +102,7 @@ def serve(tmp_path):
         served.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # Playwright's sync API holds an event loop: gone before any async test runs
 def chromium():
     try:
         from playwright.sync_api import sync_playwright

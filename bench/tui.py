@@ -64,9 +64,9 @@ async def rerun_time(label: str, options: Options, sizes: tuple[str, str]) -> No
 
 async def main() -> None:
     await key_latency("next event, 4-3-3 m=2", Options())
-    await key_latency("next event, 784-128-10 m=64", Options(sizes=(784, 128, 10), batch=64))
+    await key_latency("next event, 784-128-10 m=64", Options(sizes=(784, 128, 10), batch=64, dataset="synthetic"))
     await rerun_time("re-run 4,3,3 ⇄ 4,5,3", Options(), ("4,5,3", "4,3,3"))
-    await rerun_time("re-run 784-128-10 ⇄ -64-", Options(sizes=(784, 128, 10), batch=64),
+    await rerun_time("re-run 784-128-10 ⇄ -64-", Options(sizes=(784, 128, 10), batch=64, dataset="synthetic"),
                      ("784,64,10", "784,128,10"))
 
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tui.cli import _CommandParser, add_options, options_from
+from tui.cli import _Parser, add_options, options_from, os_error
 from tui.session import Session
 
 INSTALL = "stepprop serve needs textual-serve: pip install 'stepprop[serve]' (or pip install textual-serve)"
 
 
 def parser() -> argparse.ArgumentParser:
-    p = _CommandParser(prog="stepprop serve", description="Serve the app to browsers: every tab gets its own "
-                       "app, started with the options below.")
+    p = _Parser(prog="stepprop serve", description="Serve the app to browsers: every tab gets its own app, "
+                "started with the options below.")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine "
                    "only; 0.0.0.0 for every network it is on)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
@@ -45,7 +45,10 @@ def main(argv: list[str]) -> int:
             raise
         print(f"stepprop: {INSTALL}", file=sys.stderr)
         return 2
-    except (ValueError, OSError) as error:
+    except OSError as error:
+        print(f"stepprop serve: {os_error(error)}", file=sys.stderr)
+        return 2
+    except ValueError as error:
         print(f"stepprop serve: {error}", file=sys.stderr)
         return 2
     try:

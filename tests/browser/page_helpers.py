@@ -1,8 +1,6 @@
-"""Page helpers: read the terminal in a browser tab as text, wait for text, and click on text like a person."""
+"""Page helpers: read the terminal in a browser tab as text, wait for text, and type into a field like a person."""
 
 from __future__ import annotations
-
-import re
 
 TIMEOUT = 30_000  # ms; the first screen takes about a second, a loaded 2-core machine more
 
@@ -34,31 +32,14 @@ def open_app(context, url: str):
     return page
 
 
-def click_text(page, pattern: str, group: int = 0) -> None:
-    """Click the middle of the first character that `group` of pattern matches on screen, as a person would."""
-    rows = page.locator(".xterm-rows > div")
-    lines = page.evaluate("() => [...document.querySelectorAll('.xterm-rows > div')]"
-                          ".map(row => row.textContent.replaceAll('\\u00a0', ' '))")
-    for index, line in enumerate(lines):
-        if match := re.search(pattern, line):
-            box = rows.nth(index).bounding_box()
-            cell = box["width"] / len(line)
-            page.mouse.click(box["x"] + (match.start(group) + 0.5) * cell, box["y"] + box["height"] / 2)
-            return
-    raise AssertionError(f"nothing on screen matches {pattern!r}:\n{screen_text(page)}")
+def type_into_field(page, key: str, text: str, shows: str) -> None:
+    """Reach a field with key, type text over it and press enter, each stage once it shows, as a person would.
 
-
-def replace_field(page, pattern: str, text: str, group: int = 0) -> None:
-    """Click the input showing pattern, clear it with end and backspace, type text and press enter.
-
-    Each stage waits to be seen, as a person's eyes would: an Input selects all of its text when it gets focus,
-    and a burst of keys sent in the same instant as the click can land before that selection.
+    A field reached by a key has its text selected, so typing replaces it; keys sent in the same instant as the
+    one that focuses the field could arrive before that selection, so typing waits for the editing key bar.
     """
-    click_text(page, pattern, group)
-    page.keyboard.press("End")
-    for _ in range(12):
-        page.keyboard.press("Backspace")
-    wait_for_text(page, pattern, gone=True)
+    page.keyboard.press(key)
+    wait_for_text(page, "enter apply")
     page.keyboard.type(text)
-    wait_for_text(page, re.escape(text))
+    wait_for_text(page, shows)
     page.keyboard.press("Enter")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import shlex
 import signal
@@ -16,6 +17,7 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server, log, to_int
 
 GRACE = 3.0  # seconds a closed tab's app has to quit before its process is killed
+STARTING = 20.0  # seconds a starting app may hold a core's turn before the next tab starts anyway
 HOST = re.compile(r"([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\])(:\d+)?")
 
 FULL_PAGE = """<!DOCTYPE html>
@@ -43,6 +45,8 @@ class Tab(AppService):
         self.argv = argv
         self.ended = ""
         self._ending: asyncio.Future[None] | None = None
+        self._unsent = 0  # bytes of the first screen not yet sent
+        self._drawn = asyncio.Event()
 
     @property
     def pid(self) -> int | None:
@@ -54,6 +58,22 @@ class Tab(AppService):
             stderr=asyncio.subprocess.PIPE, env=self._build_environment(width=width, height=height))
         self._stdin = process.stdin
         return process
+
+    async def start(self, width: int, height: int) -> None:
+        self._unsent = width * height  # a first screen writes at least a character a cell, escapes besides
+        await super().start(width, height)
+
+    async def on_data(self, payload: bytes) -> None:
+        self._unsent -= len(payload)
+        if self._unsent <= 0:
+            self._drawn.set()
+        await super().on_data(payload)
+
+    async def drawn(self, seconds: float) -> None:
+        """Wait until the app has sent its first screen, or has ended, for at most `seconds`."""
+        drawn = asyncio.ensure_future(self._drawn.wait())
+        await asyncio.wait([drawn, self._task], timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        drawn.cancel()
 
     async def stop(self) -> None:
         """End the app's process once, however many callers ask (the closed tab, the server shutting down)."""
@@ -90,6 +110,7 @@ class Classroom(Server):
         self.seats = seats
         self.tabs: set[Tab] = set()
         self.sockets: set[web.WebSocketResponse] = set()
+        self.starting = asyncio.Semaphore(len(os.sched_getaffinity(0)))  # apps starting at once: one a core
 
     @property
     def full(self) -> bool:
@@ -164,8 +185,10 @@ class Classroom(Server):
         try:
             width = min(max(to_int(request.query.get("width", "80"), 80), 20), 500)  # a screen, not a DoS
             height = min(max(to_int(request.query.get("height", "24"), 24), 10), 200)
-            await tab.start(width, height)
-            say(f"tab opened: pid {tab.pid}; {len(self.tabs)} of {self.seats} seats taken")
+            async with self.starting:  # tabs that open together start in turn, so the first get going first
+                await tab.start(width, height)
+                say(f"tab opened: pid {tab.pid}; {len(self.tabs)} of {self.seats} seats taken")
+                await tab.drawn(STARTING)
             await self._process_messages(websocket, tab)
         except Exception as error:  # a malformed message from a browser ends that tab, not the server
             log.exception(error)

@@ -110,7 +110,8 @@ class Classroom(Server):
         self.seats = seats
         self.tabs: set[Tab] = set()
         self.sockets: set[web.WebSocketResponse] = set()
-        self.starting = asyncio.Semaphore(len(os.sched_getaffinity(0)))  # apps starting at once: one a core
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        self.starting = asyncio.Semaphore(cores)  # apps starting at once: one a core
 
     @property
     def full(self) -> bool:
@@ -127,7 +128,10 @@ class Classroom(Server):
         self.initialize_logging()
         loop = asyncio.new_event_loop()
         for signal_number in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signal_number, self.request_exit)
+            try:
+                loop.add_signal_handler(signal_number, self.request_exit)
+            except NotImplementedError:  # Windows: Ctrl+C still stops the server, as KeyboardInterrupt
+                pass
         web.run_app(self._make_app(), host=self.host, port=self.port, handle_signals=False, loop=loop,
                     print=lambda _: self.listening())
 

@@ -12,14 +12,12 @@ def screen_text(page) -> str:
     return page.evaluate(SCREEN)
 
 
-def wait_for_text(page, pattern: str, timeout: int = TIMEOUT, gone: bool = False) -> str:
-    """Wait until the screen matches the regular expression (or, with gone, no longer does); returns the screen."""
-    test = f"new RegExp(p).test(({SCREEN})())"
+def wait_for_text(page, pattern: str, timeout: int = TIMEOUT) -> str:
+    """Wait until the screen matches the regular expression; returns the screen."""
     try:
-        page.wait_for_function(f"p => {'!' if gone else ''}{test}", arg=pattern, timeout=timeout)
+        page.wait_for_function(f"p => new RegExp(p).test(({SCREEN})())", arg=pattern, timeout=timeout)
     except Exception as error:
-        state = "still showed" if gone else "never showed"
-        raise AssertionError(f"the tab {state} {pattern!r}; it shows:\n{screen_text(page)}") from error
+        raise AssertionError(f"the tab never showed {pattern!r}; it shows:\n{screen_text(page)}") from error
     return screen_text(page)
 
 

@@ -6,7 +6,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 
 from page_helpers import open_app, screen_text, type_into_field, wait_for_text
 
@@ -32,16 +31,12 @@ def test_editing_sizes_in_a_tab_reruns_the_network(serve, browser):
 def test_x_in_a_tab_downloads_the_script_to_the_student(serve, browser, tmp_path):
     served = serve("--sizes", "4,5,3")
     page = open_app(browser, served.url)
-    downloads = []
-    page.on("download", lambda download: downloads.append(download))  # Chromium turns the download's tab into this
-    page.keyboard.press("x")
-    wait_for_text(page, "to your browser.s downloads as stepprop_4-5-3_rows_vector_step0.py")
-    deadline = time.monotonic() + 30
-    while not downloads and time.monotonic() < deadline:
-        page.wait_for_timeout(50)  # lets Playwright deliver the download event
-    assert [d.suggested_filename for d in downloads] == ["stepprop_4-5-3_rows_vector_step0.py"]
-    script = tmp_path / "downloaded" / downloads[0].suggested_filename
-    downloads[0].save_as(script)
+    with page.expect_download(timeout=30_000) as download:  # the app opens a one-use download address
+        page.keyboard.press("x")
+    wait_for_text(page, "to your browser's downloads as stepprop_4-5-3_rows_vector_step0.py")
+    assert download.value.suggested_filename == "stepprop_4-5-3_rows_vector_step0.py"
+    script = tmp_path / "downloaded" / download.value.suggested_filename
+    download.value.save_as(script)
     assert "(2, 4) @ (4, 5) + (1, 5) -> (2, 5)" in script.read_text()
     assert not list(tmp_path.glob("*.py"))  # nothing was written on the server
     run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)

@@ -112,3 +112,15 @@ async def test_an_app_that_does_not_quit_when_its_tab_closes_is_killed():
     await tab.stop()
     assert tab.ended == f"killed after {GRACE:g} s"
     assert not Path(f"/proc/{tab.pid}").exists()
+
+
+async def test_the_page_points_each_browser_back_at_the_address_it_used(serve):
+    """With --host 0.0.0.0 students use the machine's address; the page's websocket must use it too."""
+    served = serve()
+    async with aiohttp.ClientSession() as client:
+        async with client.get(served.url, headers={"Host": "192.168.1.20:8000"}) as response:
+            page = await response.text()
+        assert 'data-session-websocket-url="ws://192.168.1.20:8000/ws"' in page
+        async with client.get(served.url, headers={"Host": 'x"><script>'}) as response:
+            page = await response.text()
+        assert f'data-session-websocket-url="ws://127.0.0.1:{served.port}/ws"' in page and 'x">' not in page

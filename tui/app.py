@@ -16,6 +16,7 @@ from engine.doctor import mistakes
 from engine.gradcheck import MAX_ENTRIES
 from tui.bindings import BINDINGS, CHOOSING, EDITING
 from tui.commands import StepCommands
+from tui.deliver import deliver
 from tui.screens.doctor import DoctorScreen
 from tui.screens.gradcheck import GradCheckScreen
 from tui.screens.help import HelpScreen
@@ -345,7 +346,7 @@ class BackpropApp(App):
         name = f"stepprop_{'-'.join(map(str, s.net.sizes))}_{s.net.layout_name}_{s.net.bias}_step{s.net.steps}.py"
         X, Y = s.batches.X, s.batches.Y
         try:
-            path = engine.export.write(s.net, X, Y, s.options.lr, Path.cwd() / name)
+            path = deliver(self, name, engine.export.script(s.net, X, Y, s.options.lr))
         except OSError as error:
             self.say(f"export failed: {error.strerror or error}: {error.filename or name}", "error")
             return

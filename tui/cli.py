@@ -15,6 +15,7 @@ COMMANDS = {
     "export": "write the network and its data as a standalone NumPy training script",
     "trace": "write one training step's events as Markdown or JSON",
     "debug": "run your own NumPy script, step through every line's shapes, and diagnose the line that fails",
+    "serve": "serve the app to browsers, one app a tab, for a class (needs stepprop[serve])",
 }
 
 
@@ -102,9 +103,13 @@ def run_command(name: str, argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv and argv[0] == "debug":
-        from tui.debug import main as debug  # imported here, so that export and trace never load Textual
+    # imported here, so that export and trace load neither the debugger nor the server
+    if argv[:1] == ["debug"]:
+        from tui.debug import main as debug
         return debug(argv[1:])
+    if argv[:1] == ["serve"]:
+        from tui.serve import main as serve
+        return serve(argv[1:])
     try:
         if argv and argv[0] in COMMANDS:
             return run_command(argv[0], argv[1:])

@@ -146,7 +146,7 @@ def test_a_bad_app_option_is_one_line(argv, capsys):
 
 def test_an_unknown_command_names_the_real_ones(capsys):
     assert main(["foo"]) == 2
-    assert capsys.readouterr().err == ("stepprop: unknown command 'foo'; the commands are export, trace, debug, "
+    assert capsys.readouterr().err == ("stepprop: unknown command 'foo'; the commands are export, trace, debug, serve, "
                                        "or none to open the app (see stepprop --help)\n")
 
 

@@ -331,8 +331,9 @@ class BackpropApp(App):
         event = self.session.current
         if event.phase != "backward":
             way = "] or n" if event.phase in ("forward", "loss") else "[ or p"
-            self.say(f"b breaks backward formulas, and {event.name} is a {event.phase} event: step to one with "
-                     f"{way}", "note")
+            article = "an" if event.phase[0] in "aeiou" else "a"
+            self.say(f"b breaks backward formulas, and {event.name} is {article} {event.phase} event: step to one "
+                     f"with {way}", "note")
             return
         s = self.session
         found = mistakes(event.formula, s.matrices(), expected=event.value, axes=s.axes())

@@ -155,7 +155,17 @@ def with_dataset(options: Options, dataset: str) -> Options:
 
 
 def with_output(options: Options, output: str) -> tuple[Options, str]:
-    """Another output activation, with the loss it pairs with when the current loss cannot take it."""
+    """Another output activation, with the loss it pairs with when the current loss cannot take it.
+
+    Softmax on labels that are not one-hot is refused here, saying which data would do.
+    """
+    if output == "softmax" and options.dataset != "synthetic":
+        data = engine.datasets.for_output(base_data(options), output)
+        sums = data.Y.sum(axis=1)
+        if not np.allclose(sums, 1.0):
+            k = int(np.flatnonzero(~np.isclose(sums, 1.0))[0])
+            raise ValueError(f"softmax needs one label per example (one-hot rows), and {data.name}'s example {k} has "
+                             f"labels summing to {sums[k]:g}; choose data spirals or synthetic first")
     if output in losses.ACCEPTS[options.loss] and not (output == "softmax" and options.loss != "ce"):
         return options.but(output=output), ""
     loss = losses.PAIRED[output]

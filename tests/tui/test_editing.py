@@ -111,7 +111,7 @@ async def test_softmax_brings_its_loss_and_a_refusal_puts_the_choice_back():
     async with app.run_test(size=(100, 30)) as pilot:
         await choose(pilot, "output", "sigmoid", "softmax")
         # The question's labels are not one-hot: refused, and the editor shows the network that runs.
-        assert "output not changed" in message(app) and "sum to 1" in message(app)
+        assert "output not changed" in message(app) and "choose data spirals or synthetic first" in message(app)
         assert "output='" not in message(app)  # said as the app says it, not as Python arguments
         assert "sigmoid → sigmoid  bce" in summary(app)
         row = editor(app)

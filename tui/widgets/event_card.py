@@ -39,11 +39,14 @@ class EventCard(Widget):
         max_rows = 12 if height >= 36 else 6
         header = [
             Content.assemble((event.phase, "bold $accent"),
-                             f"  layer {event.layer}  ·  event {event.index + 1} of {total}"),
+                             "" if event.phase == "loss" else f"  layer {event.layer}",
+                             f"  ·  event {event.index + 1} of {total}"),
             Content.styled(event.formula, "bold"),
             Content.styled(event.term, "$text-accent"),
             rule_content(event),
         ]
+        # An update's result has its parameter's name: "W1 new" tells it from the W1 it came from.
+        result_name = f"{event.name} new" if any(label == event.name for label, _ in event.operands) else event.name
         n = len(event.arrays)
         equal = max((width - len(GAP) * (n - 1)) // max(n, 1), 12)
         shares = (equal if equal >= 24 else width, equal)  # side by side when they fit, narrower when they must
@@ -53,7 +56,7 @@ class EventCard(Widget):
             for share, beside in ((shares[0], False), (shares[0], True), (shares[1], False), (shares[1], True)):
                 operands = [matrix_box(label, array, precision, rows, max_cols, share, "$primary")
                             for (label, _), array in zip(event.operands, event.arrays)]
-                result = matrix_box(event.name, event.value, precision, rows, max_cols, width, "$success")
+                result = matrix_box(result_name, event.value, precision, rows, max_cols, width, "$success")
                 body = flow([*operands, result], width) if beside else flow(operands, width) + result
                 if len(header) + len(body) <= height:
                     break

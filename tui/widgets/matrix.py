@@ -60,7 +60,8 @@ def render_matrix(value: np.ndarray, precision: int, max_rows: int, max_cols: in
         a = a.reshape(1, -1)
     shown, row_ids, col_ids = corners(a, max_rows, max_cols)
     integral = bool(np.all(shown == np.round(shown)))
-    cells = [[f"{v:.0f}" if integral else f"{v:.{precision}f}" for v in row] for row in shown.tolist()]
+    digits = 0 if integral else precision
+    cells = [[_number(v, digits) for v in row] for row in shown.tolist()]
     width = max((len(c) for row in cells for c in row), default=1)
     scale = float(np.abs(shown).max()) if shown.size else 0.0
     lines = []
@@ -83,6 +84,12 @@ def render_matrix(value: np.ndarray, precision: int, max_rows: int, max_cols: in
         lines.append(Content.assemble(*parts))
         r += 1
     return lines
+
+
+def _number(v: float, digits: int) -> str:
+    """v to `digits` places, without the "-0" of a small negative number that rounds to zero."""
+    text = f"{v:.{digits}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 
 def _style(v: float, scale: float) -> str:

@@ -96,8 +96,11 @@ def write(net: Network, X, Y, lr: float, path, steps: int = 1000) -> Path:
 
     When path exists, the first free name-2.py, name-3.py, ... is used instead.
     """
-    base = Path(path)
-    text = script(net, X, Y, lr, steps)
+    return write_new(Path(path), script(net, X, Y, lr, steps))
+
+
+def write_new(base: Path, text: str) -> Path:
+    """Write text to base, never over an existing file: the first free name-2.py, name-3.py, ... instead."""
     for k in range(1, 1000):
         path = base if k == 1 else base.with_name(f"{base.stem}-{k}{base.suffix}")
         try:
@@ -106,7 +109,7 @@ def write(net: Network, X, Y, lr: float, path, steps: int = 1000) -> Path:
             return path
         except FileExistsError:
             continue
-    raise FileExistsError(f"{base}: 999 exports of this name exist already; expected a free name")
+    raise FileExistsError(f"{base}: 999 files of this name exist already; expected a free name")
 
 
 def _header(net: Network, X: np.ndarray, lr: float, steps: int) -> str:

@@ -14,6 +14,7 @@ ACCEPTS = {"bce": ("sigmoid",), "ce": ("softmax", "sigmoid"), "mse": ("identity"
 
 # The output/loss pairs whose ∂L/∂Z collapses to (A − Y) / m.
 FUSED = {("sigmoid", "bce"), ("softmax", "ce"), ("identity", "mse")}
+PAIRED = {output: loss for output, loss in FUSED}  # the loss each output activation is usually trained with
 
 _TINY = np.finfo(np.float64).tiny
 

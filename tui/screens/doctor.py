@@ -36,6 +36,7 @@ class DoctorScreen(ModalScreen[None]):
     """The shape doctor over the matrices the step has reached; enter diagnoses, choosing a fix fills the input."""
 
     BINDINGS = [Binding("escape", "dismiss", "close")]
+    AUTO_FOCUS = "#expr"  # typing goes straight into the expression
 
     def __init__(self, env: dict, expr: str):
         super().__init__()
@@ -77,9 +78,11 @@ class DoctorScreen(ModalScreen[None]):
         except ValueError as error:
             self.query_one("#doctor-steps", Static).update("")
             self.query_one("#doctor-verdict", Static).update(Content.styled(f"refused: {error}", "$text-error"))
+            fixes.display = self.query_one("#fixes-caption").display = False
             return
         self.query_one("#doctor-steps", Static).update(steps_content(d))
         self.query_one("#doctor-verdict", Static).update(verdict_content(d))
         fixes.add_options([Option(s) for s in d.suggestions])
+        fixes.display = self.query_one("#fixes-caption").display = bool(d.suggestions)
         if d.suggestions:
             fixes.highlighted = 0

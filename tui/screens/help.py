@@ -26,6 +26,8 @@ Press escape to close."""
 class HelpScreen(ModalScreen[None]):
     """The key list, built from the app's own bindings so it cannot drift from them."""
 
+    AUTO_FOCUS = "#help"  # the arrow keys scroll at once
+
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "close")]
 
     def __init__(self, keys: list[tuple[str, str]]):

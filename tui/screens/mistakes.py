@@ -28,6 +28,8 @@ def mistakes_content(formula: str, mistakes: list[Mistake]) -> Content:
 class MistakesScreen(ModalScreen[None]):
     """What learners actually meet, one wrong line at a time."""
 
+    AUTO_FOCUS = "#mistakes"  # the arrow keys scroll at once
+
     BINDINGS = [Binding("escape,q,b", "dismiss", "close")]
 
     def __init__(self, formula: str, mistakes: list[Mistake]):

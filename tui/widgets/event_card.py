@@ -21,40 +21,47 @@ class EventCard(Widget):
     def __init__(self, *, id: str | None = None):
         super().__init__(id=id)
         self._event: Event | None = None
-        self._view = (0, 3, 6, 6)
+        self._view = (0, 3)
 
-    def show(self, event: Event, total: int, precision: int, max_rows: int, max_cols: int) -> None:
+    def show(self, event: Event, total: int, precision: int) -> None:
         self._event = event
-        self._view = (total, precision, max_rows, max_cols)
+        self._view = (total, precision)
         self.refresh()
 
     def render(self) -> Content:
         event = self._event
         if event is None:
             return Content("")
-        total, precision, max_rows, max_cols = self._view
-        width, height = max(self.size.width, 24), max(self.size.height, 12)
+        total, precision = self._view
+        width, height = max(self.size.width, 24), max(self.size.height, 6)
+        # More of each matrix where the card is large; the card's own size, so a resize is followed at once.
+        max_cols = 12 if width >= 120 else 6
+        max_rows = 12 if height >= 36 else 6
         header = [
             Content.assemble((event.phase, "bold $accent"),
                              f"  layer {event.layer}  ·  event {event.index + 1} of {total}"),
-            Content(""),
             Content.styled(event.formula, "bold"),
             Content.styled(event.term, "$text-accent"),
             rule_content(event),
-            Content(""),
         ]
-        # Operands share the width when they can; rows shrink until the card fits its height.
         n = len(event.arrays)
-        share = (width - len(GAP) * (n - 1)) // max(n, 1)
-        share = share if share >= 24 else width
-        while True:
-            operands = [matrix_box(label, array, precision, max_rows, max_cols, share, "$primary")
-                        for (label, _), array in zip(event.operands, event.arrays)]
-            result = matrix_box(event.name, event.value, precision, max_rows, max_cols, width, "$success")
-            lines = header + flow(operands, width) + result
-            if len(lines) <= height or max_rows <= 2:
-                return Content("\n").join(lines)
-            max_rows -= 2
+        equal = max((width - len(GAP) * (n - 1)) // max(n, 1), 12)
+        shares = (equal if equal >= 24 else width, equal)  # side by side when they fit, narrower when they must
+        body: list[Content] = []
+        for rows in sorted({max_rows, 4, 3, 2, 1} & set(range(1, max_rows + 1)), reverse=True):
+            for share in shares:
+                operands = [matrix_box(label, array, precision, rows, max_cols, share, "$primary")
+                            for (label, _), array in zip(event.operands, event.arrays)]
+                result = matrix_box(event.name, event.value, precision, rows, max_cols, width, "$success")
+                body = flow(operands, width) + result
+                if len(header) + len(body) <= height:
+                    break
+            else:
+                continue
+            break
+        if len(header) + len(body) + 2 <= height:  # room to breathe: a blank line after the header's first and last
+            header = [header[0], Content(""), *header[1:], Content("")]
+        return Content("\n").join(header + body)
 
 
 def flow(boxes: list[list[Content]], width: int) -> list[Content]:

@@ -7,10 +7,14 @@ from textual.content import Content
 from textual.widget import Widget
 
 
-def key_items(bindings: list[Binding], extra: list[tuple[str, str]]) -> list[Content]:
+def key_items(bindings: list[Binding | tuple[str, str]], extra: list[tuple[str, str]] = ()) -> list[Content]:
+    """One item per shown binding (grouped bindings share one), then the extra (key, description) pairs."""
     items: list[tuple[str, str]] = []
     seen_groups: dict[str, int] = {}
     for b in bindings:
+        if isinstance(b, tuple):
+            items.append(b)
+            continue
         if not b.show:
             continue
         key = b.key_display or b.key
@@ -43,15 +47,19 @@ def wrap(items: list[Content], width: int, gap: str = "  ") -> Content:
 
 
 class KeyBar(Widget):
-    """The footer: keys and what they do, built from the app's own bindings."""
+    """The footer: the keys that work now and what they do, on as many lines as the width needs."""
 
     def __init__(self, *, id: str | None = None):
         super().__init__(id=id)
         self._items: list[Content] = []
 
-    def show(self, bindings: list[Binding], extra: list[tuple[str, str]]) -> None:
-        self._items = key_items(bindings, extra)
-        self.refresh()
+    def show(self, items: list[Content]) -> None:
+        if items != self._items:
+            self._items = items
+            self.refresh(layout=True)
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        return len(wrap(self._items, width).split("\n"))
 
     def render(self) -> Content:
-        return wrap(self._items, self.size.width)
+        return wrap(self._items, self.content_size.width)

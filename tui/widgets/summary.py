@@ -9,14 +9,17 @@ from tui.session import Session
 
 
 def summary_content(session: Session) -> Content:
+    """Each part whole: the line wraps between parts, never inside one."""
     net, o = session.net, session.options
     sizes = " → ".join(str(n) for n in net.sizes)
-    return Content.assemble(
-        (sizes, "bold"), f"  m = {session.m}",
-        "  │  ", f"step {net.steps}", "  ", (f"loss {session.loss:.4f}", "bold"),
-        "  │  ", f"{net.hidden} → {net.output}", f"  {net.loss_name}",
-        "  │  ", f"{net.layout_name} layout", f"  {net.bias} bias", f"  │  lr {o.lr:g}",
-    )
+    parts = [
+        Content.assemble((sizes, "bold"), f"  m = {session.m}"),
+        Content.assemble("data ", (session.data_text, "bold")),
+        Content.assemble(f"step {net.steps}  ", (f"loss {session.loss:.4f}", "bold")),
+        Content(f"{net.hidden} → {net.output}  {net.loss_name}"),
+        Content(f"{net.layout_name} layout  {net.bias} bias  {net.init} init  lr {o.lr:g}"),
+    ]
+    return Content("  │  ").join(parts)
 
 
 class SummaryBar(Static):

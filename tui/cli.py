@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from engine import activations, export, losses, trace
+from engine import activations, losses, trace
 from engine.layouts import LAYOUTS
 from engine.network import BIASES, INITS
 from tui.session import DATASETS, FILE, Options, Session, parse_int, parse_sizes
@@ -88,6 +88,8 @@ def run_command(name: str, argv: list[str]) -> int:
         print(f"stepprop: note: {session.note}", file=sys.stderr)
     net, X, Y, lr = session.net, session.X, session.Y, session.options.lr
     if name == "export":
+        from engine import export  # only this command needs it; the app starts without
+
         text = export.script(net, X, Y, lr, args.steps)
     else:
         text = trace.trace(net, X, Y, lr, args.format)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -75,6 +76,42 @@ def first_screen(argv: list[str], marker: str, cols: int = 100, rows: int = 30) 
         proc.terminate(force=True)
 
 
+STAGES = '''
+import time
+t0 = time.perf_counter()
+import numpy
+t1 = time.perf_counter()
+import textual.app
+t2 = time.perf_counter()
+from tui.app import BackpropApp
+t3 = time.perf_counter()
+
+class FirstScreen(BackpropApp):
+    def _display(self, screen, renderable):
+        super()._display(screen, renderable)
+        if not hasattr(self, "drawn"):
+            self.drawn = time.perf_counter()
+            self.exit()
+
+app = FirstScreen()
+t4 = time.perf_counter()
+app.run(headless=True, size=(100, 30))
+print(t1 - t0, t2 - t1, t3 - t2, t4 - t3, app.drawn - t4)
+'''
+
+
+def startup_stages(rounds: int) -> None:
+    """Where stepprop's start-up goes, in process: imports, the first step, Textual's mount, style and first frame."""
+    runs = []
+    for _ in range(rounds):
+        done = subprocess.run([sys.executable, "-c", STAGES], cwd=ROOT, capture_output=True, text=True, check=True)
+        runs.append([float(t) for t in done.stdout.split()])
+    names = ("import numpy", "import textual.app", "import tui.app", "BackpropApp() with its first step",
+             "mount to first frame")
+    medians = [statistics.median(r[k] for r in runs) for k in range(len(names))]
+    print("  where it goes (medians): " + ", ".join(f"{n} {t * 1e3:.0f} ms" for n, t in zip(names, medians)))
+
+
 def startup(rounds: int) -> None:
     print("Start-up to the first screen, 100×30 pseudo-terminal (medians of interleaved launches):")
     sides = {
@@ -89,6 +126,7 @@ def startup(rounds: int) -> None:
                 times[name].append(t)
     s, b = statistics.median(times["stepprop"]), statistics.median(times["bare"])
     report("stepprop, 4-3-3 on the question", s, b, "bare Textual", f"{s / b:4.2f}×  goal ≤ 1.50×", s / b <= 1.5)
+    startup_stages(rounds)
 
 
 # ---- keys: from a key until the screen that shows its result is drawn -------------------------------------

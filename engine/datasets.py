@@ -185,7 +185,7 @@ def _load_csv_by_cell(path):
 
 NAMED = ("question", "xor", "spirals")
 HIDDEN = {"question": (3,), "xor": (3,), "spirals": (16,)}  # hidden sizes used when the sizes follow the data
-SYNTHETIC_M = 8  # examples in synthetic data
+SYNTHETIC_M = 4  # examples in synthetic data, unless a batch asks for more
 
 
 class Data:

@@ -86,7 +86,7 @@ def run_command(name: str, argv: list[str]) -> int:
     session = Session.start(options_from(args))
     if session.note:
         print(f"stepprop: note: {session.note}", file=sys.stderr)
-    net, X, Y, lr = session.net, session.X, session.Y, session.options.lr
+    net, X, Y, lr = session.net, session.batches.X, session.batches.Y, session.options.lr
     if name == "export":
         from engine import export  # only this command needs it; the app starts without
 

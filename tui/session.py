@@ -119,7 +119,8 @@ def resolve(options: Options) -> tuple[engine.datasets.Data, Options]:
     """The data, and the options with their sizes made concrete; ValueError when the sizes cannot fit the data."""
     if options.dataset == "synthetic":
         sizes = options.sizes or (4, 3, 3)
-        data = engine.datasets.synthetic_data(sizes[0], sizes[-1], options.output, seed=options.seed)
+        m = max(engine.datasets.SYNTHETIC_M, options.batch or 0)  # as many examples as a batch takes, or a few
+        data = engine.datasets.synthetic_data(sizes[0], sizes[-1], options.output, m=m, seed=options.seed)
         return data, options.but(sizes=sizes)
     data = engine.datasets.for_output(base_data(options), options.output)
     if options.sizes is None:

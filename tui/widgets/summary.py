@@ -1,15 +1,15 @@
-"""SummaryBar: the network, its data, the training step and the current loss on one line."""
+"""SummaryBar: the network, its data, the training step and the current loss, wrapped between parts."""
 
 from __future__ import annotations
 
 from textual.content import Content
-from textual.widgets import Static
 
 from tui.session import Session
+from tui.widgets.wrapped import Wrapped
 
 
-def summary_content(session: Session) -> Content:
-    """Each part whole: the line wraps between parts, never inside one."""
+def summary_content(session: Session) -> list[Content]:
+    """The summary's parts; the bar wraps between them, never inside one."""
     net, o = session.net, session.options
     sizes = " → ".join(str(n) for n in net.sizes)
     parts = [
@@ -19,11 +19,13 @@ def summary_content(session: Session) -> Content:
         Content(f"{net.hidden} → {net.output}  {net.loss_name}"),
         Content(f"{net.layout_name} layout  {net.bias} bias  {net.init} init  lr {o.lr:g}"),
     ]
-    return Content("  │  ").join(parts)
+    return parts
 
 
-class SummaryBar(Static):
-    """One line saying what network this is and how far training has gone."""
+class SummaryBar(Wrapped):
+    """What network this is, on what data, and how far training has gone: a line, or more on narrow screens."""
+
+    GAP = "  │  "
 
     def show(self, session: Session) -> None:
-        self.update(summary_content(session))
+        self.set_items(summary_content(session))

@@ -39,9 +39,9 @@ async def test_a_larger_terminal_shows_more_of_each_matrix_and_a_smaller_one_les
         await pilot.pause()
 
         def z_row() -> list[str]:
-            """The first row of the result, Z1 (8, 16)."""
+            """The first row of the result, Z1 (m, 16)."""
             lines = card_text(app).splitlines()
-            title = next(i for i, line in enumerate(lines) if "Z1 (8, 16)" in line)
+            title = next(i for i, line in enumerate(lines) if "─ Z1 (" in line)
             return lines[title + 1].split("│")[1].split()
 
         assert len(z_row()) == 7 and z_row()[3] == "…"  # 3 first columns, the gap, 3 last

@@ -39,9 +39,9 @@ class BackpropApp(App):
     COMMANDS = App.COMMANDS | {StepCommands}
     BINDINGS = BINDINGS
 
-    def __init__(self, options: Options | None = None):
+    def __init__(self, options: Options | None = None, session: Session | None = None):
         super().__init__()
-        self.session = Session.start(options or Options())
+        self.session = session or Session.start(options or Options())  # a session the command line already started
         self.precision = 3
         self.busy = False  # finishing a step in a worker
         self.pending: tuple[str, object] | None = None  # an edit waiting for training to stop

@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
             raise ValueError(f"unknown command {argv[0]!r}; the commands are {', '.join(COMMANDS)}, "
                              "or none to open the app (see stepprop --help)")
         options = options_from(parser().parse_args(argv))
-        Session.start(options)
+        session = Session.start(options)  # refused options are reported here, before the screen changes
     except OSError as error:
         print(f"stepprop: {os_error(error)}", file=sys.stderr)
         return 2
@@ -119,5 +119,5 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from tui.app import BackpropApp
 
-    BackpropApp(options).run()
+    BackpropApp(options, session).run()
     return 0

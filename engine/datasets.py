@@ -1,6 +1,7 @@
 """Datasets: the question's data, xor, spirals, synthetic data, and loading .csv/.npy files."""
 
 import csv
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -125,6 +126,35 @@ def _is_number(cell):
 
 
 def _load_csv(path):
+    """NumPy's reader when the file is a plain table of numbers; otherwise the cell-by-cell reader says what is wrong."""
+    header = _header_lines(path)
+    if header is not None:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                return np.loadtxt(path, dtype=np.float64, delimiter=",", comments=None, quotechar='"',
+                                  skiprows=header, ndmin=2, encoding="utf-8-sig")
+        except (ValueError, UnicodeError, Warning):
+            pass
+    return _load_csv_by_cell(path)
+
+
+def _header_lines(path):
+    """How many lines precede the numbers (blank lines and a header), or None when no line of numbers follows."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as file:
+            reader = csv.reader(file)
+            for row in reader:
+                if any(cell.strip() for cell in row):
+                    if any(_is_number(cell) for cell in row):
+                        return reader.line_num - 1
+                    return reader.line_num  # a header: no cell of it is a number
+    except (UnicodeError, csv.Error):
+        return None
+    return None
+
+
+def _load_csv_by_cell(path):
     try:
         with open(path, newline="", encoding="utf-8-sig") as file:
             reader = csv.reader(file)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.activations import log_sigmoid, log_softmax
+from engine.activations import log_sigmoid, log_softmax, softplus
 from engine.events import Op
 
 NAMES = ("bce", "ce", "mse")
@@ -24,7 +24,7 @@ LOSS = {
         "L = np.sum(np.logaddexp(0, {Z}) - {Y} * {Z}) / m",
         "L = −(1/m) Σ [{Y} log {A} + (1 − {Y}) log(1 − {A})]",
         "Σ({0}, {1})",
-        lambda c, Z, Y: np.sum(np.logaddexp(0.0, Z) - Y * Z) / c.m),
+        lambda c, Z, Y: np.sum(softplus(Z) - Y * Z) / c.m),
     ("sigmoid", "ce"): Op(
         "L = -np.sum({Y} * log_sigmoid({Z})) / m",
         "L = −(1/m) Σ {Y} log {A}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
@@ -11,16 +12,9 @@ from textual.message import Message
 from textual.widgets import Input, OptionList, Select, Static
 from textual.worker import get_current_worker
 
-import engine.export
-from engine.doctor import mistakes
-from engine.gradcheck import MAX_ENTRIES
+import engine
 from tui.bindings import BINDINGS, CHOOSING, EDITING
 from tui.commands import StepCommands
-from tui.deliver import deliver
-from tui.screens.doctor import DoctorScreen
-from tui.screens.gradcheck import GradCheckScreen
-from tui.screens.help import HelpScreen
-from tui.screens.mistakes import MistakesScreen
 from tui.session import Options, Session, edited, plain
 from tui.widgets.editor import EditorRow
 from tui.widgets.event_card import EventCard
@@ -28,6 +22,9 @@ from tui.widgets.keys import KeyBar, key_items
 from tui.widgets.summary import SummaryBar
 from tui.widgets.timeline import Timeline
 from tui.widgets.training import TrainingBar
+
+if TYPE_CHECKING:
+    from tui.screens.gradcheck import GradCheckScreen
 
 WIDE = 160  # columns from which the timeline is wide enough for formulas
 FIELD_NAMES = {"dataset": "data", "train-steps": "train steps"}
@@ -43,9 +40,9 @@ class BackpropApp(App):
     COMMANDS = App.COMMANDS | {StepCommands}
     BINDINGS = BINDINGS
 
-    def __init__(self, options: Options | None = None):
+    def __init__(self, options: Options | None = None, session: Session | None = None):
         super().__init__()
-        self.session = Session.start(options or Options())
+        self.session = session or Session.start(options or Options())  # a session the command line already started
         self.precision = 3
         self.busy = False  # finishing a step in a worker
         self.pending: tuple[str, object] | None = None  # an edit waiting for training to stop
@@ -169,6 +166,8 @@ class BackpropApp(App):
         keys.append(("ctrl+p", "command palette: every action, and a jump to any event"))
         keys += [("tab", "in an input: the next field (shift+tab the previous one)"),
                  ("enter", "in an input: apply that field, and give the keys back to stepping")]
+        from tui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen(keys))
 
     def action_finish_step(self) -> None:
@@ -309,12 +308,16 @@ class BackpropApp(App):
         if self.training:
             self.say("training is running: T stops it, or wait for it to finish", "note")
             return
+        from tui.screens.gradcheck import GradCheckScreen
+
         screen = GradCheckScreen(list(self.session.net.params))
         self.push_screen(screen)
         self.gradient_check(screen, self.session)
 
     @work(thread=True, exclusive=True, group="check")
     def gradient_check(self, screen: GradCheckScreen, session: Session) -> None:
+        from engine.gradcheck import MAX_ENTRIES
+
         worker = get_current_worker()
         errors = engine.gradient_check(session.net, session.X, session.Y,
                                        progress=lambda key, k, n: screen.post_message(screen.Progress(key, k, n)),
@@ -324,6 +327,8 @@ class BackpropApp(App):
             self.call_from_thread(screen.show, errors, session.events, sampled)
 
     def action_doctor(self) -> None:
+        from tui.screens.doctor import DoctorScreen
+
         s = self.session
         self.push_screen(DoctorScreen(s.matrices(), s.current.formula, s.truths(), s.axes()))
 
@@ -335,6 +340,9 @@ class BackpropApp(App):
             self.say(f"b breaks backward formulas, and {event.name} is {article} {event.phase} event: step to one "
                      f"with {way}", "note")
             return
+        from engine.doctor import mistakes
+        from tui.screens.mistakes import MistakesScreen
+
         s = self.session
         found = mistakes(event.formula, s.matrices(), expected=event.value, axes=s.axes())
         self.push_screen(MistakesScreen(event.formula, found))
@@ -344,6 +352,8 @@ class BackpropApp(App):
         if self.training:
             self.say("export waits for training: T stops it", "note")
             return
+        from tui.deliver import deliver
+
         name = f"stepprop_{'-'.join(map(str, s.net.sizes))}_{s.net.layout_name}_{s.net.bias}_step{s.net.steps}.py"
         X, Y = s.batches.X, s.batches.Y
         try:

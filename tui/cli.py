@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from engine import activations, export, losses, trace
+from engine import activations, losses, trace
 from engine.layouts import LAYOUTS
 from engine.network import BIASES, INITS
 from tui.session import DATASETS, FILE, Options, Session, parse_int, parse_sizes
@@ -90,6 +90,8 @@ def run_command(name: str, argv: list[str]) -> int:
         print(f"stepprop: note: {session.note}", file=sys.stderr)
     net, X, Y, lr = session.net, session.batches.X, session.batches.Y, session.options.lr
     if name == "export":
+        from engine import export  # only this command needs it; the app starts without
+
         text = export.script(net, X, Y, lr, args.steps)
     else:
         text = trace.trace(net, X, Y, lr, args.format)
@@ -117,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
             raise ValueError(f"unknown command {argv[0]!r}; the commands are {', '.join(COMMANDS)}, "
                              "or none to open the app (see stepprop --help)")
         options = options_from(parser().parse_args(argv))
-        Session.start(options)
+        session = Session.start(options)  # refused options are reported here, before the screen changes
     except OSError as error:
         print(f"stepprop: {os_error(error)}", file=sys.stderr)
         return 2
@@ -126,5 +128,5 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from tui.app import BackpropApp
 
-    BackpropApp(options).run()
+    BackpropApp(options, session).run()
     return 0

@@ -198,6 +198,31 @@ def test_load_npy_1d_becomes_column(tmp_path):
     np.testing.assert_array_equal(datasets.load(path), [[1.5], [2.5], [3.5]])
 
 
+@pytest.mark.parametrize("text, cells", [
+    ("x1,x2,x3\n\n1,2,3e-1\n-4,5.5,.25\n", [["1", "2", "3e-1"], ["-4", "5.5", ".25"]]),  # header, blank line
+    ("\ufeff1,2\r\n3,4\r\n", [["1", "2"], ["3", "4"]]),  # a byte-order mark and Windows line ends
+    ('1," 2 ",3\n4,5,6\n', [["1", " 2 ", "3"], ["4", "5", "6"]]),  # a quoted cell, spaces inside
+    ("1,2\n   \n3,4\n,,\n5,6\n", [["1", "2"], ["3", "4"], ["5", "6"]]),  # lines NumPy's reader would not skip
+    ("1_000,2\n3,4\n", [["1_000", "2"], ["3", "4"]]),  # float() reads underscores; NumPy's reader does not
+    ("0.1,1e-320,-0.0,1.7976931348623157e308\n", [["0.1", "1e-320", "-0.0", "1.7976931348623157e308"]]),
+], ids=["header", "bom-crlf", "quotes", "blank-looking-lines", "underscore", "extremes"])
+def test_load_csv_reads_exactly_what_float_reads(tmp_path, text, cells):
+    """Whichever reader handles the file, every value is, bit for bit, the float Python's float() makes of its cell."""
+    path = tmp_path / "data.csv"
+    path.write_bytes(text.encode("utf-8"))
+    expected = np.array([[float(c) for c in row] for row in cells])
+    data = datasets.load(path)
+    assert data.shape == expected.shape
+    assert data.tobytes() == expected.tobytes()
+
+
+def test_load_large_csv_matches_numpy(tmp_path):
+    path = tmp_path / "pixels.csv"
+    pixels = np.random.default_rng(0).integers(0, 256, (500, 784)).astype(np.float64)
+    path.write_text("\n".join(",".join(f"{v:g}" for v in row) for row in pixels))
+    np.testing.assert_array_equal(datasets.load(path), pixels)
+
+
 # --- load: errors ------------------------------------------------------------
 
 def test_load_ragged_csv(tmp_path):
@@ -218,6 +243,27 @@ def test_load_non_numeric_cell(tmp_path):
     path = tmp_path / "data.csv"
     path.write_text("1,2,3\n4,5,abc\n")
     with pytest.raises(ValueError, match=r"data\.csv: line 2, column 3: 'abc' is not a number"):
+        datasets.load(path)
+
+
+def test_load_bad_cell_deep_in_a_large_csv_is_found(tmp_path):
+    path = tmp_path / "pixels.csv"
+    lines = ["label," + ",".join(f"p{j}" for j in range(1, 50))]
+    lines += [",".join(str((i * j) % 256) for j in range(50)) for i in range(3000)]
+    cells = lines[2501].split(",")
+    cells[6] = "12O"  # a letter O typed for a zero
+    lines[2501] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(ValueError, match=r"pixels\.csv: line 2502, column 7: '12O' is not a number"):
+        datasets.load(path)
+
+
+def test_load_large_ragged_csv_names_the_row(tmp_path):
+    path = tmp_path / "pixels.csv"
+    lines = [",".join(["1"] * 20) for _ in range(2000)]
+    lines[1500] = ",".join(["1"] * 19)
+    path.write_text("\n".join(lines))
+    with pytest.raises(ValueError, match=r"row 1501 has 19 values but row 1 has 20"):
         datasets.load(path)
 
 

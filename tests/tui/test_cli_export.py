@@ -155,8 +155,9 @@ def test_without_a_command_the_app_starts_as_before(argv, monkeypatch):
     started = []
 
     class FakeApp:
-        def __init__(self, options):
+        def __init__(self, options, session):
             self.options = options
+            assert session.options.layout == options.layout  # the session main() checked the options with
 
         def run(self):
             started.append(self.options)

@@ -457,7 +457,7 @@ def _suggest(parsed: Parsed, env: dict, goal: Goal | None, value: object,
     the shortest. Without a goal shape every fix is labelled only "runs": no array merely having some shape
     makes it right.
     """
-    deadline = time.perf_counter() + 6 * budget  # a guard only: effort, not time, bounds a diagnosis normally
+    deadline = time.perf_counter() + 15 * budget  # a guard only: effort, not time, bounds a diagnosis normally
     checked = 0
     write = Writer(parsed)
     goals = goal.shapes if goal else None

@@ -19,7 +19,7 @@ Path = tuple
 MAX_EDITS = 3
 BEAM = 48  # trees carried from one edit count to the next, most promising first
 MAX_TRIED = 700  # variants tried per search: effort, so that the same line always gets the same fixes
-BUDGET = 0.035  # seconds: a guard for a loaded machine; the search stops at 4 x, the whole diagnosis at 6 x
+BUDGET = 0.035  # seconds: a guard for a loaded machine; the search stops at 10 x, the whole diagnosis at 15 x
 REDUCTIONS = ("sum", "mean", "max")
 
 # ---- the tree: each node reached by a path of (field, index) steps from the root ------------------------------
@@ -377,7 +377,7 @@ def search(parsed: Parsed, env: dict, good: Callable[[ast.expr, Inference], bool
     run, the ones `closeness` puts nearest the true value; once a variant is `good` (the goal's shape, or its true
     values when known), the search stops after that edit count. `scale` also tries dividing the whole line by m.
     """
-    deadline = time.perf_counter() + 4 * budget
+    deadline = time.perf_counter() + 10 * budget
     tried = 0
     style = style_of(parsed)
     memo: dict = {}

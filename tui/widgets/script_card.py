@@ -10,7 +10,7 @@ from textual.content import Content
 from engine.checks import shape_text
 from engine.script import ScriptEvent
 from tui.widgets.event_card import EventCard, flow
-from tui.widgets.matrix import matrix_box
+from tui.widgets.matrix import Line, matrix_box
 from tui.widgets.shape_rule import rule_content
 
 
@@ -31,14 +31,14 @@ class ScriptCard(EventCard):
     On the failing line: the doctor's culprit, both shapes, the reason in words and the fixes that run.
     """
 
-    def render(self) -> Content:
+    def lines(self) -> list[Content | Line]:
         event: ScriptEvent | None = self._event
         total, precision = self._view
         width, height = max(self.size.width, 24), max(self.size.height, 6)
         max_cols = 12 if width >= 120 else 6  # as the stepping view's card: more of each matrix on a large card
         max_rows = 12 if height >= 36 else 6
         if event is None:
-            return Content("No line of the script made an array, so there is nothing to step through.")
+            return [Content("No line of the script made an array, so there is nothing to step through.")]
         where = Content.assemble((event.phase, "bold $accent"), f"  ·  line {event.line}",
                                  f"  ·  run {event.run} of {event.runs}" if event.runs > 1 else "",
                                  f"  ·  {event.index + 1} of {total}")
@@ -79,7 +79,7 @@ class ScriptCard(EventCard):
         results = [b for b in boxes if b[2] == "$success"]
         n = max(len(operands), 1)
         equal = max((width - (n - 1)) // n, 12)
-        body: list[Content] = []
+        body: list[Line] = []
         # Fewer rows of each matrix, then narrower operands, until the card fits its height (as the event card does).
         for rows in sorted({max_rows, 4, 3, 2, 1} & set(range(1, max_rows + 1)), reverse=True):
             for share in (equal if equal >= 24 else width, equal):
@@ -88,5 +88,5 @@ class ScriptCard(EventCard):
                 body += [line for label, value, border in results
                          for line in matrix_box(label, value, precision, rows, max_cols, width, border)]
                 if len(header) + len(body) <= height:
-                    return Content("\n").join(header + body)
-        return Content("\n").join(header + body)
+                    return header + body
+        return header + body

@@ -9,13 +9,14 @@ from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Input, OptionList, Select, Static
+from textual.widgets import Input, OptionList, Static
 from textual.worker import get_current_worker
 
 import engine
-from tui.bindings import BINDINGS, CHOOSING, EDITING
+from tui.bindings import BINDINGS, EDITING
 from tui.commands import StepCommands
 from tui.session import Options, Session, edited, plain
+from tui.widgets.choice import Choice
 from tui.widgets.editor import EditorRow
 from tui.widgets.event_card import EventCard
 from tui.widgets.keys import KeyBar, key_items
@@ -88,10 +89,8 @@ class BackpropApp(App):
 
     def show_keys(self, focused=None) -> None:
         """The keys that work now: stepping keys, or the field being edited and what its keys do."""
-        if isinstance(focused, (Input, Select)):
+        if isinstance(focused, (Input, Choice)):
             items = [(f"editing {FIELD_NAMES.get(focused.id, focused.id)}", ""), *EDITING]
-        elif focused is not None and isinstance(focused.parent, Select):  # a choice's open list
-            items = [(f"choosing {FIELD_NAMES.get(focused.parent.id, focused.parent.id)}", ""), *CHOOSING]
         else:
             items = [*self.BINDINGS, ("^p", "palette")]
         self.query_one(KeyBar).show(key_items(items))

@@ -36,6 +36,5 @@ BINDINGS = [
     Binding("q", "quit", "quit", tooltip="quit"),
 ]
 
-# What the key bar shows while an input or a choice has the keys, after the field's name.
+# What the key bar shows while a field has the keys, after the field's name.
 EDITING = [("enter", "apply"), ("tab", "next field"), ("shift+tab", "previous"), ("esc", "leave")]
-CHOOSING = [("↑ ↓", "move"), ("enter", "choose"), ("esc", "close")]

@@ -8,12 +8,13 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal
 from textual.message import Message
-from textual.widgets import Input, Label, Select
+from textual.widgets import Input, Label
 
 from engine import activations, losses
 from engine.layouts import LAYOUTS
 from engine.network import BIASES, INITS
 from tui.session import Options, parse_float, parse_int, parse_sizes, sizes_text
+from tui.widgets.choice import Choice
 
 CHOICES = {
     "hidden": activations.HIDDEN,
@@ -78,10 +79,8 @@ class EditorRow(Grid):
         for name in ("sizes", "batch"):
             yield self._field(name, Input(text_of(o, name), id=name, compact=True, select_on_focus=True))
         for name, allowed in CHOICES.items():
-            yield self._field(name, Select([(a, a) for a in allowed], value=getattr(o, name), allow_blank=False,
-                                           id=name, compact=True))
-        yield self._field("dataset", Select(self._data_choices(o), value=o.dataset, allow_blank=False, id="dataset",
-                                            compact=True))
+            yield self._field(name, Choice([(a, a) for a in allowed], getattr(o, name), title=name, id=name))
+        yield self._field("dataset", Choice(self._data_choices(o), o.dataset, title="data", id="dataset"))
         for name in ("lr", "seed"):
             yield self._field(name, Input(text_of(o, name), id=name, compact=True, select_on_focus=True))
 
@@ -101,9 +100,7 @@ class EditorRow(Grid):
             field = self.query_one(f"#{name}", Input)
             field.value = text_of(options, name)
         for name in (*CHOICES, "dataset"):
-            select = self.query_one(f"#{name}", Select)
-            if select.value != getattr(options, name):
-                select.value = getattr(options, name)
+            self.query_one(f"#{name}", Choice).value = getattr(options, name)
         self.mark(None)
 
     def revert(self, name: str) -> None:
@@ -112,7 +109,7 @@ class EditorRow(Grid):
         if name in TEXTS:
             self.query_one(f"#{name}", Input).value = text_of(self._options, name)
         else:
-            self.query_one(f"#{name}", Select).value = getattr(self._options, name)
+            self.query_one(f"#{name}", Choice).value = getattr(self._options, name)
 
     def mark(self, name: str | None) -> None:
         """Mark the field whose edit was refused (None clears the mark)."""
@@ -133,9 +130,9 @@ class EditorRow(Grid):
         self._applying.add(name)
         self.post_message(self.Edited(name, value))
 
-    def on_select_changed(self, event: Select.Changed) -> None:
+    def on_choice_changed(self, event: Choice.Changed) -> None:
         event.stop()
-        name = event.select.id
+        name = event.choice.id
         if event.value != getattr(self._options, name):
             self.post_message(self.Edited(name, event.value))
 

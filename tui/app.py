@@ -126,9 +126,10 @@ class BackpropApp(App):
         if self.busy:
             return
         last = len(self.session.plan) - 1
+        self.unsay("position")  # a note about where we were goes when we move
         if not 0 <= index <= last:
             edge = "last event of the step: t applies the update" if index > last else "first event of the step"
-            self.notify(f"this is the {edge}", timeout=2)
+            self.say(f"this is the {edge}", "note", about="position")
         self.session.go(index)
         self.refresh_view()
 
@@ -157,7 +158,7 @@ class BackpropApp(App):
 
     def action_precision(self, delta: int) -> None:
         self.precision = max(0, min(8, self.precision + delta))
-        self.notify(f"{self.precision} decimal places", timeout=1.5)
+        self.say(f"matrices show {self.precision} decimal place{'s' * (self.precision != 1)}", "note", about="position")
         self.refresh_view()
 
     def action_help(self) -> None:

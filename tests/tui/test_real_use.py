@@ -114,3 +114,19 @@ async def test_the_palette_offers_the_apps_keys_screen_and_not_textuals(query):
         text = screen_text(app)
         assert "Keys and conventions" in text
         assert "Show help for the focused widget" not in text
+
+
+async def test_the_ends_of_the_step_and_the_digits_say_so_where_the_editor_stays_visible():
+    app = BackpropApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("p")
+        assert "this is the first event of the step" in str(app.query_one("#message").render())
+        await pilot.press("n")
+        assert not app.query_one("#message").display  # the note went with its cause
+        await pilot.press("end", "n")
+        assert "last event of the step: t applies the update" in str(app.query_one("#message").render())
+        await pilot.press("minus")
+        assert "matrices show 2 decimal places" in str(app.query_one("#message").render())
+        numbers = [n for line in card_text(app).splitlines() if line.strip().startswith("│")
+                   for n in re.findall(r"-?\d+\.\d+", line)]
+        assert numbers and all(len(n.split(".")[1]) == 2 for n in numbers)  # b2's numbers, two places each

@@ -115,13 +115,13 @@ LINES = [
          fixed_by="the tutorial the code copies, which writes y = np.array([[0,1,1,0]]).T "
                   "(http://new.math.uiuc.edu/BaydinSeminar29jan19/Trask1anno.txt)",
          kind="silent shape", verbatim=True),
-    dict(source="the seed question (/work/shared/question.txt), a mirror of the Stack Overflow question "
-                "'Matrix dimension mismatch in backpropagation'",
+    dict(source="the motivating question (a mirror of the Stack Overflow question "
+                "'Matrix dimension mismatch in backpropagation'; tests/engine/scripts/question.py)",
          line="error2 = A1_sig.T - error1", shapes=dict(A1_sig=(3, 4), error1=(2, 4)),
          culprit="A1_sig.T - error1", clash=((4, 3), (2, 4)), fix=None,
          fixed_by="the answer: a different formula, the hidden error dZ2 W2ᵀ ⊙ A1(1 − A1)", kind="crash",
          verbatim=True),
-    dict(source="the seed question (/work/shared/question.txt), its update",
+    dict(source="the motivating question, its update",
          line="error2 = error1.T - A1_sig", shapes=dict(error1=(3, 2), A1_sig=(2, 2)),
          culprit="error1.T - A1_sig", clash=((2, 3), (2, 2)), fix=None,
          fixed_by="the answer: a different formula, the hidden error dZ2 W2ᵀ ⊙ A1(1 − A1)", kind="crash",

@@ -343,6 +343,9 @@ def test_batches_cover_every_example_once_an_epoch_in_a_fresh_order_each_epoch()
     Xb, Yb = batches.batch(4)
     assert Xb.shape == (3, 1) and np.array_equal(Yb, Xb * 2)  # X and Y rows stay paired
     assert np.array_equal(batches.batch(4)[0], datasets.Batches(X, X * 2, 3, seed=5).batch(4)[0])  # seeded
+    unseeded = datasets.Batches(X, X * 2, 3)
+    assert np.array_equal(unseeded.indices(0), datasets.Batches(X, X * 2, 3, seed=0).indices(0))
+    assert not np.array_equal(unseeded.indices(0), batches.indices(0))
 
 
 def test_batches_in_columns_cut_along_the_example_axis():
@@ -365,7 +368,8 @@ def test_batch_sizes_outside_the_data_are_refused(size):
 
 def test_class_labels_are_one_column_of_whole_numbers_from_zero():
     assert datasets.class_labels(np.array([[0.0], [2.0], [1.0]])).tolist() == [0, 2, 1]
-    for Y in (np.array([[0.5], [1.0]]), np.array([[0.0, 1.0]]), np.array([[-1.0], [1.0]]), np.zeros((3, 1))):
+    for Y in (np.array([[0.5], [1.0]]), np.array([[0.0, 1.0], [2.0, 0.0]]), np.array([[-1.0], [1.0]]),
+              np.zeros((3, 1)), np.array([0.0, 1.0, 2.0])):
         assert datasets.class_labels(Y) is None
 
 
@@ -383,6 +387,10 @@ def test_data_knows_which_sizes_fit_and_names_itself():
     assert data.fits((2, 7, 1)) and not data.fits((2, 7, 2))
     assert data.sizes((5, 4)) == (2, 5, 4, 1)
     assert data.describe() == "xor (2 inputs, 1 output)"
-    assert datasets.synthetic_data(5, 2, "softmax").name == "synthetic 5→2"
+    made = datasets.synthetic_data(5, 2, "softmax")
+    assert made.name == "synthetic 5→2" and made.m == datasets.SYNTHETIC_M
+    X, Y = datasets.synthetic(5, 2, datasets.SYNTHETIC_M, seed=0, kind="onehot")  # seed 0 unless told
+    assert np.array_equal(made.X, X) and np.array_equal(made.Y, Y)
+    assert datasets.named("spirals").m == 300
     with pytest.raises(ValueError, match="unknown dataset 'mnist'"):
         datasets.named("mnist")

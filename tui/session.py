@@ -108,7 +108,7 @@ def plain(error: Exception | str) -> str:
 
 def base_data(options: Options) -> engine.datasets.Data:
     """The chosen dataset as it comes, examples as rows (synthetic data needs the sizes: see resolve)."""
-    if options.dataset == FILE or (options.data or options.targets) and options.dataset not in DATASETS:
+    if options.dataset == FILE:
         if not (options.data and options.targets):
             raise ValueError("--data and --targets go together: X and Y, one example per row in each")
         return engine.datasets.from_files(options.data, options.targets)
@@ -166,7 +166,7 @@ def with_output(options: Options, output: str) -> tuple[Options, str]:
             k = int(np.flatnonzero(~np.isclose(sums, 1.0))[0])
             raise ValueError(f"softmax needs one label per example (one-hot rows), and {data.name}'s example {k} has "
                              f"labels summing to {sums[k]:g}; choose data spirals or synthetic first")
-    if output in losses.ACCEPTS[options.loss] and not (output == "softmax" and options.loss != "ce"):
+    if output in losses.ACCEPTS[options.loss]:  # softmax is in ce's list alone
         return options.but(output=output), ""
     loss = losses.PAIRED[output]
     return options.but(output=output, loss=loss), f"output {output} pairs with loss {loss}: loss is now {loss}"

@@ -15,6 +15,7 @@ COMMANDS = {
     "export": "write the network and its data as a standalone NumPy training script",
     "trace": "write one training step's events as Markdown or JSON",
     "debug": "run your own NumPy script, step through every line's shapes, and diagnose the line that fails",
+    "exercise": "check a file of \"name = expression\" lines against the engine's values, one tensor at a time",
     "serve": "serve the app to browsers, one app a tab, for a class (needs stepprop[serve])",
 }
 
@@ -109,6 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["debug"]:
         from tui.debug import main as debug
         return debug(argv[1:])
+    if argv[:1] == ["exercise"]:
+        from tui.answers import main as answers
+        return answers(argv[1:])
     if argv[:1] == ["serve"]:
         from tui.serve import main as serve
         return serve(argv[1:])

@@ -289,3 +289,36 @@ def blanked(event: Event) -> str:
     for key in sorted({i.key for i in event.planned.inputs}, key=len, reverse=True):
         right = re.sub(rf"(?<![\w.]){re.escape(key)}(?!\w)", "___", right)
     return f"{left} = {right}"
+
+
+# ---- the score of a step written by hand -------------------------------------------------------------------------
+
+RIGHT_FIRST = "right first time"
+AFTER_HINTS = "right after hints"
+AFTER_TRIES = "right after wrong tries"
+REVEALED = "revealed"
+
+
+@dataclass
+class Attempt:
+    """How one event went: lines checked, hints taken, and whether it ended right or revealed."""
+
+    name: str
+    tries: int = 0
+    hints: int = 0
+    right: bool = False
+    revealed: bool = False
+
+    @property
+    def done(self) -> bool:
+        return self.right or self.revealed
+
+    @property
+    def outcome(self) -> str:
+        if self.revealed:
+            return REVEALED
+        if not self.right:
+            return "not finished"
+        if self.hints:
+            return AFTER_HINTS
+        return RIGHT_FIRST if self.tries == 1 else AFTER_TRIES

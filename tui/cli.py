@@ -53,7 +53,10 @@ def parser() -> argparse.ArgumentParser:
     p = _Parser(prog="stepprop", description="Step through one training step of a neural network, "
                 "one matrix operation at a time.", formatter_class=argparse.RawDescriptionHelpFormatter,
                 epilog=f"commands (see stepprop COMMAND --help):\n{commands}")
-    return add_options(p)
+    add_options(p)
+    p.add_argument("--exercise", action="store_true", help="open in exercise mode: write each line of the step "
+                   "yourself (key w in the app)")
+    return p
 
 
 def command_parser(name: str) -> argparse.ArgumentParser:
@@ -122,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
         if argv and not argv[0].startswith("-"):
             raise ValueError(f"unknown command {argv[0]!r}; the commands are {', '.join(COMMANDS)}, "
                              "or none to open the app (see stepprop --help)")
-        options = options_from(parser().parse_args(argv))
+        args = parser().parse_args(argv)
+        options = options_from(args)
         session = Session.start(options)  # refused options are reported here, before the screen changes
     except OSError as error:
         print(f"stepprop: {os_error(error)}", file=sys.stderr)
@@ -132,5 +136,5 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from tui.app import BackpropApp
 
-    BackpropApp(options, session).run()
+    BackpropApp(options, session, exercise=args.exercise).run()
     return 0

@@ -162,7 +162,7 @@ class ExerciseScreen(Screen[None]):
         self.query_one("#ex-card", Static).update(Content.assemble(
             ("Score", "bold"), f" of step {self.session.net.steps}: {len(self.attempts)} events, {said}. "
             "Revealed means shown with r."))
-        width = max(len(a.name) for a in self.attempts)
+        width = max(len("event"), *(len(a.name) for a in self.attempts))
         rows = [Content.styled(f"{'event':<{width}}  {'outcome':<24}  tries  hints", "bold")]
         for a in self.attempts:
             rows.append(Content.assemble(f"{a.name:<{width}}  ",

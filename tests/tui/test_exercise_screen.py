@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pilot_helpers import screen_text
+from pilot_helpers import screen_text, settle
 
 from tui.app import BackpropApp
 from tui.session import Options
@@ -22,7 +22,7 @@ def flat(app) -> str:
 
 async def type_line(pilot, text: str) -> None:
     await pilot.press(*text, "enter")
-    await pilot.pause()
+    await settle(pilot)  # the check runs in a worker
 
 
 async def test_w_walks_a_whole_step_with_right_and_wrong_lines_a_hint_a_reveal_and_a_score():
@@ -75,7 +75,7 @@ async def test_w_walks_a_whole_step_with_right_and_wrong_lines_a_hint_a_reveal_a
         await type_line(pilot, "db1 = dZ1.sum(axis=0)")  # missing keepdims, then back with ↑ to fix it
         assert "mistake missing keepdims" in flat(app)
         await pilot.press("up", "backspace", *", keepdims=True)", "enter")
-        await pilot.pause()
+        await settle(pilot)
 
         text = screen_text(app)
         assert "Score of step 0: 12 events" in flat(app)
@@ -143,3 +143,14 @@ async def test_a_refused_line_does_not_count_as_a_try():
         for name in ("dW2", "db2", "dA1", "dZ1", "dW1", "db1"):
             await type_line(pilot, LINES[name])
         assert "Score of step 0: 7 events, 7 right first time" in flat(app)
+
+
+async def test_the_stepping_keys_do_nothing_behind_the_exercise():
+    app = BackpropApp(Options())
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("w", "n", "n", "d", "g", "x")
+        await pilot.pause()
+        assert "which events will you write?" in flat(app) and "Shape doctor" not in flat(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "event 1 of 16" in flat(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from textual import events
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -62,6 +62,9 @@ class ExerciseScreen(Screen[None]):
         Binding("up", "recall", "your last line", show=False),
         Binding("t", "next_step", "next step", show=False),
         Binding("escape", "close", "back", show=False),
+        # the stepping view's keys would act on the step hidden behind this screen
+        Binding("n,p,space,left,right,home,end,left_square_bracket,right_square_bracket,T,g,d,x,w,plus,minus,"
+                "equals_sign", "nothing", show=False),
     ]
 
     def __init__(self, session: Session):
@@ -72,6 +75,7 @@ class ExerciseScreen(Screen[None]):
         self.at = 0  # position in order
         self.attempts: list[Attempt] = []
         self.last_line = ""
+        self.checking = False  # a line is being judged in a worker
 
     def compose(self) -> ComposeResult:
         with Vertical(id="exercise"):
@@ -96,9 +100,11 @@ class ExerciseScreen(Screen[None]):
         return "score" if self.at >= len(self.order) else "writing"
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        allowed = {"choose": ("choose", "close"), "writing": ("hint", "reveal", "recall", "close"),
-                   "score": ("choose", "next_step", "close")}[self.state]
-        return action in allowed
+        if self.checking and action in ("hint", "reveal", "recall"):
+            return False
+        allowed = {"choose": ("choose",), "writing": ("hint", "reveal", "recall"),
+                   "score": ("choose", "next_step")}[self.state]
+        return action in allowed or action in ("close", "nothing")
 
     def heading(self, what: str) -> Content:
         net = self.session.net
@@ -175,12 +181,25 @@ class ExerciseScreen(Screen[None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self.state != "writing" or not event.value.strip():
+        if self.state != "writing" or self.checking or not event.value.strip():
             return
-        index, attempt = self.order[self.at], self.attempts[self.at]
-        verdict = self.sheet.judge(index, event.value)
+        self.checking = True
         self.last_line = event.value
         event.input.clear()
+        self.query_one("#ex-verdict", Static).update(Content.styled(f"checking {event.value}…", "$text-muted"))
+        self.judge(self.at, event.value)
+
+    @work(thread=True, exclusive=True, group="exercise")
+    def judge(self, at: int, line: str) -> None:
+        """Naming a mistake searches break-it's catalogue and the doctor's fixes: off the screen's thread."""
+        verdict = self.sheet.judge(self.order[at], line)
+        self.app.call_from_thread(self.judged, at, verdict)
+
+    def judged(self, at: int, verdict: Verdict) -> None:
+        self.checking = False
+        if not self.is_attached or at != self.at or self.state != "writing":
+            return
+        attempt = self.attempts[self.at]
         if verdict.error is None:
             attempt.tries += 1
         if verdict.right:
@@ -214,6 +233,8 @@ class ExerciseScreen(Screen[None]):
         self.show_event()
 
     def action_hint(self) -> None:
+        if not self.check_action("hint", ()):
+            return
         attempt = self.attempts[self.at]
         hints = self.sheet.hints(self.order[self.at])
         if attempt.hints < len(hints):
@@ -225,6 +246,8 @@ class ExerciseScreen(Screen[None]):
         self.query_one("#ex-hints", Static).update(Content("\n").join(shown))
 
     def action_reveal(self) -> None:
+        if not self.check_action("reveal", ()):
+            return
         e = self.sheet.events[self.order[self.at]]
         self.attempts[self.at].revealed = True
         self.query_one("#ex-verdict", Static).update(Content.assemble(
@@ -242,6 +265,9 @@ class ExerciseScreen(Screen[None]):
         self.session.finish_step()
         self.sheet = self.session.sheet()
         self.action_choose(self.scope)
+
+    def action_nothing(self) -> None:
+        pass
 
     def action_close(self) -> None:
         self.dismiss(None)

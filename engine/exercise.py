@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 
 import numpy as np
@@ -160,9 +160,10 @@ def judge(event: Event, env: dict, line: str, axes: Axes | None = None, where: d
         shape_ok = shape == tuple(expected.shape)
         exact = shape_ok and bool(np.array_equal(got, expected))
         close = shape_ok and bool(np.allclose(got, expected))
-        diff = float(np.max(np.abs(got.astype(float) - expected), initial=0.0)) if shape_ok else None
-        if diff is not None and not np.isfinite(diff):
-            diff = None if np.isnan(diff) else diff
+        with np.errstate(invalid="ignore", over="ignore"):  # inf - inf in a learner's line is nan, not an error
+            diff = float(np.max(np.abs(got.astype(float) - expected), initial=0.0)) if shape_ok else None
+        if diff is not None and np.isnan(diff):
+            diff = None
     verdict = Verdict(**blank, shape=shape, shape_ok=shape_ok, exact=exact, close=close, max_diff=diff,
                       mistake=None, diagnosis=d.explanation)
     if verdict.right:
@@ -170,17 +171,14 @@ def judge(event: Event, env: dict, line: str, axes: Axes | None = None, where: d
     known = _known_mistake(event, env, parsed, value, axes)
     if known is not None:
         kind, why = known
-        return _replace(verdict, mistake=kind, diagnosis=why)
+        return replace(verdict, mistake=kind, diagnosis=why)
     full = diagnose(line, env, expected=expected, where=where, axes=axes)
     text = full.explanation
+    if value is not None and np.asarray(value).dtype.kind == "f" and not np.isfinite(value).all():
+        text += " Some of its entries are nan or inf."
     if full.fixes:
         text += f" A fix that runs: {full.fixes[0].line} ({full.fixes[0].label})."
-    return _replace(verdict, diagnosis=text)
-
-
-def _replace(v: Verdict, **changes) -> Verdict:
-    from dataclasses import replace
-    return replace(v, **changes)
+    return replace(verdict, diagnosis=text)
 
 
 def _as_assignment(line: str, name: str) -> str:

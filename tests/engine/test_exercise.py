@@ -132,3 +132,10 @@ def test_scopes_choose_forward_backward_or_all(make_data):
     assert names("forward") == ["Z1", "A1", "Z2", "A2", "L"]
     assert names("backward") == ["dZ2", "dW2", "db2", "dA1", "dZ1", "dW1", "db1"]
     assert names("all") == names("forward") + names("backward")
+
+
+def test_a_line_that_gives_nan_is_wrong_without_a_warning(make_data):
+    net, X, Y, sheet = sheet_for(make_data, (3, 4, 2), "rows", "vector")
+    v = check(net, X, Y, "dZ1", "dA1 * np.log(A1 - 2)", lr=0.3)  # log of negatives: nan everywhere
+    assert (v.shape_ok, v.exact, v.close, v.max_diff, v.right) == (True, False, False, None, False)
+    assert "Some of its entries are nan or inf." in v.diagnosis

@@ -9,6 +9,7 @@ from engine.network import Network
 _LATER = {
     "datasets": ("engine.datasets", None),
     "doctor": ("engine.doctor", None),
+    "exercise": ("engine.exercise", None),
     "export": ("engine.export", None),
     "trace": ("engine.trace", None),
     "gradient_check": ("engine.gradcheck", "gradient_check"),
@@ -16,8 +17,8 @@ _LATER = {
     "Diagnosis": ("engine.doctor", "Diagnosis"),
 }
 
-__all__ = ["Network", "Event", "PHASES", "gradient_check", "datasets", "diagnose", "Diagnosis", "doctor", "export",
-           "trace"]
+__all__ = ["Network", "Event", "PHASES", "gradient_check", "datasets", "diagnose", "Diagnosis", "doctor", "exercise",
+           "export", "trace"]
 
 
 def __getattr__(name: str):

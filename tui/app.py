@@ -41,8 +41,9 @@ class BackpropApp(App):
     COMMANDS = App.COMMANDS | {StepCommands}
     BINDINGS = BINDINGS
 
-    def __init__(self, options: Options | None = None, session: Session | None = None):
+    def __init__(self, options: Options | None = None, session: Session | None = None, exercise: bool = False):
         super().__init__()
+        self.exercise = exercise  # open in exercise mode
         self.session = session or Session.start(options or Options())  # a session the command line already started
         self.precision = 3
         self.busy = False  # finishing a step in a worker
@@ -64,6 +65,8 @@ class BackpropApp(App):
         self.say(self.session.note, "note")
         self.describe_step()
         self.refresh_view()
+        if self.exercise:
+            self.action_write_it()
 
     def get_system_commands(self, screen):
         # Textual's own "Keys" panel lists bindings without their help and closes on no key of ours; ? is ours.
@@ -346,6 +349,14 @@ class BackpropApp(App):
         s = self.session
         found = mistakes(event.formula, s.matrices(), expected=event.value, axes=s.axes())
         self.push_screen(MistakesScreen(event.formula, found))
+
+    def action_write_it(self) -> None:
+        if self.training or self.busy:
+            self.say("write it waits for training: T stops it", "note")
+            return
+        from tui.screens.exercise import ExerciseScreen
+
+        self.push_screen(ExerciseScreen(self.session), lambda _: self.show_step())
 
     def action_export(self) -> None:
         s = self.session

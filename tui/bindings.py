@@ -21,6 +21,8 @@ BINDINGS = [
     Binding("g", "gradient_check", "check", tooltip="gradient check: every parameter against central differences"),
     Binding("d", "doctor", "doctor", tooltip="shape doctor: diagnose any expression over the step's matrices"),
     Binding("b", "break_it", "break it", tooltip="on a backward event: the common wrong versions, and why"),
+    Binding("w", "write_it", "write it", tooltip="write it yourself: type each line of the step, checked against "
+            "the engine tensor by tensor; h hints, r reveals"),
     Binding("x", "export", "export", tooltip="export the network on screen, with this step's parameters, as a standalone NumPy script"),
     Binding("plus,equals_sign", "precision(1)", "more digits", key_display="+", group=DIGITS,
             tooltip="one more decimal place"),

@@ -15,6 +15,7 @@ COMMANDS = {
     "export": "write the network and its data as a standalone NumPy training script",
     "trace": "write one training step's events as Markdown or JSON",
     "debug": "run your own NumPy script, step through every line's shapes, and diagnose the line that fails",
+    "exercise": "check a file of \"name = expression\" lines against the engine's values, one tensor at a time",
     "serve": "serve the app to browsers, one app a tab, for a class (needs stepprop[serve])",
 }
 
@@ -52,7 +53,10 @@ def parser() -> argparse.ArgumentParser:
     p = _Parser(prog="stepprop", description="Step through one training step of a neural network, "
                 "one matrix operation at a time.", formatter_class=argparse.RawDescriptionHelpFormatter,
                 epilog=f"commands (see stepprop COMMAND --help):\n{commands}")
-    return add_options(p)
+    add_options(p)
+    p.add_argument("--exercise", action="store_true", help="open in exercise mode: write each line of the step "
+                   "yourself (key w in the app)")
+    return p
 
 
 def command_parser(name: str) -> argparse.ArgumentParser:
@@ -109,6 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["debug"]:
         from tui.debug import main as debug
         return debug(argv[1:])
+    if argv[:1] == ["exercise"]:
+        from tui.answers import main as answers
+        return answers(argv[1:])
     if argv[:1] == ["serve"]:
         from tui.serve import main as serve
         return serve(argv[1:])
@@ -118,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
         if argv and not argv[0].startswith("-"):
             raise ValueError(f"unknown command {argv[0]!r}; the commands are {', '.join(COMMANDS)}, "
                              "or none to open the app (see stepprop --help)")
-        options = options_from(parser().parse_args(argv))
+        args = parser().parse_args(argv)
+        options = options_from(args)
         session = Session.start(options)  # refused options are reported here, before the screen changes
     except OSError as error:
         print(f"stepprop: {os_error(error)}", file=sys.stderr)
@@ -128,5 +136,5 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from tui.app import BackpropApp
 
-    BackpropApp(options, session).run()
+    BackpropApp(options, session, exercise=args.exercise).run()
     return 0

@@ -314,3 +314,9 @@ class Session:
         """What each axis of the step's arrays counts, for the doctor's explanations in words."""
         from engine.doctor import Axes
         return Axes(self.net.layout_name, self.net.sizes, self.m, self.net.bias)
+
+    def sheet(self) -> engine.exercise.Sheet:
+        """This step's events with what each may read (X, Y, m, lr, parameters, earlier events): to write them."""
+        from engine.exercise import Sheet
+        base = {"X": self.X, "Y": self.Y, "m": self.m, "lr": self.options.lr, **self.net.params}
+        return Sheet(self.events, base, self.axes())

@@ -483,7 +483,10 @@ def _suggest(parsed: Parsed, env: dict, goal: Goal | None, value: object,
         if outcome.failed is not None:
             return float("inf")
         with np.errstate(all="ignore"):
-            gap = np.nanmax(np.abs(np.asarray(outcome.values[tree], float) - np.asarray(goal.value, float)))
+            gaps = np.abs(np.asarray(outcome.values[tree], float) - np.asarray(goal.value, float))
+        if gaps.size == 0 or np.isnan(gaps).all():  # np.nanmax would warn of an all-nan slice
+            return float("inf")
+        gap = np.nanmax(gaps)
         return float(gap) if np.isfinite(gap) else float("inf")
 
     scale = bool(parsed.target and parsed.target.startswith("d") and isinstance(env.get("m"), (int, float))

@@ -230,13 +230,21 @@ def _mean(a, axis: int | None, keepdims: bool):
     return total / (a.size if axis is None else a.shape[axis])
 
 
+def _logaddexp(a, b):
+    """np.logaddexp; log(e^0 + e^Z) computed as the engine's softplus, so the loss line agrees with its event."""
+    for zero, Z in ((a, b), (b, a)):
+        if np.ndim(zero) == 0 and zero == 0 and np.ndim(Z) > 0 and np.asarray(Z).dtype.kind == "f":
+            return activations.softplus(np.asarray(Z))
+    return np.logaddexp(a, b)
+
+
 _ELEMENTWISE = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply, ast.Div: np.true_divide,
                 ast.Gt: np.greater, ast.Lt: np.less, ast.GtE: np.greater_equal, ast.LtE: np.less_equal}
 
 _FUNCTIONS = {
     "dot": (dot, np.dot), "matmul": (matmul, np.matmul), "multiply": (broadcast, np.multiply),
     "maximum": (broadcast, np.maximum), "minimum": (broadcast, np.minimum), "outer": (outer, np.outer),
-    "where": (broadcast, np.where), "logaddexp": (broadcast, np.logaddexp), "add": (broadcast, np.add),
+    "where": (broadcast, np.where), "logaddexp": (broadcast, _logaddexp), "add": (broadcast, np.add),
     "subtract": (broadcast, np.subtract), "divide": (broadcast, np.true_divide),
     "exp": (same, np.exp), "log": (same, np.log), "tanh": (same, np.tanh), "abs": (same, np.abs),
     "sqrt": (same, np.sqrt), "square": (same, np.square), "transpose": (transpose, np.transpose),

@@ -146,22 +146,24 @@ def test_a_bad_app_option_is_one_line(argv, capsys):
 
 def test_an_unknown_command_names_the_real_ones(capsys):
     assert main(["foo"]) == 2
-    assert capsys.readouterr().err == ("stepprop: unknown command 'foo'; the commands are export, trace, debug, serve, "
+    assert capsys.readouterr().err == ("stepprop: unknown command 'foo'; the commands are export, trace, debug, exercise, serve, "
                                        "or none to open the app (see stepprop --help)\n")
 
 
-@pytest.mark.parametrize("argv", [[], ["--seed", "2", "--layout", "columns"]])
+@pytest.mark.parametrize("argv", [[], ["--seed", "2", "--layout", "columns"], ["--exercise", "--layout", "columns"]])
 def test_without_a_command_the_app_starts_as_before(argv, monkeypatch):
     started = []
 
     class FakeApp:
-        def __init__(self, options, session):
+        def __init__(self, options, session, exercise=False):
             self.options = options
+            self.exercise = exercise
             assert session.options.layout == options.layout  # the session main() checked the options with
 
         def run(self):
-            started.append(self.options)
+            started.append((self.options, self.exercise))
 
     monkeypatch.setitem(sys.modules, "tui.app", types.SimpleNamespace(BackpropApp=FakeApp))
     assert main(argv) == 0
-    assert len(started) == 1 and started[0].layout == ("columns" if argv else "rows")
+    assert len(started) == 1 and started[0][0].layout == ("columns" if argv else "rows")
+    assert started[0][1] == ("--exercise" in argv)

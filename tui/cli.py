@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 
@@ -128,5 +129,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from tui.app import BackpropApp
 
+    # What is loaded by now (modules, classes, the first step) lives as long as the app: frozen, the garbage collector
+    # never walks it again, where its first full pass would otherwise fall on the first frame.
+    gc.freeze()
     BackpropApp(options, session).run()
     return 0

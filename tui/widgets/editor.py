@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from textual import events
 from textual.app import ComposeResult
-from textual.containers import Grid, Horizontal
+from textual.containers import Grid
+from textual.content import Content
 from textual.message import Message
-from textual.widgets import Input, Label
+from textual.widget import Widget
+from textual.widgets import Input
 
 from engine import activations, losses
 from engine.layouts import LAYOUTS
@@ -46,6 +48,20 @@ def parse(name: str, text: str) -> object:
     return parse_float("lr", text) if name == "lr" else parse_int("seed", text, 0)
 
 
+class Field(Widget):
+    """One option: its name, then its input or choice, which sits in a margin past the name. The field draws the
+    name itself: a label widget for each would slow the first screen."""
+
+    COMPONENT_CLASSES = {"field--name"}
+
+    def __init__(self, name: str, editor: Widget):
+        super().__init__(editor, classes=f"field field-{name}")
+        self.label = LABELS.get(name, name)
+
+    def render(self) -> Content:
+        return Content.styled(self.label, self.get_visual_style("field--name", partial=True))
+
+
 class EditorRow(Grid):
     """Sizes, batch, activations, loss, layout, bias, init, data, lr and seed, always those of the running network."""
 
@@ -77,20 +93,16 @@ class EditorRow(Grid):
     def compose(self) -> ComposeResult:
         o = self._options
         for name in ("sizes", "batch"):
-            yield self._field(name, Input(text_of(o, name), id=name, compact=True, select_on_focus=True))
+            yield Field(name, Input(text_of(o, name), id=name, compact=True, select_on_focus=True))
         for name, allowed in CHOICES.items():
-            yield self._field(name, Choice([(a, a) for a in allowed], getattr(o, name), title=name, id=name))
-        yield self._field("dataset", Choice(self._data_choices(o), o.dataset, title="data", id="dataset"))
+            yield Field(name, Choice([(a, a) for a in allowed], getattr(o, name), title=name, id=name))
+        yield Field("dataset", Choice(self._data_choices(o), o.dataset, title="data", id="dataset"))
         for name in ("lr", "seed"):
-            yield self._field(name, Input(text_of(o, name), id=name, compact=True, select_on_focus=True))
+            yield Field(name, Input(text_of(o, name), id=name, compact=True, select_on_focus=True))
 
     @staticmethod
     def _data_choices(o: Options) -> list[tuple[str, str]]:
         return [(o.data_label(d), d) for d in o.datasets]
-
-    @staticmethod
-    def _field(name: str, widget) -> Horizontal:
-        return Horizontal(Label(LABELS.get(name, name)), widget, classes=f"field field-{name}")
 
     def show(self, options: Options) -> None:
         """Take on the options now running: every field shows them, and nothing is marked wrong."""

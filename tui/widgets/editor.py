@@ -9,7 +9,6 @@ from textual.app import ComposeResult
 from textual.containers import Grid
 from textual.content import Content
 from textual.message import Message
-from textual.widget import Widget
 from textual.widgets import Input
 
 from engine import activations, losses
@@ -48,22 +47,14 @@ def parse(name: str, text: str) -> object:
     return parse_float("lr", text) if name == "lr" else parse_int("seed", text, 0)
 
 
-class Field(Widget):
-    """One option: its name, then its input or choice, which sits in a margin past the name. The field draws the
-    name itself: a label widget for each would slow the first screen."""
-
-    COMPONENT_CLASSES = {"field--name"}
-
-    def __init__(self, name: str, editor: Widget):
-        super().__init__(editor, classes=f"field field-{name}")
-        self.label = LABELS.get(name, name)
-
-    def render(self) -> Content:
-        return Content.styled(self.label, self.get_visual_style("field--name", partial=True))
-
-
 class EditorRow(Grid):
-    """Sizes, batch, activations, loss, layout, bias, init, data, lr and seed, always those of the running network."""
+    """Sizes, batch, activations, loss, layout, bias, init, data, lr and seed, always those of the running network.
+
+    Each input or choice sits in its grid cell past a left margin, where the row draws the field's name: a label
+    widget for each would slow the first screen.
+    """
+
+    COMPONENT_CLASSES = {"editor-row--name", "editor-row--refused"}
 
     @dataclass
     class Edited(Message):
@@ -89,16 +80,40 @@ class EditorRow(Grid):
         super().__init__(id=id)
         self._options = options
         self._applying: set[str] = set()  # text fields whose new value is being applied
+        self._refused: str | None = None  # the field whose edit was refused
 
     def compose(self) -> ComposeResult:
         o = self._options
         for name in ("sizes", "batch"):
-            yield Field(name, Input(text_of(o, name), id=name, compact=True, select_on_focus=True))
+            yield Input(text_of(o, name), id=name, compact=True, select_on_focus=True)
         for name, allowed in CHOICES.items():
-            yield Field(name, Choice([(a, a) for a in allowed], getattr(o, name), title=name, id=name))
-        yield Field("dataset", Choice(self._data_choices(o), o.dataset, title="data", id="dataset"))
+            yield Choice([(a, a) for a in allowed], getattr(o, name), title=name, id=name)
+        yield Choice(self._data_choices(o), o.dataset, title="data", id="dataset")
         for name in ("lr", "seed"):
-            yield Field(name, Input(text_of(o, name), id=name, compact=True, select_on_focus=True))
+            yield Input(text_of(o, name), id=name, compact=True, select_on_focus=True)
+
+    def render(self) -> Content:
+        """The fields' names, each in the margin left of its input or choice."""
+        top, left = self.content_region.y, self.content_region.x
+        lines: list[list[tuple[int, Content]]] = [[] for _ in range(self.content_size.height)]
+        for field in self.children:
+            if not field.region:
+                continue  # not laid out yet
+            margin = field.styles.margin.left
+            part = "editor-row--refused" if field.id == self._refused else "editor-row--name"
+            name = Content.styled(LABELS.get(field.id, field.id)[:margin], self.get_visual_style(part, partial=True))
+            lines[field.region.y - top].append((field.region.x - margin - left, name))
+        return Content("\n").join(Content.assemble(*self._placed(line)) for line in lines)
+
+    @staticmethod
+    def _placed(names: list[tuple[int, Content]]) -> list[Content | str]:
+        """Names at their columns (left to right), spaces between."""
+        parts: list[Content | str] = []
+        x = 0
+        for column, name in names:
+            parts += [" " * (column - x), name]
+            x = column + name.cell_length
+        return parts
 
     @staticmethod
     def _data_choices(o: Options) -> list[tuple[str, str]]:
@@ -125,8 +140,10 @@ class EditorRow(Grid):
 
     def mark(self, name: str | None) -> None:
         """Mark the field whose edit was refused (None clears the mark)."""
-        for field in self.query(".field"):
-            field.set_class(name is not None and field.has_class(f"field-{name}"), "-refused")
+        self._refused = name
+        for field in self.children:
+            field.set_class(field.id == name, "-refused")
+        self.refresh()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -7,7 +7,7 @@ import gc
 import sys
 from pathlib import Path
 
-from engine import activations, losses, trace
+from engine import activations, losses
 from engine.layouts import LAYOUTS
 from engine.network import BIASES, INITS
 from tui.session import DATASETS, FILE, Options, Session, parse_int, parse_sizes
@@ -61,6 +61,8 @@ def command_parser(name: str) -> argparse.ArgumentParser:
     if name == "export":
         p.add_argument("--steps", type=int, default=1000, help="training steps the script runs (default 1000)")
     else:
+        from engine import trace  # the trace command's alone: the app starts without it
+
         p.add_argument("--format", default="md", choices=trace.FORMATS, help="Markdown or JSON (default md)")
     p.add_argument("-o", "--output-file", dest="file", metavar="FILE", help="write here instead of to stdout")
     return p
@@ -95,6 +97,8 @@ def run_command(name: str, argv: list[str]) -> int:
 
         text = export.script(net, X, Y, lr, args.steps)
     else:
+        from engine import trace
+
         text = trace.trace(net, X, Y, lr, args.format)
     if not args.file:
         sys.stdout.write(text)

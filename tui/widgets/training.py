@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import Input, Label, Sparkline, Static
+from textual.widgets import Input, Sparkline, Static
 
 from tui.session import Session
 
@@ -25,16 +25,21 @@ def stats_content(step: int, loss: float, accuracy: float | None = None) -> Cont
 class TrainingBar(Horizontal):
     """T trains the number of steps typed here; the curve shows the loss history, newest on the right.
 
-    The progress bar and its count are made by the first training: the first screen has no use for them.
+    The bar draws its caption, "train", in the margin left of the steps field; the progress bar and its count are
+    made by the first training. Widgets the first screen does without make it come sooner.
     """
+
+    COMPONENT_CLASSES = {"training-bar--caption"}
 
     _progress: ProgressBar | None = None
 
     def compose(self) -> ComposeResult:
-        yield Label("train", classes="caption")
         yield Input("100", id="train-steps", compact=True, restrict=r"\d*", max_length=6)
         yield Sparkline([], id="curve")
         yield Static(id="train-stats")
+
+    def render(self) -> Content:
+        return Content.styled("train", self.get_visual_style("training-bar--caption", partial=True))
 
     def show(self, session: Session) -> None:
         self._curve(list(session.history))

@@ -110,6 +110,8 @@ class FirstScreen(BackpropApp):
             self.drawn = time.perf_counter()
             self.exit()
 
+import gc
+gc.freeze()  # as tui.cli does before the app runs
 app = FirstScreen()
 t4 = time.perf_counter()
 app.run(headless=True, size=(100, 30))

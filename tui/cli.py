@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 
-from engine import activations, losses, trace
+from engine import activations, losses
 from engine.layouts import LAYOUTS
 from engine.network import BIASES, INITS
 from tui.session import DATASETS, FILE, Options, Session, parse_int, parse_sizes
@@ -64,6 +65,8 @@ def command_parser(name: str) -> argparse.ArgumentParser:
     if name == "export":
         p.add_argument("--steps", type=int, default=1000, help="training steps the script runs (default 1000)")
     else:
+        from engine import trace  # the trace command's alone: the app starts without it
+
         p.add_argument("--format", default="md", choices=trace.FORMATS, help="Markdown or JSON (default md)")
     p.add_argument("-o", "--output-file", dest="file", metavar="FILE", help="write here instead of to stdout")
     return p
@@ -98,6 +101,8 @@ def run_command(name: str, argv: list[str]) -> int:
 
         text = export.script(net, X, Y, lr, args.steps)
     else:
+        from engine import trace
+
         text = trace.trace(net, X, Y, lr, args.format)
     if not args.file:
         sys.stdout.write(text)
@@ -136,5 +141,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from tui.app import BackpropApp
 
-    BackpropApp(options, session, exercise=args.exercise).run()
+    # What is loaded by now (modules, classes, the first step) lives as long as the app: frozen, the garbage collector
+    # never walks it again, where its first full pass would otherwise fall on the first frame.
+    gc.freeze()
+        BackpropApp(options, session, exercise=args.exercise).run()
     return 0

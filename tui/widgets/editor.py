@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from textual import events
 from textual.app import ComposeResult
-from textual.containers import Grid, Horizontal
+from textual.containers import Grid
+from textual.content import Content
 from textual.message import Message
-from textual.widgets import Input, Label
+from textual.widgets import Input
 
 from engine import activations, losses
 from engine.layouts import LAYOUTS
@@ -47,7 +48,13 @@ def parse(name: str, text: str) -> object:
 
 
 class EditorRow(Grid):
-    """Sizes, batch, activations, loss, layout, bias, init, data, lr and seed, always those of the running network."""
+    """Sizes, batch, activations, loss, layout, bias, init, data, lr and seed, always those of the running network.
+
+    Each input or choice sits in its grid cell past a left margin, where the row draws the field's name: a label
+    widget for each would slow the first screen.
+    """
+
+    COMPONENT_CLASSES = {"editor-row--name", "editor-row--refused"}
 
     @dataclass
     class Edited(Message):
@@ -73,24 +80,44 @@ class EditorRow(Grid):
         super().__init__(id=id)
         self._options = options
         self._applying: set[str] = set()  # text fields whose new value is being applied
+        self._refused: str | None = None  # the field whose edit was refused
 
     def compose(self) -> ComposeResult:
         o = self._options
         for name in ("sizes", "batch"):
-            yield self._field(name, Input(text_of(o, name), id=name, compact=True, select_on_focus=True))
+            yield Input(text_of(o, name), id=name, compact=True, select_on_focus=True)
         for name, allowed in CHOICES.items():
-            yield self._field(name, Choice([(a, a) for a in allowed], getattr(o, name), title=name, id=name))
-        yield self._field("dataset", Choice(self._data_choices(o), o.dataset, title="data", id="dataset"))
+            yield Choice([(a, a) for a in allowed], getattr(o, name), title=name, id=name)
+        yield Choice(self._data_choices(o), o.dataset, title="data", id="dataset")
         for name in ("lr", "seed"):
-            yield self._field(name, Input(text_of(o, name), id=name, compact=True, select_on_focus=True))
+            yield Input(text_of(o, name), id=name, compact=True, select_on_focus=True)
+
+    def render(self) -> Content:
+        """The fields' names, each in the margin left of its input or choice."""
+        top, left = self.content_region.y, self.content_region.x
+        lines: list[list[tuple[int, Content]]] = [[] for _ in range(self.content_size.height)]
+        for field in self.children:
+            if not field.region:
+                continue  # not laid out yet
+            margin = field.styles.margin.left
+            part = "editor-row--refused" if field.id == self._refused else "editor-row--name"
+            name = Content.styled(LABELS.get(field.id, field.id)[:margin], self.get_visual_style(part, partial=True))
+            lines[field.region.y - top].append((field.region.x - margin - left, name))
+        return Content("\n").join(Content.assemble(*self._placed(line)) for line in lines)
+
+    @staticmethod
+    def _placed(names: list[tuple[int, Content]]) -> list[Content | str]:
+        """Names at their columns (left to right), spaces between."""
+        parts: list[Content | str] = []
+        x = 0
+        for column, name in names:
+            parts += [" " * (column - x), name]
+            x = column + name.cell_length
+        return parts
 
     @staticmethod
     def _data_choices(o: Options) -> list[tuple[str, str]]:
         return [(o.data_label(d), d) for d in o.datasets]
-
-    @staticmethod
-    def _field(name: str, widget) -> Horizontal:
-        return Horizontal(Label(LABELS.get(name, name)), widget, classes=f"field field-{name}")
 
     def show(self, options: Options) -> None:
         """Take on the options now running: every field shows them, and nothing is marked wrong."""
@@ -113,8 +140,10 @@ class EditorRow(Grid):
 
     def mark(self, name: str | None) -> None:
         """Mark the field whose edit was refused (None clears the mark)."""
-        for field in self.query(".field"):
-            field.set_class(name is not None and field.has_class(f"field-{name}"), "-refused")
+        self._refused = name
+        for field in self.children:
+            field.set_class(field.id == name, "-refused")
+        self.refresh()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

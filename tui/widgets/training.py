@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import Input, Label, ProgressBar, Sparkline, Static
+from textual.widgets import Input, Sparkline, Static
 
 from tui.session import Session
+
+if TYPE_CHECKING:
+    from textual.widgets import ProgressBar
 
 
 def stats_content(step: int, loss: float, accuracy: float | None = None) -> Content:
@@ -18,18 +23,23 @@ def stats_content(step: int, loss: float, accuracy: float | None = None) -> Cont
 
 
 class TrainingBar(Horizontal):
-    """T trains the number of steps typed here; the curve shows the loss history, newest on the right."""
+    """T trains the number of steps typed here; the curve shows the loss history, newest on the right.
+
+    The bar draws its caption, "train", in the margin left of the steps field; the progress bar and its count are
+    made by the first training. Widgets the first screen does without make it come sooner.
+    """
+
+    COMPONENT_CLASSES = {"training-bar--caption"}
+
+    _progress: ProgressBar | None = None
 
     def compose(self) -> ComposeResult:
-        yield Label("train", classes="caption")
         yield Input("100", id="train-steps", compact=True, restrict=r"\d*", max_length=6)
-        yield ProgressBar(total=1, id="progress", show_eta=False, show_percentage=False)
-        yield Static(id="progress-count")
         yield Sparkline([], id="curve")
         yield Static(id="train-stats")
 
-    def on_mount(self) -> None:
-        self.stop()
+    def render(self) -> Content:
+        return Content.styled("train", self.get_visual_style("training-bar--caption", partial=True))
 
     def show(self, session: Session) -> None:
         self._curve(list(session.history))
@@ -41,7 +51,12 @@ class TrainingBar(Horizontal):
 
     def start(self, total: int) -> None:
         self._total = total
-        self.query_one("#progress", ProgressBar).update(total=total, progress=0)
+        if self._progress is None:
+            from textual.widgets import ProgressBar
+
+            self._progress = ProgressBar(id="progress", show_eta=False, show_percentage=False)
+            self.mount(self._progress, Static(id="progress-count"), before="#curve")
+        self._progress.update(total=total, progress=0)
         self.query_one("#progress-count", Static).update(f"0 of {total}")
         for widget in self.query("#progress, #progress-count"):
             widget.display = True
@@ -52,7 +67,7 @@ class TrainingBar(Horizontal):
 
     def advance(self, done: int, history: list[tuple[int, float]]) -> None:
         """Training has run `done` steps; history ends with the newest (step, loss)."""
-        self.query_one("#progress", ProgressBar).update(progress=done)
+        self._progress.update(progress=done)
         self.query_one("#progress-count", Static).update(f"{done} of {self._total}")
         self._curve(history)
         if history:

@@ -144,5 +144,5 @@ def main(argv: list[str] | None = None) -> int:
     # What is loaded by now (modules, classes, the first step) lives as long as the app: frozen, the garbage collector
     # never walks it again, where its first full pass would otherwise fall on the first frame.
     gc.freeze()
-        BackpropApp(options, session, exercise=args.exercise).run()
+    BackpropApp(options, session, exercise=args.exercise).run()
     return 0

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual import work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.widgets import Input, OptionList, Static
-from textual.worker import get_current_worker
 
-import engine
 from tui.bindings import BINDINGS, EDITING
 from tui.commands import StepCommands
-from tui.session import Options, Session, edited, plain
+from tui.dialogs import Dialogs
+from tui.editing import Editing
+from tui.session import Options, Session
+from tui.training import Training
 from tui.widgets.choice import Choice
 from tui.widgets.editor import EditorRow
 from tui.widgets.event_card import EventCard
@@ -24,15 +23,15 @@ from tui.widgets.summary import SummaryBar
 from tui.widgets.timeline import Timeline
 from tui.widgets.training import TrainingBar
 
-if TYPE_CHECKING:
-    from tui.screens.gradcheck import GradCheckScreen
-
 WIDE = 160  # columns from which the timeline is wide enough for formulas
 FIELD_NAMES = {"dataset": "data", "train-steps": "train steps"}
 
 
-class BackpropApp(App):
-    """The main view: summary, timeline, current event, training bar, editor, message and keys."""
+class BackpropApp(Editing, Training, Dialogs, App):
+    """The main view: summary, timeline, current event, training bar, editor, message and keys.
+
+    Stepping and showing live here; editing, training and the dialogs each in a module of their own.
+    """
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "stepprop"
@@ -118,10 +117,6 @@ class BackpropApp(App):
 
     # ---- stepping --------------------------------------------------------------------------------------
 
-    @property
-    def training(self) -> bool:
-        return any(w.group == "train" and w.is_running for w in self.workers)
-
     def jump(self, index: int) -> None:
         if self.training:
             self.say("training is running: T stops it, or wait for it to finish", "note")
@@ -164,15 +159,6 @@ class BackpropApp(App):
         self.say(f"matrices show {self.precision} decimal place{'s' * (self.precision != 1)}", "note", about="position")
         self.refresh_view()
 
-    def action_help(self) -> None:
-        keys = [(b.key_display or b.key, b.tooltip or b.description) for b in self.BINDINGS]
-        keys.append(("ctrl+p", "command palette: every action, and a jump to any event"))
-        keys += [("tab", "in an input: the next field (shift+tab the previous one)"),
-                 ("enter", "in an input: apply that field, and give the keys back to stepping")]
-        from tui.screens.help import HelpScreen
-
-        self.push_screen(HelpScreen(keys))
-
     def action_finish_step(self) -> None:
         if self.training:
             self.say("training is running: T stops it, or wait for it to finish", "note")
@@ -188,189 +174,3 @@ class BackpropApp(App):
     def _finished(self) -> None:
         self.busy = False
         self.show_step()
-
-    # ---- editing ---------------------------------------------------------------------------------------
-
-    # set_focus, not focus(): focus() waits for the next idle moment, and keys typed fast would arrive before it.
-    def action_edit_sizes(self) -> None:
-        self.screen.set_focus(self.query_one("#sizes", Input))
-
-    def action_edit(self) -> None:
-        self.screen.set_focus(self.query_one("#batch", Input))
-
-    def action_leave_input(self) -> None:
-        self.set_focus(None)
-
-    def on_editor_row_edited(self, message: EditorRow.Edited) -> None:
-        self.set_focus(None)  # the keys go back to stepping
-        if self.training:
-            self.pending = (message.field, message.value)
-            self.say(f"stopping training to apply the new {message.field}…", "note")
-            self.workers.cancel_group(self, "train")
-            return
-        self.apply(message.field, message.value)
-
-    def on_editor_row_invalid(self, message: EditorRow.Invalid) -> None:
-        self.say(f"{message.error} — still showing the last good network", "error", about=message.field)
-
-    def on_editor_row_reverted(self, message: EditorRow.Reverted) -> None:
-        self.unsay(message.field)
-
-    def apply(self, field: str, value: object, note: str = "") -> None:
-        try:
-            options, change = edited(self.session.options, field, value)
-        except (ValueError, OSError) as error:
-            self._refused(field, error)
-            return
-        self.say("re-running…", "note", about=field)
-        self.rerun(options, field, " ".join(filter(None, (note, change))))
-
-    @work(thread=True, exclusive=True, group="rerun")
-    def rerun(self, options: Options, field: str, note: str) -> None:
-        try:
-            session = Session.start(options, at=self.session.current.name, note=note)
-        except (ValueError, OSError) as error:
-            self.call_from_thread(self._refused, field, error)
-            return
-        if not get_current_worker().is_cancelled:
-            self.call_from_thread(self._adopt, session)
-
-    def _refused(self, field: str, error: Exception) -> None:
-        editor = self.query_one(EditorRow)
-        editor.revert(field)
-        editor.mark(field)
-        self.say(f"{field} not changed: {plain(error)}", "error", about=field)
-
-    def _adopt(self, session: Session) -> None:
-        before, steps = self.session.current.name, self.session.net.steps
-        self.session = session
-        self.query_one(EditorRow).show(session.options)
-        notes = [session.note]
-        if session.current.name != before:
-            notes.append(f"{before} is not part of this network's step; showing {session.current.name}")
-        if steps:
-            notes.append(f"a new network: training starts again from step 0 (was step {steps})")
-        self.say(" · ".join(filter(None, notes)), "note")
-        self.show_step()
-
-    # ---- training and checking --------------------------------------------------------------------------
-
-    class Trained(Message):
-        """Training has reached `done` steps; bursts of these merge."""
-
-        def __init__(self, done: int, history: list[tuple[int, float]]):
-            super().__init__()
-            self.done = done
-            self.history = history
-
-        def can_replace(self, message: Message) -> bool:
-            return isinstance(message, BackpropApp.Trained)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "train-steps":
-            self.set_focus(None)
-            self.start_training()
-
-    def action_train(self) -> None:
-        if self.training:
-            self.workers.cancel_group(self, "train")
-        else:
-            self.start_training()
-
-    def start_training(self) -> None:
-        if self.busy or self.training:
-            return
-        steps = int(self.query_one("#train-steps", Input).value or 0)
-        if steps < 1:
-            self.say("train: type how many steps to train, e.g. 100", "error")
-            return
-        self.query_one(TrainingBar).start(steps)
-        self.say(f"training {steps} steps… T stops", "note")
-        self.train(steps)
-
-    @work(thread=True, exclusive=True, group="train")
-    def train(self, steps: int) -> None:
-        worker = get_current_worker()
-        history = self.session.history
-        done = self.session.train(steps, lambda k: self.post_message(self.Trained(k, list(history))),
-                                  lambda: worker.is_cancelled)
-        self.call_from_thread(self._trained, done, steps)
-
-    def on_backprop_app_trained(self, message: Trained) -> None:
-        self.query_one(TrainingBar).advance(message.done, message.history)
-
-    def _trained(self, done: int, steps: int) -> None:
-        self.query_one(TrainingBar).stop()
-        self.say("" if done == steps else f"training stopped after {done} of {steps} steps", "note")
-        self.show_step()
-        if self.pending is not None:
-            (field, value), self.pending = self.pending, None
-            self.apply(field, value, note=f"training stopped after {done} of {steps} steps for the edit;")
-
-    def action_gradient_check(self) -> None:
-        if self.training:
-            self.say("training is running: T stops it, or wait for it to finish", "note")
-            return
-        from tui.screens.gradcheck import GradCheckScreen
-
-        screen = GradCheckScreen(list(self.session.net.params))
-        self.push_screen(screen)
-        self.gradient_check(screen, self.session)
-
-    @work(thread=True, exclusive=True, group="check")
-    def gradient_check(self, screen: GradCheckScreen, session: Session) -> None:
-        from engine.gradcheck import MAX_ENTRIES
-
-        worker = get_current_worker()
-        errors = engine.gradient_check(session.net, session.X, session.Y,
-                                       progress=lambda key, k, n: screen.post_message(screen.Progress(key, k, n)),
-                                       cancelled=lambda: worker.is_cancelled or not screen.is_attached)
-        if len(errors) == len(session.net.params):
-            sampled = {k for k, P in session.net.params.items() if P.size > MAX_ENTRIES}
-            self.call_from_thread(screen.show, errors, session.events, sampled)
-
-    def action_doctor(self) -> None:
-        from tui.screens.doctor import DoctorScreen
-
-        s = self.session
-        self.push_screen(DoctorScreen(s.matrices(), s.current.formula, s.truths(), s.axes()))
-
-    def action_break_it(self) -> None:
-        event = self.session.current
-        if event.phase != "backward":
-            way = "] or n" if event.phase in ("forward", "loss") else "[ or p"
-            article = "an" if event.phase[0] in "aeiou" else "a"
-            self.say(f"b breaks backward formulas, and {event.name} is {article} {event.phase} event: step to one "
-                     f"with {way}", "note")
-            return
-        from engine.doctor import mistakes
-        from tui.screens.mistakes import MistakesScreen
-
-        s = self.session
-        found = mistakes(event.formula, s.matrices(), expected=event.value, axes=s.axes())
-        self.push_screen(MistakesScreen(event.formula, found))
-
-    def action_write_it(self) -> None:
-        if self.training or self.busy:
-            self.say("write it waits for training: T stops it", "note")
-            return
-        from tui.screens.exercise import ExerciseScreen
-
-        self.push_screen(ExerciseScreen(self.session), lambda _: self.show_step())
-
-    def action_export(self) -> None:
-        s = self.session
-        if self.training:
-            self.say("export waits for training: T stops it", "note")
-            return
-        from tui.deliver import deliver
-
-        name = f"stepprop_{'-'.join(map(str, s.net.sizes))}_{s.net.layout_name}_{s.net.bias}_step{s.net.steps}.py"
-        X, Y = s.batches.X, s.batches.Y
-        try:
-            path = deliver(self, name, engine.export.script(s.net, X, Y, s.options.lr))
-        except OSError as error:
-            self.say(f"export failed: {error.strerror or error}: {error.filename or name}", "error")
-            return
-        self.say(f"exported step {s.net.steps}'s parameters to {path}: init_params, forward, backward, loss; "
-                 "run it to train on", "note")

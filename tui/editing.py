@@ -1,0 +1,76 @@
+"""Editing: the editor's keys and messages; each edit re-runs the network in a worker, after any training stops."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.widgets import Input
+from textual.worker import get_current_worker
+
+from tui.session import Options, Session, edited, plain
+from tui.widgets.editor import EditorRow
+
+
+class Editing:
+    """The app's editing half: s and e, one field applied at a time, refusals put back and explained."""
+
+    # set_focus, not focus(): focus() waits for the next idle moment, and keys typed fast would arrive before it.
+    def action_edit_sizes(self) -> None:
+        self.screen.set_focus(self.query_one("#sizes", Input))
+
+    def action_edit(self) -> None:
+        self.screen.set_focus(self.query_one("#batch", Input))
+
+    def action_leave_input(self) -> None:
+        self.set_focus(None)
+
+    def on_editor_row_edited(self, message: EditorRow.Edited) -> None:
+        self.set_focus(None)  # the keys go back to stepping
+        if self.training:
+            self.pending = (message.field, message.value)
+            self.say(f"stopping training to apply the new {message.field}…", "note")
+            self.workers.cancel_group(self, "train")
+            return
+        self.apply(message.field, message.value)
+
+    def on_editor_row_invalid(self, message: EditorRow.Invalid) -> None:
+        self.say(f"{message.error} — still showing the last good network", "error", about=message.field)
+
+    def on_editor_row_reverted(self, message: EditorRow.Reverted) -> None:
+        self.unsay(message.field)
+
+    def apply(self, field: str, value: object, note: str = "") -> None:
+        try:
+            options, change = edited(self.session.options, field, value)
+        except (ValueError, OSError) as error:
+            self._refused(field, error)
+            return
+        self.say("re-running…", "note", about=field)
+        self.rerun(options, field, " ".join(filter(None, (note, change))))
+
+    @work(thread=True, exclusive=True, group="rerun")
+    def rerun(self, options: Options, field: str, note: str) -> None:
+        try:
+            session = Session.start(options, at=self.session.current.name, note=note)
+        except (ValueError, OSError) as error:
+            self.call_from_thread(self._refused, field, error)
+            return
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._adopt, session)
+
+    def _refused(self, field: str, error: Exception) -> None:
+        editor = self.query_one(EditorRow)
+        editor.revert(field)
+        editor.mark(field)
+        self.say(f"{field} not changed: {plain(error)}", "error", about=field)
+
+    def _adopt(self, session: Session) -> None:
+        before, steps = self.session.current.name, self.session.net.steps
+        self.session = session
+        self.query_one(EditorRow).show(session.options)
+        notes = [session.note]
+        if session.current.name != before:
+            notes.append(f"{before} is not part of this network's step; showing {session.current.name}")
+        if steps:
+            notes.append(f"a new network: training starts again from step 0 (was step {steps})")
+        self.say(" · ".join(filter(None, notes)), "note")
+        self.show_step()

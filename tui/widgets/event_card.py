@@ -39,7 +39,7 @@ class EventCard(Widget):
                              f"  layer {event.layer}  ·  event {event.index + 1} of {total}"),
             Content(""),
             Content.styled(event.formula, "bold"),
-            Content.styled(event.term, "$text-accent"),
+            Content.assemble((event.term, "$text-accent"), *note(event, width)),
             rule_content(event),
             Content(""),
         ]
@@ -55,6 +55,12 @@ class EventCard(Widget):
             if len(lines) <= height or max_rows <= 2:
                 return Content("\n").join(lines)
             max_rows -= 2
+
+
+def note(event: Event, width: int) -> tuple:
+    """The words beside the term ("b1 broadcast down the m rows"), when they fit on its line."""
+    text = f"   {event.note}" if event.note else ""
+    return ((text, "$text-muted"),) if text and len(event.term) + len(text) <= width else ()
 
 
 def flow(boxes: list[list[Content]], width: int) -> list[Content]:

@@ -170,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="at most this many mutants a module, sampled")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", type=Path, help="write every mutant's outcome here")
+    parser.add_argument("--root", type=Path, default=ROOT, help="the repository to copy (default: this one)")
     args = parser.parse_args(argv)
     if args.plan:
         jobs = [(m, t) for m, t in PLAN.items() if m.startswith(args.plan)]
@@ -179,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("name a module, or --plan engine")
     with tempfile.TemporaryDirectory(prefix="stepprop-mutate-") as tmp:
         copy = Path(tmp) / "repo"
-        shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", ".git", "__pycache__", "*.egg-info"))
+        shutil.copytree(args.root, copy, ignore=shutil.ignore_patterns(".venv", ".git", "__pycache__", "*.egg-info"))
         results = [mutate_module(m, t, args.limit, args.seed, copy) for m, t in jobs if (copy / m).exists()]
     total = killed = 0
     print()

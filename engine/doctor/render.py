@@ -203,9 +203,9 @@ class _Renderer:
         if factor is None:
             return f"{sign}(1/{under}) {body}", MUL
         value = factor.value if isinstance(factor, ast.Constant) else None
-        half = Fraction(value).limit_denominator(1000) if isinstance(value, (int, float)) else None
-        if half is not None and half.numerator == 1 and half == value:
-            return f"{sign}(1/{half.denominator}{under}) {body}", MUL
+        fraction = Fraction(value).limit_denominator(1000) if isinstance(value, (int, float)) else None
+        if fraction is not None and fraction.numerator == 1 and fraction == value:  # 0.5 · Σ x / m is (1/2m) Σ x
+            return f"{sign}(1/{fraction.denominator}{under}) {body}", MUL
         return f"{sign}({self.text(factor)}/{under}) {body}", MUL
 
     def call(self, node: ast.Call) -> tuple[str, int]:
@@ -252,9 +252,7 @@ class _Renderer:
                 if self.slots is not None:
                     return f"{text}({inside})", ATOM
                 return f"{text} {self.over(axis)} of {self.wrap(args[0], MUL)}", ADD
-            if text.startswith("log") and len(args) == 1 and text != "log":
-                return f"{text}({inside})", ATOM
-            if text == "log" and len(args) == 1:
-                return f"log {self.wrap(args[0], ATOM)}" if self.render(args[0])[1] == ATOM else f"log({inside})", ATOM
+            if text == "log" and len(args) == 1 and self.render(args[0])[1] == ATOM:
+                return f"log {inside}", ATOM  # log A, but log(1 − A)
             return f"{text}({inside})", ATOM
         raise ValueError(f"cannot render {ast.unparse(node)!r}")

@@ -30,6 +30,8 @@ LOW, ADD, MUL, UNARY, POW, ATOM = range(6)
 # Functions called by name (not np.), which the engine's formulas use: rendered as the textbook names them.
 CALLS = {"sigmoid": "σ", "log_sigmoid": "log σ", "softmax": "softmax", "log_softmax": "log softmax"}
 NP_CALLS = {"tanh": "tanh", "log": "log", "maximum": "max"}
+# What the engine's lines call beyond the doctor's grammar today; only these skip its check.
+BEYOND_GRAMMAR = {*CALLS, "hstack", "vstack", "ones", "logaddexp"}
 
 
 def term(line: str, example_axis: int | None = None) -> str:
@@ -66,13 +68,21 @@ def name(text: str) -> str:
 
 
 def _parse(line: str) -> tuple[str | None, ast.expr]:
-    names = {n.id: 0.0 for n in ast.walk(ast.parse(line.strip())) if isinstance(n, ast.Name) and n.id != "np"}
+    """The line's target and right side, checked by the doctor's grammar; lines calling the engine's own helpers
+    (sigmoid, np.hstack, ...) that the grammar does not take are left to the renderer's own list."""
+    try:
+        module = ast.parse(line.strip())
+    except (SyntaxError, ValueError):
+        raise ValueError(f"cannot render {line!r}: not valid Python") from None
+    if module.body and isinstance(module.body[0], ast.AugAssign):
+        raise ValueError(f"cannot render {line!r}: write the update out, as in W1 = W1 - lr * dW1")
+    names = {n.id: 0.0 for n in ast.walk(module) if isinstance(n, ast.Name) and n.id != "np"}
     try:
         parsed = grammar.parse(line, names)
         return parsed.target, parsed.expr
     except ValueError:
-        pass  # a function the doctor's grammar does not take (yet): the renderer's own list below decides
-    module = ast.parse(line.strip())
+        if not any(_called(node) in BEYOND_GRAMMAR for node in ast.walk(module) if isinstance(node, ast.Call)):
+            raise
     if len(module.body) != 1:
         raise ValueError(f"cannot render {line!r}: one line, one statement")
     statement = module.body[0]
@@ -83,10 +93,15 @@ def _parse(line: str) -> tuple[str | None, ast.expr]:
     raise ValueError(f"cannot render {line!r}: write one name = an expression")
 
 
+def _called(node: ast.Call) -> str | None:
+    func = node.func
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+
+
 def _number(value: float | int) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).replace("-", "−")
+    return str(value)  # never negative: -2 is a unary minus on 2
 
 
 def _is_scalar(node: ast.AST) -> bool:
@@ -118,7 +133,7 @@ class _Renderer:
 
     def over(self, axis: int) -> str:
         """Which way a sum or a softmax runs: "over examples (rows)" for axis 0 with examples as rows."""
-        if axis not in (0, 1, -1):
+        if axis not in (-2, -1, 0, 1):
             raise ValueError(f"cannot render axis={axis}; a matrix has axes 0 and 1")
         axis %= 2
         if self.example_axis is None:

@@ -239,6 +239,22 @@ def test_notes_name_what_the_code_cannot_say():
     ("A @ B", None, "A · B"),
     ("Q = 1.0 - A", None, "Q = 1 − A"),
     ("dropout = A", None, "dropout = A"),
+    ("S = np.sum(A * B)", None, "S = Σ A ⊙ B"),
+    ("S = np.sum(A - B)", None, "S = Σ [A − B]"),
+    ("S = A.sum(axis=-1)", None, "S = Σ over columns of A"),
+    ("S = A.sum(axis=-1)", 1, "S = Σ over examples (columns) of A"),
+    ("S = A.sum(axis=-2)", 1, "S = Σ over classes (rows) of A"),
+    ("Q = A * -B", None, "Q = A ⊙ −B"),
+    ("Q = A @ -B", None, "Q = A · −B"),
+    ("Q = A / -B", None, "Q = A ⊘ −B"),
+    ("Q = A / -m", None, "Q = A / −m"),
+    ("Q = A * (B * C)", None, "Q = A ⊙ (B ⊙ C)"),
+    ("Q = A / (B / C)", None, "Q = A ⊘ (B ⊘ C)"),
+    ("Q = A / (m / 2)", None, "Q = A / (m / 2)"),
+    ("Q = A * B * C", None, "Q = A ⊙ B ⊙ C"),
+    ("Q = A - -B", None, "Q = A − −B"),
+    ("Q = 0.25 * np.sum(A) / m", None, "Q = (1/4m) Σ A"),
+    ("Q = 0.3 * np.sum(A) / m", None, "Q = (0.3/m) Σ A"),
 ])
 def test_render_forms(line, example_axis, want):
     assert term(line, example_axis) == want
@@ -249,14 +265,28 @@ def test_rule_slots_follow_the_operand_order_and_keep_scalars():
     assert rule("dA1 = dZ2 @ W2[:-1].T", ("dZ2", "W2[:-1]")) == "{0} @ {1}ᵀ"
     assert rule("W1 = W1 - lr * dW1", ("W1", "dW1")) == "{0} − lr·{1}"
     assert rule("Q = B @ A", ("A", "B")) == "{1} @ {0}"
+    assert rule("S = A.sum(axis=-1)", ("A",)) == "Σ_columns {0}"
+    assert rule("S = A.sum(axis=0)", ("A",)) == "Σ_rows {0}"
 
 
 @pytest.mark.parametrize("line", ["Q = A % B", "Q = foo(A)", "Q = A[0:2] if A else B", "Q = A.max()",
                                   "Q = A ** B", "Q = A.sum(axis=2)", "Q = np.where(A, B, C)", "a = b = A",
-                                  "Q = A.shape", "Q = np.ones((2, 3))"])
+                                  "Q = A.shape", "Q = np.ones((2, 3))", "Q = softmax(A, B, axis=1)",
+                                  "Q = softmax(A, axis=None)", "Q = softmax(A, keepdims=True)",
+                                  "Q = np.sum(A, axis=0)", "Q = np.hstack(A)", "Q = sigmoid(A) +", "Q = (A",
+                                  "Q = sigmoid(A); R = A", "Q += sigmoid(A)", "Q = sigmoid(A.shape)"])
 def test_what_it_cannot_render_it_refuses(line):
-    with pytest.raises(ValueError, match="cannot render"):
+    with pytest.raises(ValueError, match="cannot render|not allowed|not valid"):
         term(line)
+
+
+def test_lines_without_the_engines_helpers_go_through_the_doctors_grammar():
+    long = "Q = " + " + ".join(["A"] * 200)
+    with pytest.raises(ValueError, match="not allowed: an expression longer than 500 characters"):
+        term(long)
+    with pytest.raises(ValueError, match="not allowed: power with exponent 5"):
+        term("Q = A ** 5")
+    assert term("Q = sigmoid(A) ** 2") == "Q = σ(A)²"  # sigmoid is the engine's own helper
 
 
 def test_a_rule_naming_a_matrix_that_is_not_an_operand_is_refused():

@@ -151,13 +151,14 @@ async def test_timeline_lists_every_event_with_its_shape(size, layout):
             assert phases == ["forward", "loss", "backward", "update"]
 
 
+@pytest.mark.parametrize("layout, shape", [("rows", "(300, 16)"), ("columns", "(16, 300)")])
 @pytest.mark.parametrize("size, columns, rows", [((100, 30), 6, 4), ((200, 50), 12, 12)])
-async def test_wide_screens_show_more_of_each_matrix(size, columns, rows):
-    """Z1 is (300, 16): the card shows its first and last columns and rows, more of them on a larger screen."""
-    app = BackpropApp(Options(sizes=(20, 16, 3), dataset="spirals"))
+async def test_wide_screens_show_more_of_each_matrix(size, columns, rows, layout, shape):
+    """Z1 is (300, 16) or (16, 300): the card shows its first and last columns and rows, more on a larger screen."""
+    app = BackpropApp(Options(sizes=(20, 16, 3), dataset="spirals", layout=layout))
     async with app.run_test(size=size):
         lines = card_text(app).splitlines()
-        top = next(k for k, line in enumerate(lines) if "╭─ Z1 (300, 16) " in line)
+        top = next(k for k, line in enumerate(lines) if f"╭─ Z1 {shape} " in line)
         bottom = next(k for k in range(top, len(lines)) if "╰" in lines[k])
         body = lines[top + 1:bottom]
         numbers = [re.findall(r"-?\d+\.\d{3}", line) for line in body]
@@ -167,8 +168,9 @@ async def test_wide_screens_show_more_of_each_matrix(size, columns, rows):
 
 
 @pytest.mark.parametrize("size", SIZES)
-async def test_start_up_note_says_why_the_data_is_synthetic(size):
-    app = BackpropApp(Options(sizes=(20, 16, 3), dataset="spirals"))
+@pytest.mark.parametrize("layout", LAYOUTS)
+async def test_start_up_note_says_why_the_data_is_synthetic(size, layout):
+    app = BackpropApp(Options(sizes=(20, 16, 3), dataset="spirals", layout=layout))
     async with app.run_test(size=size):
         text = " ".join(screen_text(app).split())
         assert ("spirals has 2 inputs and 3 outputs, not 20 and 3: using synthetic binary data, 300 examples, "

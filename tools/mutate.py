@@ -30,17 +30,18 @@ ROOT = Path(__file__).resolve().parent.parent
 E = "tests/engine/"
 T = "tests/tui/"
 PLAN = {
-    "engine/events.py": [E + "test_events.py", E + "test_lessons.py", E + "test_shapes.py"],
-    "engine/layouts.py": [E + "test_lessons.py", E + "test_events.py", E + "test_gradients.py", E + "test_shapes.py"],
+    "engine/events.py": [E + "test_events.py", E + "test_lessons.py", E + "test_shapes.py", E + "test_edges.py"],
+    "engine/layouts.py": [E + "test_lessons.py", E + "test_events.py", E + "test_gradients.py", E + "test_shapes.py",
+                          E + "test_edges.py"],
     "engine/activations.py": [E + "test_lessons.py", E + "test_kinks.py", E + "test_numerics.py",
                               E + "test_gradients.py"],
     "engine/losses.py": [E + "test_lessons.py", E + "test_numerics.py", E + "test_gradients.py"],
     "engine/network.py": [E + "test_lessons.py", E + "test_events.py", E + "test_gradients.py", E + "test_shapes.py",
-                          E + "test_bad_input.py", E + "test_training.py", E + "test_memory.py"],
+                          E + "test_bad_input.py", E + "test_training.py", E + "test_edges.py", E + "test_memory.py"],
     "engine/doctor/render.py": [E + "test_lessons.py", E + "test_render.py"],
     "engine/doctor/rules.py": [E + "test_shapes.py", E + "test_lessons.py"],
-    "engine/export.py": [E + "test_export.py", E + "test_kinks.py"],
-    "engine/trace.py": [E + "test_trace.py"],
+    "engine/export.py": [E + "test_export.py", E + "test_kinks.py", E + "test_edges.py"],
+    "engine/trace.py": [E + "test_trace.py", E + "test_edges.py"],
     "engine/checks.py": [E + "test_bad_input.py"],
     "engine/gradcheck.py": [E + "test_gradients.py"],
     "engine/metrics.py": [E + "test_training.py"],

@@ -65,3 +65,56 @@ def test_one_step_never_holds_every_intermediate_at_once():
     finally:
         tracemalloc.stop()
     assert peak < 0.7 * every_value, (peak, every_value)
+
+
+def test_the_defaults_are_the_ones_documented():
+    """Network() is the question's network with seed 0; train() steps with lr 0.5, like the app."""
+    X, Y = engine.datasets.question()
+    net = Network()
+    assert net.options == dict(sizes=(4, 3, 3), hidden="sigmoid", output="sigmoid", loss="bce", layout="rows",
+                               bias="vector", init="uniform", seed=0)
+    by_default, by_hand = Network(), Network()
+    by_default.train(X, Y)
+    by_hand.train(X, Y, lr=0.5, steps=1)
+    for key, P in by_hand.params.items():
+        assert np.array_equal(by_default.params[key], P), key
+
+
+def test_uniform_init_draws_from_minus_one_to_one():
+    W = Network((60, 60)).params["W1"]
+    assert W.min() >= -1.0 and W.max() <= 1.0
+    assert W.min() < -0.95 and W.max() > 0.95
+
+
+@pytest.mark.parametrize("layout, bias, W1, b1", [("rows", "vector", "(4, 3)", "(1, 3)"),
+                                                   ("columns", "vector", "(3, 4)", "(3, 1)"),
+                                                   ("rows", "augmented", "(5, 3)", None),
+                                                   ("columns", "augmented", "(3, 5)", None)])
+def test_the_exported_header_names_each_layers_shapes(layout, bias, W1, b1):
+    X, Y = engine.datasets.question()
+    if layout == "columns":
+        X, Y = X.T, Y.T
+    text = export.script(Network((4, 3, 3), layout=layout, bias=bias), X, Y, 0.5, steps=1)
+    header = text.split('"""')[1]
+    assert f"W1 {W1}" in header
+    assert (f"b1 {b1}" in header) if b1 else ("b1 (" not in header)
+
+
+@pytest.mark.parametrize("cls, fields, field", [("Op", ("f", "", None), "note"), ("Input", ("X", "X"), "key")])
+def test_operations_cannot_be_changed_once_made(cls, fields, field):
+    """A plan is shared by every step of a network: its parts are frozen, and hold nothing but their fields."""
+    import dataclasses
+
+    from engine import events
+    made = getattr(events, cls)(*fields)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(made, field, "changed")
+    assert not hasattr(made, "__dict__")
+
+
+def test_a_planned_operation_is_frozen():
+    import dataclasses
+    plan = Network().plan
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        plan[0].term = "Z1 = anything"
+    assert not hasattr(plan[0], "__dict__")

@@ -103,6 +103,7 @@ def card_width(app) -> int:
 
 async def walk(pilot, layout: str):
     """Visit every event with n, yielding its number (from 1) once it is on screen."""
+    await pilot.pause()
     for number in range(1, 17):
         if number > 1:
             await pilot.press("n")
@@ -142,8 +143,15 @@ async def test_timeline_lists_every_event_with_its_shape(size, layout):
             rows = screen_text(app).splitlines()
             region = app.query_one("#timeline").region
             timeline = [row[region.x:region.right] for row in rows[region.y:region.bottom]]
-            assert any(re.match(rf"│  {re.escape(name)} +{re.escape(shape)}( |$)", row) for row in timeline), \
-                (name, shape, timeline)
+            row = next((row for row in timeline if re.match(rf"│  {re.escape(name)} +{re.escape(shape)}( |$)", row)),
+                       None)
+            assert row is not None, (name, shape, timeline)
+            beside = row.split(shape, 1)[1].strip(" │").rstrip("…")
+            formula = card_text(app).splitlines()[2].strip()
+            if size[0] >= 160:  # wide: each row carries its NumPy line, cut to fit
+                assert beside and formula.startswith(beside), (beside, formula)
+            else:
+                assert beside == "", beside
         if size == (200, 50):  # everything fits: all of it, in order, under its phase
             listed = [m.groups() for row in timeline if (m := re.match(r"│  (\S+) +(\(.*?\))", row))]
             assert listed == TIMELINE[layout]

@@ -254,3 +254,24 @@ async def test_break_it_refuses_outside_backward_and_opens_on_backward(size, lay
         await settle(pilot)
         assert len(app.screen_stack) == 1
         assert card_text(app).splitlines()[2].strip() == formula
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+async def test_clicking_a_timeline_row_shows_that_event(layout):
+    app = BackpropApp(Options(layout=layout))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        region = app.query_one("#timeline").region
+        rows = screen_text(app).splitlines()[region.y:region.bottom]
+        formulas = {number: card[1] for number, card in CARDS[layout].items()} | {16: "b2 = b2 - lr * db2"}
+        for name, number in [("dW2", 7), ("L", 5), ("b2", 16), ("Z1", 1)]:
+            y = next(k for k, row in enumerate(rows) if re.match(rf"│  {name} ", row[region.x:]))
+            await pilot.click("#timeline", offset=(5, y))
+            await pilot.pause()
+            lines = card_text(app).splitlines()
+            assert lines[0].strip().endswith(f"event {number} of 16")
+            assert lines[2].strip() == formulas[number]
+        y = next(k for k, row in enumerate(rows) if row[region.x:].startswith("│ backward"))
+        await pilot.click("#timeline", offset=(5, y))  # a phase heading is not an event: nothing changes
+        await pilot.pause()
+        assert card_text(app).splitlines()[0].strip().endswith("event 1 of 16")

@@ -248,7 +248,17 @@ async def test_break_it_refuses_outside_backward_and_opens_on_backward(size, lay
         await pilot.press("b")
         await pilot.pause()
         formula = CARDS[layout][7][1]
-        assert f"Break it: the right line is {formula}" in screen_text(app)
+        shown = screen_text(app)
+        assert f"Break it: the right line is {formula}" in shown
+        wrong = {"rows": ["dW2 = A1 @ dZ2", "dW2 = A1.T * dZ2", "dW2 = A1 @ dZ2.T"],
+                 "columns": ["dW2 = dZ2 @ A1", "dW2 = dZ2 * A1.T", "dW2 = dZ2.T @ A1"]}[layout]
+        region = app.screen.query_one("#mistakes").region
+        inside = [row[region.x:region.right].strip("│ ▁▇▆▅▄▃▂█") for row in shown.splitlines()[region.y:region.bottom]]
+        for kind, line in zip(["missing transpose", "* where @ was meant", "transposed the wrong operand"], wrong):
+            at = inside.index(kind)
+            assert inside[at + 1] == line, inside[at:at + 3]
+        assert "NumPy: operands could not be broadcast together with shapes" in shown
+        assert inside[inside.index(wrong[2]) + 1] == "runs, and gives shape (2, 2)"
         assert toasts(app) == ""
         await pilot.press("escape")
         await settle(pilot)

@@ -255,6 +255,7 @@ def test_notes_name_what_the_code_cannot_say():
     ("Q = A - -B", None, "Q = A − −B"),
     ("Q = 0.25 * np.sum(A) / m", None, "Q = (1/4m) Σ A"),
     ("Q = 0.3 * np.sum(A) / m", None, "Q = (0.3/m) Σ A"),
+    ("sigmoid(A)", None, "σ(A)"),
 ])
 def test_render_forms(line, example_axis, want):
     assert term(line, example_axis) == want
@@ -274,7 +275,8 @@ def test_rule_slots_follow_the_operand_order_and_keep_scalars():
                                   "Q = A.shape", "Q = np.ones((2, 3))", "Q = softmax(A, B, axis=1)",
                                   "Q = softmax(A, axis=None)", "Q = softmax(A, keepdims=True)",
                                   "Q = np.sum(A, axis=0)", "Q = np.hstack(A)", "Q = sigmoid(A) +", "Q = (A",
-                                  "Q = sigmoid(A); R = A", "Q += sigmoid(A)", "Q = sigmoid(A.shape)"])
+                                  "Q = sigmoid(A); R = A", "Q += sigmoid(A)", "Q = sigmoid(A.shape)",
+                                  "a = b = sigmoid(A)", "A.T = sigmoid(B)", "Q: int = sigmoid(A)"])
 def test_what_it_cannot_render_it_refuses(line):
     with pytest.raises(ValueError, match="cannot render|not allowed|not valid"):
         term(line)

@@ -181,6 +181,14 @@ def test_the_loss_is_the_textbook_loss_by_value(layout, output, loss):
             assert L.note.startswith(f"= {textbook}, written with Z2"), L.note
 
 
+def test_a_layout_cannot_be_changed():
+    import dataclasses
+
+    from engine.layouts import ROWS
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ROWS.example_axis = 1
+
+
 def test_a_wrong_term_would_be_caught_by_its_value():
     """The notation reader is strict enough to tell the right loss from the usual slips."""
     rng = np.random.default_rng(1)
@@ -202,6 +210,22 @@ def test_notes_name_what_the_code_cannot_say():
     assert notes["dZ1"] == "relu′(Z1), taken as 0 at the kink Z1 = 0"
     assert notes["dZ2"] == "the output's derivative cancelling the loss's"
     assert notes["W1"] == "" and notes["dW1"] == ""
+    events, _, _ = run("columns", "vector", "tanh", "sigmoid", "mse")
+    notes = {e.name: e.note for e in events}
+    assert notes["Z2"] == "b2 broadcast across the m columns"
+    assert notes["dZ1"] == "tanh′(Z1), written with the output A1"
+    assert notes["dZ2"] == "σ′(Z2), written with the output A2"
+    assert notes["A2"] == "the logistic sigmoid σ(z) = 1 / (1 + e^(−z))"
+    assert notes["L"] == notes["dA2"] == ""
+    events, _, _ = run("rows", "augmented", "identity", "softmax", "ce")
+    notes = {e.name: e.note for e in events}
+    assert notes["Z2"] == "the bias in W2's last row"
+    assert notes["A1_aug"] == "A1 with a ones column, for the bias"
+    assert notes["dZ1"] == "the identity's derivative is 1"
+    assert notes["A2"] == "softmax(z) = e^z / Σ e^z, each row a distribution"
+    assert notes["L"] == "= −(1/m) Σ Y log A2, written with Z2 so that log never sees 0"
+    events, _, _ = run("columns", "augmented", "sigmoid", "softmax", "ce")
+    assert {e.name: e.note for e in events}["A2"] == "softmax(z) = e^z / Σ e^z, each column a distribution"
     events, _, _ = run("columns", "augmented", "leaky_relu", "identity", "mse")
     notes = {e.name: e.note for e in events}
     assert notes["Z1"] == "the bias in W1's last column"

@@ -118,3 +118,76 @@ def test_a_planned_operation_is_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         plan[0].term = "Z1 = anything"
     assert not hasattr(plan[0], "__dict__")
+
+
+# The exported script's header and comments, written by hand for the two corner modes.
+HEADER_ROWS_VECTOR = '''Shapes, rows layout, one example per row: X is (m, n_in) and Y is (m, n_out).
+Layer l has W (n_in, n_out) and b (1, n_out), so Z = A @ W + b is (m, n_out),
+b broadcast down the m rows.
+  layer 1: W1 (4, 3), b1 (1, 3); Z1, A1 (m, 3)
+  layer 2: W2 (3, 3), b2 (1, 3); Z2, A2 (m, 3)
+dZ, dA have the shapes of Z, A, and dW, db the shapes of W, b.'''
+HEADER_COLUMNS_AUGMENTED = '''Shapes, columns layout, one example per column: X is (n_in, m) and Y is (n_out, m).
+Layer l has W (n_out, n_in + 1), its last column the bias, and A_aug = [A ; 1] is
+(n_in + 1, m), so Z = W @ A_aug is (n_out, m).
+  layer 1: W1 (3, 5); Z1, A1 (3, m)
+  layer 2: W2 (3, 4); Z2, A2 (3, m)
+dZ, dA have the shapes of Z, A, and dW the shapes of W.'''
+HEADER_ROWS_AUGMENTED = '''Shapes, rows layout, one example per row: X is (m, n_in) and Y is (m, n_out).
+Layer l has W (n_in + 1, n_out), its last row the bias, and A_aug = [A | 1] is
+(m, n_in + 1), so Z = A_aug @ W is (m, n_out).'''
+HEADER_COLUMNS_VECTOR = '''Shapes, columns layout, one example per column: X is (n_in, m) and Y is (n_out, m).
+Layer l has W (n_out, n_in) and b (n_out, 1), so Z = W @ A + b is (n_out, m),
+b broadcast across the m columns.'''
+
+
+@pytest.mark.parametrize("layout, bias, header, data", [
+    ("rows", "vector", HEADER_ROWS_VECTOR,
+     ["# (2, 4): 2 examples as rows, 4 inputs", "# (2, 3): 2 examples as rows, 3 outputs"]),
+    ("columns", "augmented", HEADER_COLUMNS_AUGMENTED,
+     ["# (4, 2): 2 examples as columns, 4 inputs", "# (3, 2): 2 examples as columns, 3 outputs"]),
+    ("rows", "augmented", HEADER_ROWS_AUGMENTED, []),
+    ("columns", "vector", HEADER_COLUMNS_VECTOR, []),
+])
+def test_the_exported_script_says_its_shapes_in_words(layout, bias, header, data):
+    X, Y = engine.datasets.question()
+    if layout == "columns":
+        X, Y = X.T, Y.T
+    text = export.script(Network((4, 3, 3), layout=layout, bias=bias), X, Y, 0.5)
+    assert header in text
+    assert "STEPS = 1000" in text and "Run it to train 1000 steps of W ← W − lr·dW" in text
+    for comment in data:
+        assert comment in text
+    transposed = "# Drawn as in the rows layout, then transposed: both layouts start as the same network."
+    assert (transposed in text) == (layout == "columns")
+    assert max(len(line) for line in text.splitlines()) <= 120
+
+
+@pytest.mark.parametrize("n, stored", [(400, False), (401, True)])
+def test_data_up_to_400_numbers_is_written_out_and_more_is_stored_as_bytes(n, stored):
+    X = np.linspace(-1.0, 1.0, n).reshape(n, 1)
+    Y = (X > 0).astype(float)
+    text = export.script(Network((1, 1), output="sigmoid", loss="bce"), X, Y, 0.5)
+    assert ("X = np.load(io.BytesIO(base64.b64decode(" in text) == stored
+    assert ("X = np.array([" in text) == (not stored)
+    if stored:
+        assert all(len(line) <= 100 for line in text.splitlines() if line.startswith('    "'))
+
+
+def test_he_and_xavier_draw_with_their_textbook_spreads():
+    he = Network((400, 300), init="he").params
+    assert abs(he["W1"].mean()) < 0.005
+    assert he["W1"].std() == pytest.approx(np.sqrt(2.0 / 400), rel=0.02)
+    assert not he["b1"].any()
+    xavier = Network((400, 300), init="xavier").params
+    bound = np.sqrt(6.0 / 700)
+    assert -bound <= xavier["W1"].min() < -0.99 * bound and 0.99 * bound < xavier["W1"].max() <= bound
+    assert not xavier["b1"].any()
+
+
+def test_a_step_past_the_memory_budget_is_refused():
+    """4 → 3 → 3 on 2 examples: a step needs 384 bytes of intermediates beside 3 × 8 × 27 of parameters."""
+    X, Y = engine.datasets.question()
+    list(Network((4, 3, 3), max_bytes=1032).step(X, Y))
+    with pytest.raises(ValueError, match=r"needs about .* \(1,032 bytes\), more than the .* limit"):
+        list(Network((4, 3, 3), max_bytes=1031).step(X, Y))

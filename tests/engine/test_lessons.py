@@ -318,3 +318,22 @@ def test_lines_without_the_engines_helpers_go_through_the_doctors_grammar():
 def test_a_rule_naming_a_matrix_that_is_not_an_operand_is_refused():
     with pytest.raises(ValueError, match="not one of the operands"):
         rule("Q = A @ B", ("A",))
+
+
+# ---- the marks a shape rule carries: which dimensions must agree, which 1s broadcast --------------------------
+
+
+@pytest.mark.parametrize("rule_text, shapes, result, want", [
+    ("{0}ᵀ @ {1}", [(1, 3), (1, 3)], (3, 3), {0: {0: "inner"}, 1: {0: "inner"}}),  # m = 1: no broadcast here
+    ("{0} @ {1}ᵀ", [(2, 3), (4, 3)], (2, 4), {0: {1: "inner"}, 1: {1: "inner"}}),
+    ("{0} @ {1} + {2}", [(2, 4), (4, 3), (1, 3)], (2, 3), {0: {1: "inner"}, 1: {0: "inner"}, 2: {0: "broadcast"}}),
+    ("{0} − {1}", [(2, 3), (1, 3)], (2, 3), {1: {0: "broadcast"}}),
+    ("{0} ⊙ {1}", [(2, 3), (2, 1)], (2, 3), {1: {1: "broadcast"}}),
+    ("{0} + {1}", [(1, 1), (1, 1)], (1, 1), {}),
+    ("{0} + {1}", [(2, 3), (2, 3)], (2, 3), {}),
+    ("{0} · {1}", [(2, 3), (1, 3)], (2, 3), {}),
+    ("Σ_rows {0}", [(2, 3)], (1, 3), {}),
+])
+def test_shape_rule_marks(rule_text, shapes, result, want):
+    from engine.doctor.rules import marks
+    assert marks(rule_text, shapes, result) == want

@@ -191,3 +191,77 @@ def test_a_step_past_the_memory_budget_is_refused():
     list(Network((4, 3, 3), max_bytes=1032).step(X, Y))
     with pytest.raises(ValueError, match=r"needs about .* \(1,032 bytes\), more than the .* limit"):
         list(Network((4, 3, 3), max_bytes=1031).step(X, Y))
+
+
+# ---- accuracy, the gradient check's sampling, learning rates, byte counts, and the Markdown trace's tables -----
+
+
+def test_accuracy_counts_classes_only():
+    from engine.metrics import accuracy
+    A = np.array([[0.9, 0.5, 0.2], [0.6, 0.1, 0.7]])
+    Y = np.array([[1.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
+    assert accuracy("sigmoid", A, Y, 1) == pytest.approx(4 / 6)  # 0.5 is not above 0.5: predicted 0, label 1
+    assert accuracy("sigmoid", A, np.full_like(Y, 0.5), 1) is None  # soft labels are not classes
+    assert accuracy("identity", A, Y, 1) is None
+    P = np.array([[0.7, 0.2, 0.1], [0.1, 0.3, 0.6], [0.2, 0.5, 0.3]])
+    onehot = np.eye(3)[[0, 2, 0]]
+    assert accuracy("softmax", P, onehot, 1) == pytest.approx(2 / 3)
+    assert accuracy("softmax", P.T, onehot.T, 0) == pytest.approx(2 / 3)
+
+
+def test_the_gradient_check_samples_large_parameters_only():
+    from engine.gradcheck import gradient_check
+    net = Network((30, 10, 2), hidden="tanh", output="identity", loss="mse", seed=1)
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(4, 30)), rng.normal(size=(4, 2))
+    calls = []
+    loss_with = net._loss_with
+    net._loss_with = lambda *args: calls.append(1) or loss_with(*args)
+    errors = gradient_check(net, X, Y, max_entries=50)
+    # W1 has 300 entries: 50 sampled; b1, W2, b2 (10, 20, 2 entries) all checked; two losses an entry
+    assert len(calls) == 2 * (50 + 10 + 20 + 2)
+    assert max(errors.values()) < 1e-6
+    calls.clear()
+    gradient_check(net, X, Y, max_entries=None)
+    assert len(calls) == 2 * (300 + 10 + 20 + 2)
+
+
+def test_a_zero_gradient_checks_as_zero_error():
+    from engine.gradcheck import gradient_check
+    net = Network((2, 1), output="identity", loss="mse", init="he")  # zero bias; X = 0 and Y = 0: L is flat
+    errors = gradient_check(net, np.zeros((3, 2)), np.zeros((3, 1)))
+    assert errors == {"W1": 0.0, "b1": 0.0}
+
+
+def test_a_learning_rate_of_zero_is_allowed_and_a_negative_one_is_not():
+    from engine import checks
+    assert checks.learning_rate(0) == 0.0
+    with pytest.raises(ValueError, match="lr must be >= 0"):
+        checks.learning_rate(-1e-9)
+
+
+@pytest.mark.parametrize("n, text", [(1023, "1.0 KiB"), (1 << 20, "1.0 MiB"), (3 << 19, "1.5 MiB"),
+                                     ((1 << 20) - 1, "1024.0 KiB"), (1 << 30, "1.0 GiB")])
+def test_byte_counts_read_in_their_unit(n, text):
+    from engine import checks
+    assert checks.bytes_text(n) == text
+
+
+def test_the_markdown_trace_cuts_large_matrices_and_says_so():
+    net = Network((10, 9, 2), hidden="tanh", output="identity", loss="mse")
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(12, 10)), rng.normal(size=(12, 2))
+    text = trace(net, X, Y, 0.1, "md")
+    section = text.split("### 0. Z1 (layer 1)")[1].split("###")[0]
+    table = [line for line in section.splitlines() if line.startswith("|")]
+    assert table[0] == "| Z1 | 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | … |"
+    assert table[1] == "|---:|" + "---:|" * 9
+    assert len(table) == 2 + 8 + 1 and table[-1] == "| ⋮ |" + " ⋮ |" * 9
+    assert all(line.endswith(" | … |") for line in table[2:-1])
+    assert "Showing 8 of 12 rows and 8 of 9 columns; full shape (12, 9)." in section
+    dW2 = text.split("dW2 (layer 2)")[1].split("###")[0]  # (9, 2): cut in rows only
+    assert "Showing 8 of 9 rows and 2 of 2 columns; full shape (9, 2)." in dW2 and "…" not in dW2
+    assert [line.split()[1] for line in text.splitlines() if line.startswith("## ")] == \
+        ["Forward", "Loss", "Backward", "Update"]
+    exact = trace(Network((4, 3, 3)), *engine.datasets.question(), 0.5, "md")
+    assert "Showing" not in exact

@@ -59,6 +59,15 @@ CARDS = {
     },
 }
 
+# The words beside a term, where the code cannot say it; shown on the term's line when they fit there.
+NOTES = {
+    ("rows", 1): "b1 broadcast down the m rows",
+    ("columns", 1): "b1 broadcast across the m columns",
+    5: "= −(1/m) Σ [Y log A2 + (1 − Y) log(1 − A2)], written with Z2 so that log never sees 0",
+    6: "the output's derivative cancelling the loss's",
+    10: "σ′(Z1), written with the output A1",
+}
+
 # Every event's name and shape, as the timeline lists them.
 TIMELINE = {
     "rows": [("Z1", "(2, 3)"), ("A1", "(2, 3)"), ("Z2", "(2, 3)"), ("A2", "(2, 3)"), ("L", "()"),
@@ -125,7 +134,9 @@ async def test_card_term_rule_marks_and_counter(size, layout):
             width = card_width(app)
             assert lines[0] == header
             assert lines[2] == formula
-            assert lines[3].startswith(term), (lines[3], term)
+            note = NOTES.get((layout, number), NOTES.get(number, ""))
+            beside = f"{term}   {note}"
+            assert lines[3] == (beside if note and len(beside) <= width else term), (lines[3], term, note)
             clean = re.sub("[⟨⟩⟪⟫]", "", rule)
             assert lines[4] == (clean + legend)[:width].rstrip()
             assert marked_rule(app).strip().startswith(rule), marked_rule(app)
@@ -205,9 +216,10 @@ async def test_help_shows_every_key_and_the_conventions_table(size):
         await pilot.press("end")  # the help scrolls when it does not fit
         await pilot.pause()
         seen += "\n" + screen_text(app)
-        for key, says in [("n/→/␣", "next event"), ("p/←", "previous event, shown as before"),
-                          ("b", "on a backward event: the common wrong versions, and why"), ("?", "this help")]:
-            assert re.search(rf"│   {re.escape(key)} +{re.escape(says)}", seen), key
+        for row in ["│   n/→/␣   next event", "│   p/←     previous event, shown as before",
+                    "│   b       on a backward event: the common wrong versions, and why", "│   ?       this help",
+                    "│   ctrl+p  command palette: every action, and a jump to any event"]:
+            assert row in seen, row
         for row in CONVENTIONS:
             assert row in seen
         await pilot.press("escape")
@@ -285,3 +297,29 @@ async def test_clicking_a_timeline_row_shows_that_event(layout):
         await pilot.click("#timeline", offset=(5, y))  # a phase heading is not an event: nothing changes
         await pilot.pause()
         assert card_text(app).splitlines()[0].strip().endswith("event 1 of 16")
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_operands_stand_side_by_side_above_the_result(size):
+    app = BackpropApp()
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        lines = card_text(app).splitlines()
+        tops = [line for line in lines if "╭─" in line]
+        assert re.search(r"╭─ X \(2, 4\) ─+╮ ╭─ W1 \(4, 3\) ─+╮ ╭─ b1 \(1, 3\) ─+╮", tops[0]), tops[0]
+        assert tops[1].strip().startswith("╭─ Z1 (2, 3) ")
+        assert len(tops) == 2
+
+
+async def test_break_it_on_a_line_with_nothing_common_to_break():
+    app = BackpropApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*["n"] * 5)  # dZ2 = (A2 - Y) / m
+        await pilot.press("b")
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "Break it: the right line is dZ2 = (A2 - Y) / m" in shown
+        assert "Nothing common to break in this line." in shown
+        await pilot.press("b")  # b closes it too
+        await pilot.pause()
+        assert len(app.screen_stack) == 1

@@ -159,8 +159,9 @@ async def test_timeline_lists_every_event_with_its_shape(size, layout):
             assert row is not None, (name, shape, timeline)
             beside = row.split(shape, 1)[1].strip(" │").rstrip("…")
             formula = card_text(app).splitlines()[2].strip()
-            if size[0] >= 160:  # wide: each row carries its NumPy line, cut to fit
+            if size[0] >= 160:  # wide: each row carries its NumPy line in a column of its own, cut to fit
                 assert beside and formula.startswith(beside), (beside, formula)
+                assert row.startswith(f"│  {name:<6} {shape:<11}{beside}"), row
             else:
                 assert beside == "", beside
         if size == (200, 50):  # everything fits: all of it, in order, under its phase

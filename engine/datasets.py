@@ -1,6 +1,7 @@
 """Datasets: the question's data, xor, spirals, synthetic data, and loading .csv/.npy files."""
 
 import csv
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -125,6 +126,35 @@ def _is_number(cell):
 
 
 def _load_csv(path):
+    """NumPy's reader when the file is a plain table of numbers; otherwise the cell-by-cell reader says what is wrong."""
+    header = _header_lines(path)
+    if header is not None:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                return np.loadtxt(path, dtype=np.float64, delimiter=",", comments=None, quotechar='"',
+                                  skiprows=header, ndmin=2, encoding="utf-8-sig")
+        except (ValueError, UnicodeError, Warning):
+            pass
+    return _load_csv_by_cell(path)
+
+
+def _header_lines(path):
+    """How many lines precede the numbers (blank lines and a header), or None when no line of numbers follows."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as file:
+            reader = csv.reader(file)
+            for row in reader:
+                if any(cell.strip() for cell in row):
+                    if any(_is_number(cell) for cell in row):
+                        return reader.line_num - 1
+                    return reader.line_num  # a header: no cell of it is a number
+    except (UnicodeError, csv.Error):
+        return None
+    return None
+
+
+def _load_csv_by_cell(path):
     try:
         with open(path, newline="", encoding="utf-8-sig") as file:
             reader = csv.reader(file)
@@ -149,3 +179,130 @@ def _load_csv(path):
                 raise ValueError(f"{path}: line {line}, column {column}: {cell.strip()!r} is not a number")
         data.append([float(cell) for cell in cells])
     return np.array(data, dtype=np.float64)
+
+
+# ---- data as the app uses it: named, fitted to the sizes, one-hot, in mini-batches ----------------------------
+
+NAMED = ("question", "xor", "spirals")
+HIDDEN = {"question": (3,), "xor": (3,), "spirals": (16,)}  # hidden sizes used when the sizes follow the data
+SYNTHETIC_M = 4  # examples in synthetic data, unless a batch asks for more
+
+
+class Data:
+    """A dataset with examples as rows, and the name the app shows for it ("question", "X.csv", "synthetic 5→2")."""
+
+    __slots__ = ("name", "X", "Y")
+
+    def __init__(self, name: str, X: np.ndarray, Y: np.ndarray):
+        self.name, self.X, self.Y = name, X, Y
+
+    @property
+    def m(self) -> int:
+        return self.X.shape[0]
+
+    @property
+    def n_in(self) -> int:
+        return self.X.shape[1]
+
+    @property
+    def n_out(self) -> int:
+        return self.Y.shape[1]
+
+    def fits(self, sizes) -> bool:
+        return sizes[0] == self.n_in and sizes[-1] == self.n_out
+
+    def sizes(self, hidden=(3,)) -> tuple[int, ...]:
+        """Layer sizes whose inputs and outputs are this data's."""
+        return (self.n_in, *hidden, self.n_out)
+
+    def describe(self) -> str:
+        return f"{self.name} ({self.n_in} input{'s' * (self.n_in != 1)}, {self.n_out} output{'s' * (self.n_out != 1)})"
+
+
+def named(name: str, seed: int = 0) -> Data:
+    """One of the built-in datasets, examples as rows."""
+    if name == "question":
+        return Data("question", *question())
+    if name == "xor":
+        return Data("xor", *xor())
+    if name == "spirals":
+        return Data("spirals", *spirals(n_classes=3, m=300, seed=seed))
+    raise ValueError(f"unknown dataset {name!r}; expected one of {', '.join(NAMED)}")
+
+
+def from_files(x_path, y_path) -> Data:
+    """X and Y from two files with one example per row; named after the X file."""
+    X, Y = load(x_path), load(y_path)
+    if X.shape[0] != Y.shape[0]:
+        raise ValueError(f"{x_path} has {X.shape[0]} rows but {y_path} has {Y.shape[0]}; "
+                         "expected one row per example in both")
+    return Data(Path(x_path).name, X, Y)
+
+
+def synthetic_data(n_in: int, n_out: int, output: str, m: int = SYNTHETIC_M, seed: int = 0) -> Data:
+    """Seeded synthetic data whose labels suit the output activation."""
+    kind = {"softmax": "onehot", "identity": "real"}.get(output, "binary")
+    return Data(f"synthetic {n_in}→{n_out}", *synthetic(n_in, n_out, m, seed=seed, kind=kind))
+
+
+def class_labels(Y: np.ndarray) -> np.ndarray | None:
+    """One column of whole numbers 0..k-1 with k >= 2, as integers; None when Y is anything else."""
+    if Y.ndim != 2 or Y.shape[1] != 1:
+        return None
+    labels = Y[:, 0]
+    if not np.all(labels == np.round(labels)) or labels.min() < 0 or labels.max() < 1:
+        return None
+    return labels.astype(np.intp)
+
+
+def one_hot(labels: np.ndarray, n_classes: int | None = None) -> np.ndarray:
+    """Whole-number class labels as one-hot rows: 2 of 3 classes becomes [0, 0, 1]."""
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or labels.size == 0 or np.any(labels < 0) or np.any(labels != np.round(labels)):
+        raise ValueError(f"expected a non-empty 1-D array of whole-number class labels >= 0; got {labels!r}")
+    n = int(labels.max()) + 1 if n_classes is None else n_classes
+    if labels.max() >= n:
+        raise ValueError(f"label {int(labels.max())} needs at least {int(labels.max()) + 1} classes; got {n}")
+    return np.eye(n)[labels.astype(np.intp)]
+
+
+def for_output(data: Data, output: str) -> Data:
+    """Softmax needs one-hot targets: one column of class labels 0, 1, 2, ... becomes one-hot."""
+    if output != "softmax":
+        return data
+    labels = class_labels(data.Y)
+    if labels is None:
+        return data
+    return Data(data.name, data.X, one_hot(labels))
+
+
+class Batches:
+    """Seeded, shuffled mini-batches: each epoch is a fresh permutation of the examples, cut into batches.
+
+    batch(step) is the same for the same step and seed, so stepping back and forth is reproducible.
+    """
+
+    def __init__(self, X: np.ndarray, Y: np.ndarray, size: int | None, seed: int = 0, example_axis: int = 0):
+        m = X.shape[example_axis]
+        if size is not None and not (is_whole(size, 1) and size <= m):
+            raise ValueError(f"batch: expected a whole number from 1 to {m} (the examples in the data); got {size!r}")
+        self.X, self.Y, self.seed, self.axis = X, Y, seed, example_axis
+        self.m = m
+        self.size = m if size is None else int(size)
+        self.per_epoch = self.m // self.size  # whole batches per epoch; a remainder waits for the next shuffle
+
+    @property
+    def shuffled(self) -> bool:
+        return self.size < self.m
+
+    def indices(self, step: int) -> np.ndarray:
+        epoch, k = divmod(step, self.per_epoch)
+        order = np.random.default_rng([self.seed, epoch]).permutation(self.m)
+        return np.sort(order[k * self.size:(k + 1) * self.size])
+
+    def batch(self, step: int) -> tuple[np.ndarray, np.ndarray]:
+        if not self.shuffled:
+            return self.X, self.Y
+        i = self.indices(step)
+        return (np.ascontiguousarray(np.take(self.X, i, axis=self.axis)),
+                np.ascontiguousarray(np.take(self.Y, i, axis=self.axis)))

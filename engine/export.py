@@ -51,7 +51,10 @@ if __name__ == "__main__":
 
 
 def script(net: Network, X, Y, lr: float, steps: int = 1000) -> str:
-    """The source of a script that needs only NumPy: net as built (its seed's initial parameters), X and Y.
+    """The source of a script that needs only NumPy: net with its parameters now, X and Y.
+
+    An untrained net's parameters are drawn from its seed, as the network drew them; a trained one's (net.steps > 0)
+    are written out exactly, so the script carries on from that step.
 
     Every computing line is the engine's own formula, with the shapes of one step on (X, Y) as its comment.
     Raises ValueError for data or a learning rate the network refuses, or steps below 1.
@@ -74,7 +77,7 @@ def script(net: Network, X, Y, lr: float, steps: int = 1000) -> str:
         imports,
         *_helpers(net),
         "\n".join([_data("X", X, net), _data("Y", Y, net), f"LR = {lr!r}", f"STEPS = {steps}"]),
-        _init(net),
+        _init(net) if net.steps == 0 else _trained(net),
         _function("forward(X, params)", "The forward pass: every matrix it computes, by name.",
                   lines["forward"], m_line, {"params": keys}, f"return dict({_fields(cached)})"),
         _function("backward(X, Y, params, cache)", "The backward pass: the gradient of L for every parameter.",
@@ -89,10 +92,24 @@ def script(net: Network, X, Y, lr: float, steps: int = 1000) -> str:
 
 
 def write(net: Network, X, Y, lr: float, path, steps: int = 1000) -> Path:
-    """Write script(net, X, Y, lr, steps) to path; returns the path."""
-    path = Path(path)
-    path.write_text(script(net, X, Y, lr, steps), encoding="utf-8")
-    return path
+    """Write script(net, X, Y, lr, steps) to path, never over an existing file; returns the path.
+
+    When path exists, the first free name-2.py, name-3.py, ... is used instead.
+    """
+    return write_new(Path(path), script(net, X, Y, lr, steps))
+
+
+def write_new(base: Path, text: str) -> Path:
+    """Write text to base, never over an existing file: the first free name-2.py, name-3.py, ... instead."""
+    for k in range(1, 1000):
+        path = base if k == 1 else base.with_name(f"{base.stem}-{k}{base.suffix}")
+        try:
+            with path.open("x", encoding="utf-8") as file:
+                file.write(text)
+            return path
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{base}: 999 files of this name exist already; expected a free name")
 
 
 def _header(net: Network, X: np.ndarray, lr: float, steps: int) -> str:
@@ -182,6 +199,14 @@ def _init(net: Network) -> str:
             if net.layout_name == "columns":
                 lines.append(f"{P} = np.ascontiguousarray({P}.T)  # {shape}ᵀ -> {shape[::-1]}")
             lines.append(f'params["{P}"] = {P}')
+    return "def init_params():\n" + "\n".join(f"    {line}" for line in lines + ["return params"])
+
+
+def _trained(net: Network) -> str:
+    lines = [f'"""The parameters after {net.steps} training step{"s" * (net.steps != 1)} in stepprop, exactly."""',
+             "params = {}"]
+    for key, P in net.params.items():
+        lines += [*_literal(key, P).splitlines(), f'params["{key}"] = {key}  # {checks.shape_text(P.shape)}']
     return "def init_params():\n" + "\n".join(f"    {line}" for line in lines + ["return params"])
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from engine.network import Network
@@ -11,10 +13,13 @@ MAX_ENTRIES = 200  # a larger parameter is checked on a seeded sample of this ma
 
 
 def gradient_check(net: Network, X, Y, eps: float = 1e-6, max_entries: int | None = MAX_ENTRIES,
-                   seed: int = 0) -> dict[str, float]:
+                   seed: int = 0, progress: Callable[[str, int, int], None] | None = None,
+                   cancelled: Callable[[], bool] | None = None) -> dict[str, float]:
     """{"W1": relative error, ...}: ‖analytic − numeric‖ / (‖analytic‖ + ‖numeric‖) over the checked entries.
 
     Large parameters are checked on a seeded sample of max_entries entries (None checks them all).
+    progress(key, done, total) follows the entries checked; once cancelled() is true the check stops and returns
+    the parameters finished so far.
     """
     analytic = net.gradients(X, Y)
     params = net.params
@@ -26,6 +31,10 @@ def gradient_check(net: Network, X, Y, eps: float = 1e-6, max_entries: int | Non
             flat = rng.choice(P.size, size=max_entries, replace=False)
         numeric = np.empty(flat.size)
         for k, i in enumerate(flat):
+            if cancelled is not None and cancelled():
+                return errors
+            if progress is not None:
+                progress(key, k, flat.size)
             idx = np.unravel_index(i, P.shape)
             numeric[k] = (_nudged_loss(net, params, key, idx, eps, X, Y)
                           - _nudged_loss(net, params, key, idx, -eps, X, Y)) / (2 * eps)

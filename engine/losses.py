@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.activations import log_sigmoid, log_softmax
+from engine.activations import log_sigmoid, log_softmax, softplus
 from engine.events import Op
 
 NAMES = ("bce", "ce", "mse")
@@ -14,6 +14,7 @@ ACCEPTS = {"bce": ("sigmoid",), "ce": ("softmax", "sigmoid"), "mse": ("identity"
 
 # The output/loss pairs whose ∂L/∂Z collapses to (A − Y) / m.
 FUSED = {("sigmoid", "bce"), ("softmax", "ce"), ("identity", "mse")}
+PAIRED = {output: loss for output, loss in FUSED}  # the loss each output activation is usually trained with
 
 _TINY = np.finfo(np.float64).tiny
 
@@ -22,7 +23,7 @@ LOSS = {
     ("sigmoid", "bce"): Op(
         "L = np.sum(np.logaddexp(0, {Z}) - {Y} * {Z}) / m",
         "= −(1/m) Σ [{Y} log {A} + (1 − {Y}) log(1 − {A})], written with {Z} so that log never sees 0",
-        lambda c, Z, Y: np.sum(np.logaddexp(0.0, Z) - Y * Z) / c.m),
+        lambda c, Z, Y: np.sum(softplus(Z) - Y * Z) / c.m),
     ("sigmoid", "ce"): Op(
         "L = -np.sum({Y} * log_sigmoid({Z})) / m",
         "= −(1/m) Σ {Y} log {A}, written with {Z} so that log never sees 0",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from functools import partial
+from operator import itemgetter
 
 import numpy as np
 
@@ -40,8 +41,22 @@ class _Scalars:
         self.lr = lr
 
 
+def _reader(p: Planned) -> Callable[[dict], tuple]:
+    """A function gathering one planned operation's operands from the step's names."""
+    if any(i.index is not None for i in p.inputs):
+        return lambda env: tuple(env[i.key] if i.index is None else env[i.key][i.index] for i in p.inputs)
+    if len(p.inputs) <= 1:
+        if not p.inputs:
+            return lambda env: ()
+        key = p.inputs[0].key
+        return lambda env: (env[key],)
+    return itemgetter(*(i.key for i in p.inputs))
+
+
 class Network:
     """A fully connected network whose training step is a sequence of inspectable matrix operations."""
+
+    _readers: tuple | None = None  # (plan, each operation with the function gathering its operands)
 
     def __init__(
         self,
@@ -224,21 +239,24 @@ class Network:
                 )
         per_step = 8 * m * sum(4 * n + (a + 1 if self.bias == "augmented" else 0)
                               for a, n in zip(self.sizes, self.sizes[1:]))
-        checks.budget(f"a step of {self!r} on {m} examples", per_step + 3 * 8 * self.parameter_count,
-                      self.max_bytes)
+        if per_step + 3 * 8 * self.parameter_count > self.max_bytes:  # the message's repr costs more than the check
+            checks.budget(f"a step of {self!r} on {m} examples", per_step + 3 * 8 * self.parameter_count,
+                          self.max_bytes)
         return X, Y, m
 
     # ---- running the plan --------------------------------------------------------------------------------
 
     def _events(self, plan, env: dict, ctx: _Scalars, start: int) -> Iterator[Event]:
         step = self.steps
-        for index, p in enumerate(plan, start):
-            arrays = tuple(env[i.key] if i.index is None else env[i.key][i.index] for i in p.inputs)
+        if self._readers is None or self._readers[0] is not self.plan:
+            self._readers = (self.plan, tuple((p, _reader(p), p.frees) for p in self.plan))
+        for index, (p, read, frees) in enumerate(self._readers[1][:len(plan)], start):
+            arrays = read(env)
             value = p.fn(ctx, *arrays)
             if type(value) is not np.ndarray:
                 value = np.asarray(value)
             value.setflags(write=False)
-            for key in p.frees:
+            for key in frees:
                 del env[key]
             env[p.name] = value
             yield Event(index, step, p, value, arrays)

@@ -91,7 +91,7 @@ def markdown(net: Network, lr: float, m: int, step: list[Event]) -> str:
         f"# One training step of a {arrows} network",
         "",
         f"- network: `{net!r}`",
-        f"- {net.layout_name} layout, one example per {net.layout_name[:-1]}; m = {m} examples",
+        f"- {net.layout_name} layout, one example per {net.layout_name[:-1]}; m = {m} example{'s' * (m != 1)}",
         f"- learning rate lr = {lr!r}; steps already taken: {net.steps}",
         f"- loss before this step's update: L = {loss:.6g}",
         "",
@@ -103,7 +103,7 @@ def markdown(net: Network, lr: float, m: int, step: list[Event]) -> str:
             phase = e.phase
             lines += ["", f"## {phase.capitalize()}"]
         operands = ", ".join(f"`{name}` {shape}" for name, shape in e.operands)
-        lines += ["", f"### {e.index}. {e.name} (layer {e.layer})", "", f"`{e.formula}`", "", e.term, "",
+        lines += ["", f"### {e.index + 1}. {e.name} (layer {e.layer})", "", f"`{e.formula}`", "", e.term, "",
                   f"Shapes: `{e.shape_rule}`; operands {operands}.", ""]
         lines += _value(e.name, e.value)
     return "\n".join(lines) + "\n"

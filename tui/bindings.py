@@ -17,16 +17,25 @@ BINDINGS = [
     Binding("right_square_bracket", "next_phase", "next phase", key_display="]", group=PHASE,
             tooltip="start of the next phase"),
     Binding("t", "finish_step", "step", tooltip="finish this step (apply the update) and start the next"),
-    Binding("T", "train", "train", tooltip="train the number of steps in the train field (escape cancels)"),
+    Binding("T", "train", "train", tooltip="train the number of steps in the train field; T again stops"),
     Binding("g", "gradient_check", "check", tooltip="gradient check: every parameter against central differences"),
     Binding("d", "doctor", "doctor", tooltip="shape doctor: diagnose any expression over the step's matrices"),
     Binding("b", "break_it", "break it", tooltip="on a backward event: the common wrong versions, and why"),
-    Binding("x", "export", "export", tooltip="export this network as a standalone NumPy script"),
+    Binding("x", "export", "export", tooltip="export the network on screen, with this step's parameters, as a standalone NumPy script"),
     Binding("plus,equals_sign", "precision(1)", "more digits", key_display="+", group=DIGITS,
             tooltip="one more decimal place"),
     Binding("minus", "precision(-1)", "fewer digits", key_display="-", group=DIGITS,
             tooltip="one fewer decimal place"),
-    Binding("escape", "leave_input", "leave", key_display="esc", tooltip="leave an input, or cancel training"),
+    # priority: the keys typed right after s or e belong in the field, even when they arrive in the same instant
+    Binding("s", "edit_sizes", "sizes", priority=True, tooltip="edit the layer sizes: type 4,5,3 and press enter"),
+    Binding("e", "edit", "edit", priority=True, tooltip="edit the other options: tab and shift+tab move between fields, "
+            "enter applies one, escape leaves"),
+    Binding("escape", "leave_input", "leave", key_display="esc", show=False,
+            tooltip="leave an input; what was typed and not applied is forgotten"),
     Binding("question_mark", "help", "help", key_display="?", tooltip="this help"),
     Binding("q", "quit", "quit", tooltip="quit"),
 ]
+
+# What the key bar shows while an input or a choice has the keys, after the field's name.
+EDITING = [("enter", "apply"), ("tab", "next field"), ("shift+tab", "previous"), ("esc", "leave")]
+CHOOSING = [("↑ ↓", "move"), ("enter", "choose"), ("esc", "close")]

@@ -5,24 +5,28 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
+import re
 
 import numpy as np
 
 import engine
+from engine import losses
 from engine import Event, Network
 from engine.events import Planned
 from engine.metrics import accuracy
 
 HISTORY = 2000  # losses kept for the curve; older ones fall off so memory stays flat
 
-DATASETS = ("question", "xor", "spirals")
+DATASETS = (*engine.datasets.NAMED, "synthetic")
+FILE = "file"  # the dataset choice that means --data and --targets
 
 
 @dataclass(frozen=True)
 class Options:
     """Everything the command line and the editor row can set."""
 
-    sizes: tuple[int, ...] = (4, 3, 3)
+    sizes: tuple[int, ...] | None = None  # None: inputs and outputs follow the data
     hidden: str = "sigmoid"
     output: str = "sigmoid"
     loss: str = "bce"
@@ -32,8 +36,8 @@ class Options:
     seed: int = 0
     lr: float = 0.5
     batch: int | None = None  # None: every example of the dataset
-    dataset: str = "question"
-    data: str | None = None  # paths of X and Y files, replacing the dataset
+    dataset: str = "question"  # one of DATASETS, or FILE for the files below
+    data: str | None = None  # paths of X and Y files
     targets: str | None = None
 
     @property
@@ -41,14 +45,28 @@ class Options:
         return dict(sizes=self.sizes, hidden=self.hidden, output=self.output, loss=self.loss,
                     layout=self.layout, bias=self.bias, init=self.init, seed=self.seed)
 
+    @property
+    def datasets(self) -> tuple[str, ...]:
+        """The data choices: the built-in ones, and the user's files when given."""
+        return (FILE, *DATASETS) if self.data else DATASETS
+
+    def data_label(self, choice: str) -> str:
+        return Path(self.data).name if choice == FILE and self.data else choice
+
     def but(self, **changes) -> Options:
         return replace(self, **changes)
+
+
+def sizes_text(sizes: tuple[int, ...]) -> str:
+    return ",".join(map(str, sizes))
 
 
 def parse_sizes(text: str) -> tuple[int, ...]:
     """"4,3,3" or "4 → 3 → 3" into (4, 3, 3), or a ValueError saying which entry is wrong."""
     parts = text.split(",") if "," in text else text.replace("→", " ").replace("->", " ").split()
     parts = [p.strip() for p in parts]
+    if not any(parts):
+        raise ValueError(f"sizes: {text!r} is empty; expected inputs, hidden sizes, outputs, such as 4,3,3")
     sizes = []
     for k, part in enumerate(parts, start=1):
         if not part:
@@ -57,13 +75,13 @@ def parse_sizes(text: str) -> tuple[int, ...]:
             raise ValueError(f"sizes: entry {k} of {text!r} is {part!r}; expected a whole number >= 1, as in 4,3,3")
         sizes.append(int(part))
     if len(sizes) < 2:
-        raise ValueError(f"sizes: {text!r} has {len(sizes)} entry; expected inputs, hidden sizes, outputs: 4,3,3")
+        raise ValueError(f"sizes: {text!r} has one entry; expected inputs, hidden sizes, outputs, such as 4,3,3")
     return tuple(sizes)
 
 
 def parse_int(name: str, text: str, minimum: int, allow_blank: bool = False) -> int | None:
     text = text.strip()
-    if allow_blank and not text:
+    if allow_blank and (not text or text == "all"):
         return None
     try:
         value = int(text)
@@ -82,42 +100,87 @@ def parse_float(name: str, text: str) -> float:
     return value
 
 
-def load_data(options: Options) -> tuple[np.ndarray, np.ndarray, str]:
-    """The dataset's X and Y with examples as rows, and its name."""
-    if options.data or options.targets:
+def plain(error: Exception | str) -> str:
+    """An engine message as the app says it: "output sigmoid" for output='sigmoid', no Python-only advice."""
+    text = re.sub(r"(\w+)='([^']*)'", r"\1 \2", str(error))
+    return text.replace(", or pass max_bytes= to allow more", "")
+
+
+def base_data(options: Options) -> engine.datasets.Data:
+    """The chosen dataset as it comes, examples as rows (synthetic data needs the sizes: see resolve)."""
+    if options.dataset == FILE or (options.data or options.targets) and options.dataset not in DATASETS:
         if not (options.data and options.targets):
             raise ValueError("--data and --targets go together: X and Y, one example per row in each")
-        X, Y = engine.datasets.load(options.data), engine.datasets.load(options.targets)
-        if X.shape[0] != Y.shape[0]:
-            raise ValueError(f"{options.data} has {X.shape[0]} rows but {options.targets} has {Y.shape[0]}; "
-                             "expected one row per example in both")
-        return X, Y, f"{options.data} / {options.targets}"
-    if options.dataset == "question":
-        return (*engine.datasets.question(), "the question's data")
-    if options.dataset == "xor":
-        return (*engine.datasets.xor(), "xor")
-    if options.dataset == "spirals":
-        return (*engine.datasets.spirals(n_classes=3, m=300, seed=options.seed), "spirals")
-    raise ValueError(f"unknown dataset {options.dataset!r}; expected one of {', '.join(DATASETS)}")
+        return engine.datasets.from_files(options.data, options.targets)
+    return engine.datasets.named(options.dataset, seed=options.seed)
 
 
-def fit_data(options: Options, X: np.ndarray, Y: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray, str]:
-    """The data cut to the batch and laid out for the network; synthetic data when the sizes no longer fit."""
-    n_in, n_out = options.sizes[0], options.sizes[-1]
-    note = ""
-    if X.shape[1] != n_in or Y.shape[1] != n_out:
-        m = options.batch or X.shape[0]
-        kind = {"softmax": "onehot", "identity": "real"}.get(options.output, "binary")
-        note = (f"{name} has {X.shape[1]} inputs and {Y.shape[1]} outputs, not {n_in} and {n_out}: "
-                f"using synthetic {kind} data, {m} examples, seed {options.seed}")
-        X, Y = engine.datasets.synthetic(n_in, n_out, m, seed=options.seed, kind=kind)
-    elif options.batch is not None:
-        if options.batch > X.shape[0]:
-            raise ValueError(f"batch: {name} has {X.shape[0]} examples; got batch {options.batch}")
-        X, Y = X[:options.batch], Y[:options.batch]
-    if options.layout == "columns":
-        X, Y = X.T, Y.T
-    return np.ascontiguousarray(X), np.ascontiguousarray(Y), note
+def resolve(options: Options) -> tuple[engine.datasets.Data, Options]:
+    """The data, and the options with their sizes made concrete; ValueError when the sizes cannot fit the data."""
+    if options.dataset == "synthetic":
+        sizes = options.sizes or (4, 3, 3)
+        m = max(engine.datasets.SYNTHETIC_M, options.batch or 0)  # as many examples as a batch takes, or a few
+        data = engine.datasets.synthetic_data(sizes[0], sizes[-1], options.output, m=m, seed=options.seed)
+        return data, options.but(sizes=sizes)
+    data = engine.datasets.for_output(base_data(options), options.output)
+    if options.sizes is None:
+        return data, options.but(sizes=data.sizes(engine.datasets.HIDDEN.get(options.dataset, (3,))))
+    if not data.fits(options.sizes):
+        raise ValueError(f"sizes {sizes_text(options.sizes)} do not fit {data.describe()}; "
+                         f"sizes that fit: {sizes_text(data.sizes(options.sizes[1:-1]))}")
+    return data, options
+
+
+def with_sizes(options: Options, sizes: tuple[int, ...]) -> tuple[Options, str]:
+    """New sizes; when they no longer fit the data, seeded synthetic data of their shape, and a note saying so."""
+    if options.dataset == "synthetic":
+        return options.but(sizes=sizes), ""
+    data = engine.datasets.for_output(base_data(options), options.output)
+    if data.fits(sizes):
+        return options.but(sizes=sizes), ""
+    label = options.data_label(options.dataset)
+    return options.but(sizes=sizes, dataset="synthetic"), (
+        f"sizes {sizes_text(sizes)} do not fit {data.describe()}: now on synthetic {sizes[0]}→{sizes[-1]} data, "
+        f"seed {options.seed}; choose data {label} to go back")
+
+
+def with_dataset(options: Options, dataset: str) -> Options:
+    """Another dataset; the inputs and outputs follow it, the hidden sizes stay."""
+    if dataset == "synthetic":
+        return options.but(dataset=dataset)
+    changed = options.but(dataset=dataset)
+    data = engine.datasets.for_output(base_data(changed), options.output)
+    hidden = options.sizes[1:-1] if options.sizes else engine.datasets.HIDDEN.get(dataset, (3,))
+    return changed.but(sizes=data.sizes(hidden))
+
+
+def with_output(options: Options, output: str) -> tuple[Options, str]:
+    """Another output activation, with the loss it pairs with when the current loss cannot take it.
+
+    Softmax on labels that are not one-hot is refused here, saying which data would do.
+    """
+    if output == "softmax" and options.dataset != "synthetic":
+        data = engine.datasets.for_output(base_data(options), output)
+        sums = data.Y.sum(axis=1)
+        if not np.allclose(sums, 1.0):
+            k = int(np.flatnonzero(~np.isclose(sums, 1.0))[0])
+            raise ValueError(f"softmax needs one label per example (one-hot rows), and {data.name}'s example {k} has "
+                             f"labels summing to {sums[k]:g}; choose data spirals or synthetic first")
+    if output in losses.ACCEPTS[options.loss] and not (output == "softmax" and options.loss != "ce"):
+        return options.but(output=output), ""
+    loss = losses.PAIRED[output]
+    return options.but(output=output, loss=loss), f"output {output} pairs with loss {loss}: loss is now {loss}"
+
+
+def edited(options: Options, field: str, value: object) -> tuple[Options, str]:
+    """The options with one field changed, and a note on anything else that had to change with it."""
+    if field == "sizes":
+        return with_sizes(options, value)
+    if field == "dataset":
+        return with_dataset(options, value), ""
+    if field == "output":
+        return with_output(options, value)
+    return options.but(**{field: value}), ""
 
 
 @dataclass
@@ -126,8 +189,8 @@ class Session:
 
     options: Options
     net: Network
-    X: np.ndarray
-    Y: np.ndarray
+    data: engine.datasets.Data  # the whole dataset, examples as rows
+    batches: engine.datasets.Batches  # the data laid out for the network, a step's batch at a time
     note: str = ""
     position: int = 0
     events: list[Event] = field(default_factory=list)
@@ -136,12 +199,14 @@ class Session:
     history: deque = field(default_factory=lambda: deque(maxlen=HISTORY))
 
     @classmethod
-    def start(cls, options: Options, at: str | None = None) -> Session:
+    def start(cls, options: Options, at: str | None = None, note: str = "") -> Session:
         """Build everything from options, raising ValueError on anything the engine refuses; show event `at`."""
-        X, Y, name = load_data(options)
-        X, Y, note = fit_data(options, X, Y, name)
+        data, options = resolve(options)
         net = Network(**options.network)
-        session = cls(options, net, X, Y, note)
+        X, Y = (data.X, data.Y) if options.layout == "rows" else (data.X.T, data.Y.T)
+        batches = engine.datasets.Batches(np.ascontiguousarray(X), np.ascontiguousarray(Y), options.batch,
+                                          options.seed, net.layout.example_axis)
+        session = cls(options, net, data, batches, note)
         session._begin()
         if at is not None:
             session.go(session.index_of(at))
@@ -149,6 +214,7 @@ class Session:
 
     def _begin(self) -> None:
         """Compute every event of the step up front, one next() each, short of the next() that commits the update."""
+        self.X, self.Y = self.batches.batch(self.net.steps)
         self._steps = self.net.step(self.X, self.Y, self.options.lr)
         self.events = [next(self._steps) for _ in self.net.plan]
         self.position = 0
@@ -157,6 +223,12 @@ class Session:
         output = self.events[at_loss - 1].value  # AL, the last forward event
         self.accuracy = accuracy(self.net.output, output, self.Y, self.net.layout.class_axis)
         self._record(self.net.steps, self.loss)
+
+    @property
+    def data_text(self) -> str:
+        """The data in use, as the summary names it: "question", "X.csv, batch 32 of 300, shuffled"."""
+        b = self.batches
+        return f"{self.data.name}, batch {b.size} of {b.m}, shuffled" if b.shuffled else self.data.name
 
     def _record(self, step: int, loss: float) -> None:
         if not self.history or self.history[-1][0] != step:
@@ -179,10 +251,12 @@ class Session:
         return self.current
 
     def index_of(self, name: str) -> int:
-        """Where an event of that name sits in this plan; the start of the step if it has none."""
-        for i, p in enumerate(self.plan):
-            if p.name == name:
-                return i
+        """Where an event of that name sits in this plan; for a bias under augmented bias, its W's event (b2 lives in
+        W2); otherwise the start of the step."""
+        names = [p.name for p in self.plan]
+        for candidate in (name, name.replace("b", "W", 1)):
+            if candidate in names:
+                return names.index(candidate)
         return 0
 
     def phase_start(self, direction: int) -> int:
@@ -208,8 +282,8 @@ class Session:
         done = 0
         for done in range(1, steps + 1):
             step = self.net.steps
-            self._record(step, self.net.train(self.X, self.Y, self.options.lr, steps=1))
-            if done % max(1, steps // 100) == 0:
+            self._record(step, self.net.train(*self.batches.batch(step), self.options.lr, steps=1))
+            if done % max(1, steps // 100) == 0 or done == steps:
                 progress(done)
             if cancelled():
                 break
@@ -229,3 +303,14 @@ class Session:
         for event in self.events[: self.position + 1]:
             env[event.name] = event.value
         return env
+
+    def truths(self) -> dict[str, tuple[np.ndarray, str]]:
+        """Every event of the step by name: the engine's true value, and where it is computed, as a sentence."""
+        return {e.name: (e.value, f"{e.name} is computed at event {i + 1} ({e.phase}, layer {e.layer}); "
+                                  "step there first, or press end")
+                for i, e in enumerate(self.events)}
+
+    def axes(self) -> engine.doctor.Axes:
+        """What each axis of the step's arrays counts, for the doctor's explanations in words."""
+        from engine.doctor import Axes
+        return Axes(self.net.layout_name, self.net.sizes, self.m, self.net.bias)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-_DIAGNOSIS = ("Diagnosis", "Mistake", "diagnose", "mistakes")
+_LAZY = {
+    "Diagnosis": "diagnosis", "Fix": "diagnosis", "diagnose": "diagnosis",
+    "RIGHT_VALUES": "diagnosis", "RIGHT_SHAPE": "diagnosis", "RUNS": "diagnosis",
+    "Mistake": "breakit", "mistakes": "breakit",
+    "Axes": "axes", "left_name": "grammar", "NotReached": "grammar",
+}
 
-__all__ = list(_DIAGNOSIS)
+__all__ = list(_LAZY)
 
 
 def __getattr__(name: str):
     # loaded on first use, so the engine's events (which need only the shape-rule marks) stay light
-    if name in _DIAGNOSIS:
-        from engine.doctor import diagnosis
-        return getattr(diagnosis, name)
+    if name in _LAZY:
+        from importlib import import_module
+        return getattr(import_module(f"engine.doctor.{_LAZY[name]}"), name)
     raise AttributeError(f"module 'engine.doctor' has no attribute {name!r}")

@@ -1,459 +1,528 @@
-"""The shape doctor: which sub-expression of a NumPy line breaks which shape rule, and fixes that are checked to run."""
+"""The shape doctor: which sub-expression of a NumPy line breaks which shape rule, in words about the axes, and
+fixes that are checked to run and labelled by whether they give the right values or only the right shape."""
 
 from __future__ import annotations
 
 import ast
-import copy
-from collections.abc import Iterator
+import re
+import time
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from engine.doctor.grammar import COMPARISONS, OPERATORS, Parsed, keywords, method, np_function, parse
 from engine.checks import shape_text
-from engine.doctor.shaperules import Inference, infer, operation, run, shape_of
+from engine.doctor.axes import EXAMPLES, Axes, Labels, base, counted, described
+from engine.doctor.edits import (BUDGET, Candidate, Writer, at, double_stretch, is_product, is_reduction,
+                                 mentions_name, outer_products, product_operands, search, slots, stretches,
+                                 untransposed)
+from engine.doctor.grammar import Parsed, app_function, keywords, np_function, parse
+from engine.doctor.shaperules import infer, operation, run, shape_of
 
 MAX_SUGGESTIONS = 5
-MAX_EFFORT = 20_000  # tree nodes visited while trying candidate fixes, per diagnosis
-REDUCTIONS = ("sum", "mean", "max")
+MAX_CHECKED = 25  # variants evaluated in full, best ranked first, to label and offer
+
+RIGHT_VALUES = "right values"  # equals the true value of the left-hand name
+RIGHT_SHAPE = "right shape only"  # has the shape that name must have; its values are not checked
+RUNS = "runs"  # nothing known about the name to check it against
 
 Shape = tuple[int, ...]
 
 
 @dataclass(frozen=True)
-class Diagnosis:
-    """What became of one expression: its shape, or the sub-expression NumPy refused and why."""
+class Fix:
+    """A suggested line that runs, how many edits it is from the learner's, and what it is known to get right."""
 
-    ok: bool
-    shape: Shape | None
-    error: str | None  # NumPy's own message
-    culprit: str | None  # the source text of the sub-expression that failed
-    explanation: str
-    steps: list[tuple[str, Shape]] = field(default_factory=list)  # (sub-expression, shape), in evaluation order
-    suggestions: list[str] = field(default_factory=list)  # fixes that evaluate, best first
+    line: str
+    label: str
+    shape: Shape
+    edits: int
 
 
 @dataclass(frozen=True)
-class Mistake:
-    """A wrong version of a correct formula, as learners write it, and what NumPy makes of it."""
+class Diagnosis:
+    """What became of one line: its shape, or the sub-expression to blame and why, and fixes best first.
 
-    kind: str
-    expr: str
-    diagnosis: Diagnosis
-    why: str
-
-
-def diagnose(expr: str, env: dict) -> Diagnosis:
-    """Evaluate `expr` ("expr" or "name = expr") over `env` one operation at a time, blaming what fails.
-
-    Raises ValueError, before anything is computed, for anything outside the doctor's small NumPy grammar.
+    `runs` says NumPy raised nothing; `ok` says, beyond that, that the result has the shape (and, when the true
+    value is known, the values) its left-hand name must have. A line that runs but is not ok is a silent bug.
     """
-    parsed = parse(expr, env)
-    diagnosis, value = _examine(parsed, env)
-    return replace(diagnosis, suggestions=_suggest(parsed, env, diagnosis, value))
+
+    ok: bool
+    shape: Shape | None
+    error: str | None  # NumPy's own message, when it raises
+    culprit: str | None  # the source text of the sub-expression to blame
+    explanation: str
+    steps: list[tuple[str, Shape]] = field(default_factory=list)  # (sub-expression, shape), in evaluation order
+    fixes: list[Fix] = field(default_factory=list)
+    runs: bool = False
+    goal: str | None = None  # what the left-hand name must be, as a sentence: "dW2 has W2's shape (3, 2)"
+    label: str | None = None  # for a line that is ok: RIGHT_VALUES when checked against the true value, else
+    # RIGHT_SHAPE when its name's shape is known, else RUNS
+
+    @property
+    def suggestions(self) -> list[str]:
+        return [f.line for f in self.fixes]
+
+
+@dataclass(frozen=True)
+class Goal:
+    """What the left-hand name must come out as: one of `shapes`, and `value` when the true value is known."""
+
+    shapes: tuple[Shape, ...]
+    reason: str
+    value: object = None
+
+    @property
+    def knows_value(self) -> bool:
+        return self.value is not None
+
+
+def diagnose(expr: str, env: dict, *, expected: object = None, where: dict[str, str] | None = None,
+             axes: Axes | None = None, budget: float | None = None) -> Diagnosis:
+    """Evaluate `expr` ("expr", "name = expr" or "name -= expr") over `env` one operation at a time.
+
+    - `expected`: the true value of the left-hand name, when known (inside the app, the engine's event value);
+      fixes equal to it are labelled "right values" and ranked first.
+    - `where`: name -> a sentence saying where a name not in env is computed, used when the line reads one.
+    - `axes`: what the axes count (layout, sizes, m), for explanations in words; names and shapes alone work.
+    - `budget`: seconds, a guard for a loaded machine; the fix search is bounded by effort (variants tried and
+      checked), so the same line always gets the same fixes.
+
+    Raises ValueError, before anything is computed, for anything outside the doctor's NumPy grammar.
+    """
+    parsed = parse(expr, env, where)
+    goal = goal_for(parsed, env, expected)
+    diagnosis, value = examine(parsed, env, goal, axes)
+    if diagnosis.ok:
+        return diagnosis
+    fixes, best = _suggest(parsed, env, goal, value, BUDGET if budget is None else budget)
+    if diagnosis.runs and diagnosis.culprit is None:
+        diagnosis = _blame_silent(parsed, env, diagnosis, goal, best, axes)
+    return replace(diagnosis, fixes=fixes)
+
+
+# ---- what the left-hand name must be ------------------------------------------------------------------------
+
+COSTS = re.compile(r"^(cost|loss|J|L|C|E)(_\w+)?$", re.IGNORECASE)
+_LAYERED = re.compile(r"^([AZaz])(\d+)$")
+
+
+def goal_for(parsed: Parsed, env: dict, expected: object = None) -> Goal | None:
+    """The shape the left-hand name must have: the true value's; the name's own for -=; the array of that name;
+    or its role: a dW has its W's shape, a dZ1 its Z1's (or A1's), A1 its Z1's, and a cost is a single number."""
+    t = parsed.target
+    if t is None:
+        return None
+    if expected is not None:
+        shape = tuple(np.shape(expected))
+        return Goal((shape,), f"the engine's {t} is {shape_text(shape)}", expected)
+    if parsed.augmented:
+        shape = shape_of(env[t])
+        return Goal((shape,), f"{t} {parsed.augmented} keeps {t}'s shape {shape_text(shape)}")
+    if t in env:
+        shape = shape_of(env[t])
+        return Goal((shape,), f"{t} is {shape_text(shape)}")
+    if COSTS.match(t):
+        return Goal(((), (1,), (1, 1)), f"a cost such as {t} is a single number")
+    for owner in _owners(t):
+        if owner in env and isinstance(env[owner], np.ndarray):
+            shape = shape_of(env[owner])
+            return Goal((shape,), f"{t} has {owner}'s shape {shape_text(shape)}")
+    return None
+
+
+def _owners(target: str) -> list[str]:
+    """The names whose shape a target's role implies: dW2 -> W2; dZ1 -> Z1, A1; A1 -> Z1; grad_w -> w."""
+    rest = None
+    if target.startswith("d") and len(target) > 1:
+        rest = target[1:]
+    for prefix in ("grad_", "nabla_"):
+        if target.startswith(prefix):
+            rest = target[len(prefix):]
+    if target.endswith("_grad"):
+        rest = target[:-5]
+    found = [rest] if rest else []
+    for name in (rest, target):
+        if name and (match := _LAYERED.match(name)):
+            other = {"A": "Z", "Z": "A", "a": "z", "z": "a"}[match.group(1)]
+            found.append(other + match.group(2))
+    return found
 
 
 # ---- one evaluation ------------------------------------------------------------------------------------------
 
 
-def _mentions_name(node: ast.AST) -> bool:
-    return any(isinstance(n, ast.Name) for n in ast.walk(node))
-
-
-def _expected(parsed: Parsed, env: dict) -> Shape | None:
-    return shape_of(env[parsed.target]) if parsed.target in env else None
-
-
-def _examine(parsed: Parsed, env: dict) -> tuple[Diagnosis, object]:
-    """The diagnosis without suggestions, and the value when there is one."""
+def examine(parsed: Parsed, env: dict, goal: Goal | None = None, axes: Axes | None = None,
+            steps: bool = True) -> tuple[Diagnosis, object]:
+    """The diagnosis without fixes, and the value when there is one; `steps=False` skips listing every shape."""
     inference = infer(parsed.expr, env, parsed.text)
     outcome = run(parsed.expr, env, inference)
-    steps = [(parsed.text(n), tuple(np.shape(v))) for n, v in outcome.values.items() if _mentions_name(n)]
+    steps = [(parsed.text(n), tuple(np.shape(v))) for n, v in outcome.values.items()
+             if mentions_name(n)] if steps else []
+    goal_text = goal.reason if goal else None
     if outcome.failed is not None:
         culprit, error = parsed.text(outcome.failed), str(outcome.error)
         if outcome.failed is inference.failed:
-            explanation = f"{culprit}: {inference.mismatch}"
+            explanation = _in_words(parsed, env, outcome.failed, inference.shapes, inference.mismatch, goal, axes)
         else:
             shapes = [shape_text(np.shape(outcome.values[o])) for o in operation(outcome.failed, env).operands]
             fine = f"the shape {shapes[0]} is" if len(shapes) == 1 else f"the shapes {' and '.join(shapes)} are"
             explanation = f"{culprit}: {fine} fine, but NumPy refused the values: {error}"
-        return Diagnosis(False, None, error, culprit, explanation, steps), None
+        return Diagnosis(False, None, error, culprit, explanation, steps, goal=goal_text), None
     value = outcome.values[parsed.expr]
     shape = tuple(np.shape(value))
-    expected = _expected(parsed, env)
-    if expected is None:
-        explanation = f"{parsed.line} gives {shape_text(shape)}."
-    elif expected == shape:
-        explanation = f"{parsed.line} gives {shape_text(shape)}, the same shape as {parsed.target}."
-    else:
-        explanation = f"{parsed.line} gives {shape_text(shape)} but {parsed.target} is {shape_text(expected)}."
+    name = parsed.target
+    if parsed.augmented and goal and shape not in goal.shapes:
+        # NumPy writes the result back into the name's own array, which cannot change shape.
+        error = (f"non-broadcastable output operand with shape {shape_text(goal.shapes[0]).replace(' ', '')} "
+                 f"doesn't match the broadcast shape {shape_text(shape).replace(' ', '')}")
+        right = parsed.expr.right
+        explanation = (f"{parsed.line}: {name} {parsed.augmented} writes into {name} itself, which stays "
+                       f"{shape_text(goal.shapes[0])}, but {parsed.text(right)} is "
+                       f"{counted(shape_of_node(outcome, right), _labels_of(parsed, env, outcome, axes).get(right))}"
+                       f" and stretches it to {shape_text(shape)}.")
+        return Diagnosis(False, None, error, parsed.text(right), explanation, steps, goal=goal_text), None
+    ok, explanation = True, f"{parsed.line} gives {shape_text(shape)}."
+    if goal is not None and shape not in goal.shapes:
+        ok = False
+        explanation = f"{parsed.line} gives {shape_text(shape)} but {goal.reason}."
+    elif goal is not None and goal.knows_value:
+        if same_values(value, goal.value):
+            explanation = f"{parsed.line} gives {shape_text(shape)} and the engine's values of {name}."
+        else:
+            ok = False
+            gap = np.max(np.abs(np.asarray(value, float) - np.asarray(goal.value, float)))
+            explanation = (f"{parsed.line} gives {shape_text(shape)}, the right shape, but not the engine's values "
+                           f"of {name}: they differ by up to {gap:.3g}.")
+    elif goal is not None:
+        explanation = f"{parsed.line} gives {shape_text(shape)}, the same shape as {name}."
+    if ok and not (goal and goal.knows_value) and _table(parsed, env, outcome, goal) is not None:
+        ok = False  # a table of every pair where one value per entry was meant: a bug even in the right shape
     if np.asarray(value).dtype.kind == "f" and not np.isfinite(value).all():
         explanation += (" Some entries are nan or inf (from a log of a number <= 0, a division by zero "
                         "or an overflow).")
-    return Diagnosis(True, shape, None, None, explanation, steps), value
+    label = None
+    if ok:
+        label = RIGHT_VALUES if goal and goal.knows_value else RIGHT_SHAPE if goal else RUNS
+    return Diagnosis(ok, shape, None, None, explanation, steps, runs=True, goal=goal_text, label=label), value
 
 
-# ---- editing trees: each node reached by a path of (field, index) from the root -------------------------------
+def shape_of_node(outcome, node) -> Shape:
+    return tuple(np.shape(outcome.values[node]))
 
 
-def _slots(node: ast.expr) -> list[tuple[tuple, ast.expr]]:
-    """The operands of a node, each with the path steps that reach it; the same operands operation() reads."""
-    if isinstance(node, ast.BinOp):
-        return [((("left", None),), node.left)] + ([] if isinstance(node.op, ast.Pow) else
-                                                    [((("right", None),), node.right)])
-    if isinstance(node, ast.UnaryOp):
-        return [((("operand", None),), node.operand)]
-    if isinstance(node, ast.Compare):
-        return [((("left", None),), node.left), ((("comparators", 0),), node.comparators[0])]
-    if isinstance(node, (ast.Attribute, ast.Subscript)):
-        return [((("value", None),), node.value)]
-    if np_function(node):
-        return [((("args", i),), a) for i, a in enumerate(node.args)]
-    if method(node):
-        return [((("func", None), ("value", None)), node.func.value)]
-    return []
+def same_values(a: object, b: object) -> bool:
+    """The same shape and, within rounding, the same numbers (np.allclose)."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return a.shape == b.shape and bool(np.allclose(a, b, equal_nan=True))
 
 
-def _walk(node: ast.expr, path: tuple = ()):
-    """(path, node) for every value node, root first."""
+def _identical(a: object, b: object) -> bool:
+    a, b = np.asarray(a), np.asarray(b)
+    return a.shape == b.shape and np.array_equal(a.astype(float), b.astype(float), equal_nan=True)
+
+
+# ---- what each axis counts, carried through the line -----------------------------------------------------------
+
+
+def _labels(node: ast.expr, shapes: dict, labels: dict, env: dict, axes: Axes | None) -> Labels | None:
+    """What each axis of a node's result counts, from its operands'; None when unknown."""
+    shape = shapes.get(node)
+    if shape is None:
+        return None
+    operands = [o for _, o in slots(node)]
+    got = [labels.get(o) for o in operands]
+    found: Labels | None = None
+    if isinstance(node, ast.Name):
+        found = axes.labels(node.id) if axes else None
+    elif untransposed(node) is not None and got and got[0]:
+        found = tuple(reversed(got[0]))
+    elif is_product(node) and len(got) == 2 and got[0] and got[1] and len(got[0]) == 2 and len(got[1]) == 2:
+        found = (got[0][0], got[1][1])
+    elif isinstance(node, ast.Subscript) and got and got[0]:
+        found = got[0]
+    elif is_reduction(node) and got and got[0]:
+        k = keywords(node)
+        n = len(got[0])
+        if k["axis"] is not None and -n <= k["axis"] < n:
+            axis = k["axis"] % n
+            found = tuple(None if i == axis else label for i, label in enumerate(got[0])
+                          if k["keepdims"] or i != axis)
+    elif isinstance(node, (ast.BinOp, ast.Compare, ast.UnaryOp)) or np_function(node) in (
+            "multiply", "maximum", "minimum", "where", "logaddexp", "add", "subtract", "divide", "exp", "log",
+            "tanh", "abs", "sqrt", "square", "power") or app_function(node):
+        found = _broadcast_labels(shape, [shapes.get(o) for o in operands], got)
+    if found is not None and len(found) != len(shape):
+        return None
+    return found
+
+
+def _broadcast_labels(shape: Shape, operand_shapes: list, operand_labels: list) -> Labels | None:
+    out = []
+    for k in range(1, len(shape) + 1):
+        label = None
+        for s, lab in zip(operand_shapes, operand_labels):
+            if s is not None and lab and len(s) >= k and len(lab) == len(s) and s[-k] == shape[-k] and s[-k] != 1:
+                label = label or lab[-k]
+        out.append(label)
+    result = tuple(reversed(out))
+    return result if any(result) else None
+
+
+def _all_labels(expr: ast.expr, shapes: dict, env: dict, axes: Axes | None) -> dict:
+    labels: dict = {}
+    if axes is None:
+        return labels
+    order = [n for _, n in walk_postorder(expr)]
+    for node in order:
+        found = _labels(node, shapes, labels, env, axes)
+        if found is not None:
+            labels[node] = found
+    return labels
+
+
+def walk_postorder(node: ast.expr, path: tuple = ()):
+    for steps, child in slots(node):
+        yield from walk_postorder(child, path + steps)
     yield path, node
-    for steps, child in _slots(node):
-        yield from _walk(child, path + steps)
 
 
-def _replace(root: ast.AST, path: tuple, new: ast.AST) -> ast.AST:
-    """A copy of the tree with the node at `path` replaced; the nodes off the path are shared, not copied."""
-    if not path:
-        return new
-    (name, i), rest = path[0], path[1:]
-    clone = copy.copy(root)
-    child = getattr(root, name)
-    if i is None:
-        setattr(clone, name, _replace(child, rest, new))
-    else:
-        items = list(child)
-        items[i] = _replace(items[i], rest, new)
-        setattr(clone, name, items)
-    return clone
+def _labels_of(parsed: Parsed, env: dict, outcome, axes: Axes | None) -> dict:
+    shapes = {n: tuple(np.shape(v)) for n, v in outcome.values.items()}
+    return _all_labels(parsed.expr, shapes, env, axes)
 
 
-def _T(node: ast.expr) -> ast.expr:
-    return ast.Attribute(value=node, attr="T", ctx=ast.Load())
+# ---- explanations in words ---------------------------------------------------------------------------------------
 
 
-def _untransposed(node: ast.expr) -> ast.expr | None:
-    """X for X.T or np.transpose(X), else None."""
-    if isinstance(node, ast.Attribute):
-        return node.value
-    if np_function(node) == "transpose":
-        return node.args[0]
+def _in_words(parsed: Parsed, env: dict, node: ast.expr, shapes: dict, rule: str, goal: Goal | None,
+              axes: Axes | None) -> str:
+    """Say what each clashing operand is, what its axes count, and which rule their shapes break."""
+    labels = _all_labels(parsed.expr, shapes, env, axes)
+    operands = [o for _, o in slots(node) if o in shapes]
+    said = [described(parsed.text(o), shapes[o], labels.get(o)) for o in operands
+            if mentions_name(o) or shapes[o] != ()]
+    head = f"{parsed.text(node)}: "
+    if len(said) >= 2 and any(labels.get(o) for o in operands):
+        head += "; ".join(said) + ". "
+    words = head + rule[0].upper() + rule[1:] if head.endswith(". ") else head + rule
+    if is_product(node) and len(operands) == 2:
+        a, b = operands
+        la, lb = labels.get(a), labels.get(b)
+        if la and lb and len(shapes[a]) == 2 and len(shapes[b]) == 2:
+            inner = base(la[1]), base(lb[0])
+            if inner[0] != inner[1]:
+                words += f" The inner axes count {inner[0] or 'one row'} and {inner[1] or 'one row'}"
+                target_labels = axes.labels(parsed.target) if axes and parsed.target else None
+                wants_examples = EXAMPLES in (base(la[0]), base(la[1])) and EXAMPLES in (base(lb[0]), base(lb[1]))
+                if wants_examples and target_labels is not None and EXAMPLES not in target_labels:
+                    words += (f", but a product that gives {parsed.target} must add up over the examples: "
+                              f"the examples must be the inner axis on both sides.")
+                else:
+                    words += ", but a product adds up over one axis both operands share, so both must count the " \
+                             "same thing."
+    elif len(operands) >= 2:
+        lab = [labels.get(o) for o in operands]
+        if all(lab):
+            clash = _clashing_axis(shapes[operands[0]], shapes[operands[1]])
+            if clash is not None:
+                a_label = lab[0][clash[0]] if clash[0] < len(lab[0]) else None
+                b_label = lab[1][clash[1]] if clash[1] < len(lab[1]) else None
+                if a_label and b_label and base(a_label) != base(b_label):
+                    words += (f" Element by element, entries must stand for the same thing, but here "
+                              f"{a_label} meet {b_label}.")
+    return words
+
+
+def _clashing_axis(a: Shape, b: Shape) -> tuple[int, int] | None:
+    for k in range(1, min(len(a), len(b)) + 1):
+        if a[-k] != b[-k] and 1 not in (a[-k], b[-k]):
+            return len(a) - k, len(b) - k
     return None
 
 
-def _toggle_T(node: ast.expr) -> ast.expr:
-    return _untransposed(node) or _T(node)
+# ---- silent broadcasts: a line that runs but cannot be right --------------------------------------------------
 
 
-def _np_call(name: str, *args: ast.expr) -> ast.Call:
-    return ast.Call(func=ast.Attribute(value=ast.Name(id="np", ctx=ast.Load()), attr=name, ctx=ast.Load()),
-                    args=list(args), keywords=[])
+def _parent(root: ast.expr, node: ast.expr) -> ast.expr | None:
+    for _, candidate in walk_postorder(root):
+        if any(child is node for _, child in slots(candidate)):
+            return candidate
+    return None
 
 
-def _reduction(node: ast.expr) -> bool:
-    return method(node) in REDUCTIONS or np_function(node) in ("sum", "mean")
+def _stretched_something(node: ast.expr, outcome) -> bool:
+    """Whether an element-wise operation stretched one of its operands to a bigger shape."""
+    elementwise = isinstance(node, ast.BinOp) and not isinstance(node.op, (ast.MatMult, ast.Pow))
+    if node not in outcome.values or not elementwise:
+        return False
+    shape = tuple(np.shape(outcome.values[node]))
+    return any(tuple(np.shape(outcome.values[o])) not in (shape, ()) for _, o in slots(node) if o in outcome.values)
 
 
-def _with_keywords(node: ast.Call, axis: int | None, keepdims: bool) -> ast.Call:
-    clone = copy.copy(node)
-    clone.keywords = ([ast.keyword(arg="axis", value=_literal(axis))] if axis is not None else []) + \
-        ([ast.keyword(arg="keepdims", value=ast.Constant(True))] if keepdims else [])
-    return clone
+def shape_of_candidate(c: Candidate, node: ast.expr, env: dict) -> Shape:
+    return infer(c.tree, env).shapes.get(node, ())
 
 
-def _literal(n: int) -> ast.expr:
-    return ast.UnaryOp(op=ast.USub(), operand=ast.Constant(-n)) if n < 0 else ast.Constant(n)
+def _double_stretch(parsed: Parsed, env: dict, outcome) -> ast.expr | None:
+    return double_stretch(parsed.expr, {n: tuple(np.shape(v)) for n, v in outcome.values.items()})
 
 
-def _fixes(node: ast.expr, inference: Inference, under_T: bool) -> list[ast.expr]:
-    """The one-edit variants of a node worth trying: other products, operand orders, reductions, transposes."""
-    shape, out = inference.shapes.get(node), []
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
-        out.append(ast.BinOp(left=node.left, op=ast.MatMult(), right=node.right))
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
-        a, b = node.left, node.right
-        out += [ast.BinOp(left=a, op=ast.Mult(), right=b), ast.BinOp(left=b, op=ast.MatMult(), right=a),
-                ast.BinOp(left=_toggle_T(b), op=ast.MatMult(), right=_toggle_T(a))]  # (AB)ᵀ = BᵀAᵀ
-    name = np_function(node)
-    if name in ("dot", "matmul"):
-        a, b = node.args
-        out += [_np_call("multiply", a, b), _np_call(name, b, a), _np_call(name, _toggle_T(b), _toggle_T(a))]
-    if name == "multiply":
-        out.append(_np_call("dot", *node.args))
-    if _reduction(node):
+def _is_cost(goal: Goal | None) -> bool:
+    return goal is not None and () in goal.shapes
+
+
+def _table(parsed: Parsed, env: dict, outcome, goal: Goal | None) -> ast.expr | None:
+    """Where a table of every pair was built instead of one value per pair: a broadcast that stretched both
+    operands, or, in a cost, a product over an axis of size 1 whose every pair then gets added up."""
+    stretched = _double_stretch(parsed, env, outcome)
+    if stretched is not None or not _is_cost(goal):
+        return stretched
+    outer = outer_products(parsed.expr, {n: tuple(np.shape(v)) for n, v in outcome.values.items()})
+    return outer[0] if outer else None
+
+
+def _blame_silent(parsed: Parsed, env: dict, d: Diagnosis, goal: Goal | None, best: Candidate | None,
+                  axes: Axes | None) -> Diagnosis:
+    """Blame the sub-expression where the shape (or the values) first went wrong, and say why in words."""
+    inference = infer(parsed.expr, env)
+    outcome = run(parsed.expr, env, inference)
+    labels = _labels_of(parsed, env, outcome, axes)
+    shape_now = d.shape
+    stretched = _table(parsed, env, outcome, goal)
+    node = stretched
+    if node is None and best is not None:
+        node = at(parsed.expr, best.site)
+        if parsed.augmented and node is parsed.expr:
+            node = parsed.expr.right
+        parent = _parent(parsed.expr, node)
+        if isinstance(node, ast.Name) and parent is not None and _stretched_something(parent, outcome):
+            node = parent  # the broadcast that stretched the name, not the name itself
+    if node is None:
+        node = parsed.expr.right if parsed.augmented else parsed.expr
+    culprit = parsed.text(node)
+    shape = tuple(np.shape(outcome.values[node]))
+    operands = [o for _, o in slots(node)]
+    if node is stretched and is_product(node):
+        a, b = product_operands(node)
+        why = (f"{culprit} runs without an error, but "
+               f"{described(parsed.text(a), shape_of_node(outcome, a), labels.get(a))} and "
+               f"{described(parsed.text(b), shape_of_node(outcome, b), labels.get(b))} meet over an axis of size 1, "
+               f"so the product is a {shape_text(shape)} table of every pair, and adding it all up counts "
+               f"{int(np.prod(shape))} pairs instead of the {max(shape)} that belong together.")
+    elif node is stretched:
+        a, b = operands
+        why = (f"{culprit} runs without an error, but NumPy stretched "
+               f"{described(parsed.text(a), shape_of_node(outcome, a), labels.get(a))} and "
+               f"{described(parsed.text(b), shape_of_node(outcome, b), labels.get(b))} against each other into "
+               f"{shape_text(shape)}: every entry of one paired with every entry of the other, not one pair per entry.")
+    elif is_reduction(node):
         k = keywords(node)
-        out.append(_with_keywords(node, k["axis"], not k["keepdims"]))
-        operand = inference.shapes.get(_slots(node)[0][1])
-        axes = range(len(operand)) if operand is not None else (0, 1)
-        if operand is not None and k["axis"] is not None and -len(operand) <= k["axis"] < len(operand):
-            current = k["axis"] % len(operand)
-        else:
-            current = k["axis"]
-        keepdims = True if k["axis"] is None else k["keepdims"]
-        out += [_with_keywords(node, axis, keepdims) for axis in axes if axis != current]
-    if _mentions_name(node) and not under_T:
-        if _untransposed(node) is not None:
-            out.append(_untransposed(node))
-        elif shape is None or len(shape) >= 2:
-            out.append(_T(node))
-    return out
-
-
-def _edits(tree: ast.expr, inference: Inference) -> Iterator[ast.expr]:
-    """Every one-edit variant of the tree, those at the failing node and its operands first."""
-    spots = list(_walk(tree))
-    if inference.failed is not None:
-        near = {id(inference.failed)} | {id(c) for _, c in _slots(inference.failed)}
-        spots.sort(key=lambda spot: id(spot[1]) not in near)
-    parents_T = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
-    for path, node in spots:
-        for new in _fixes(node, inference, id(node) in parents_T):
-            yield _replace(tree, path, new)
-
-
-def _variants(expr: ast.expr, env: dict) -> Iterator[tuple[ast.expr, int, Shape]]:
-    """(tree, edits, shape) for the variants one or two edits away that evaluate, until the effort runs out."""
-    seen, effort = {ast.dump(expr)}, MAX_EFFORT
-    frontier = [(expr, infer(expr, env))]
-    for edits in (1, 2):
-        grown = []
-        for tree, inference in frontier:
-            for candidate in _edits(tree, inference):
-                effort -= 2 * len(inference.shapes) + 2
-                if effort < 0:
-                    return
-                key = ast.dump(candidate)
-                if key in seen:
-                    continue
-                seen.add(key)
-                try:
-                    found = infer(candidate, env)
-                except ValueError:
-                    continue
-                grown.append((candidate, found))
-                if found.failed is None:
-                    yield candidate, edits, found.shapes[candidate]
-        frontier = grown
-
-
-# ---- writing a changed tree back as the learner's text --------------------------------------------------------
-
-_PRECEDENCE = {ast.Add: 2, ast.Sub: 2, ast.Mult: 3, ast.MatMult: 3, ast.Div: 3, ast.Pow: 5}
-_ATOM = 6
-
-
-def _precedence(node: ast.AST) -> int:
-    if isinstance(node, ast.BinOp):
-        return _PRECEDENCE[type(node.op)]
-    return {ast.Compare: 1, ast.UnaryOp: 4}.get(type(node), _ATOM)
-
-
-class _Writer:
-    """Text for an edited tree: untouched parts keep the learner's own spelling, and their parentheses."""
-
-    def __init__(self, parsed: Parsed):
-        self.parsed = parsed
-        self.untouched = {id(n) for n in ast.walk(parsed.expr)}
-        self.line = parsed.line.encode()
-
-    def __call__(self, tree: ast.expr) -> str:
-        text = self.text(tree)
-        try:
-            same = ast.dump(ast.parse(text, mode="eval").body) == ast.dump(tree)
-        except SyntaxError:
-            same = False
-        return text if same else ast.unparse(tree)
-
-    def grouped(self, node: ast.AST) -> bool:
-        """Whether the learner wrote this node inside parentheses of its own (not a call's)."""
-        start, end = getattr(node, "col_offset", None), getattr(node, "end_col_offset", None)
-        if start is None or end is None:
-            return False
-        before = self.line[:start].rstrip()
-        after = self.line[end:].lstrip()
-        if not (before.endswith(b"(") and after.startswith(b")")):
-            return False
-        opener = before[:-1].rstrip()[-1:]
-        return not (opener.isalnum() or opener in (b"_", b")", b"]"))
-
-    def operand(self, node: ast.AST, needs_parentheses: bool) -> str:
-        text = self.text(node)
-        return f"({text})" if needs_parentheses or self.grouped(node) else text
-
-    def text(self, node: ast.AST) -> str:
-        if id(node) in self.untouched:
-            return self.parsed.text(node)
-        if isinstance(node, ast.BinOp):
-            p, power = _PRECEDENCE[type(node.op)], isinstance(node.op, ast.Pow)
-            left = self.operand(node.left, _precedence(node.left) < p or (power and _precedence(node.left) == p))
-            right = self.operand(node.right, _precedence(node.right) <= p and not power)
-            return f"{left} {OPERATORS[type(node.op)]} {right}"
-        if isinstance(node, ast.UnaryOp):
-            return "-" + self.operand(node.operand, _precedence(node.operand) < 4)
-        if isinstance(node, ast.Compare):
-            symbol = COMPARISONS[type(node.ops[0])]
-            return (f"{self.operand(node.left, _precedence(node.left) <= 1)} {symbol} "
-                    f"{self.operand(node.comparators[0], _precedence(node.comparators[0]) <= 1)}")
-        if isinstance(node, ast.Attribute):
-            return f"{self.operand(node.value, _precedence(node.value) < _ATOM)}.{node.attr}"
-        if isinstance(node, ast.Subscript):
-            return f"{self.operand(node.value, _precedence(node.value) < _ATOM)}[{self.text(node.slice)}]"
-        if isinstance(node, ast.Call):
-            func = node.func
-            head = "np" if np_function(node) else self.operand(func.value, _precedence(func.value) < _ATOM)
-            args = [self.text(a) for a in node.args] + [f"{k.arg}={self.text(k.value)}" for k in node.keywords]
-            return f"{head}.{func.attr}({', '.join(args)})"
-        if isinstance(node, ast.Tuple):
-            items = [self.text(e) for e in node.elts]
-            return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
-        return ast.unparse(node)
+        why = (f"{culprit} runs without an error, but it adds up along axis {k['axis']} only, leaving "
+               f"{counted(shape, labels.get(node))}." if k["axis"] is not None else
+               f"{culprit} gives {shape_text(shape)}.")
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and len(operands) == 2:
+        a, b = operands
+        why = (f"{culprit} runs without an error, but * multiplies element by element: "
+               f"{described(parsed.text(a), shape_of_node(outcome, a), labels.get(a))} times "
+               f"{described(parsed.text(b), shape_of_node(outcome, b), labels.get(b))} gives "
+               f"{shape_text(shape)}, with nothing added up.")
+    elif np_function(node) == "multiply":
+        why = (f"{culprit} runs without an error, but np.multiply multiplies element by element and adds nothing "
+               f"up, giving {shape_text(shape)}.")
+    elif best is not None and (isinstance(node, ast.Name) or not mentions_name(node)):
+        new = at(best.tree, best.site)
+        new_text = Writer(parsed).text(new) if new is not None else "something else"
+        why = (f"{described(culprit, shape, labels.get(node))}, but this line needs {new_text} there"
+               + (f", which is {shape_text(shape_of_candidate(best, new, env))}." if new is not None else "."))
+    else:
+        why = f"{culprit} runs without an error and gives {counted(shape, labels.get(node))}."
+    if goal is None:
+        tail = f" So {parsed.target or 'the result'} comes out {shape_text(shape_now)}."
+    elif shape_now in goal.shapes and goal.knows_value:
+        tail = f" {parsed.target} comes out {shape_text(shape_now)}, the right shape, but not the engine's values."
+    elif shape_now in goal.shapes:
+        tail = (f" {parsed.target} comes out {shape_text(shape_now)}, the right shape, but built from that table "
+                f"its values are wrong.")
+    else:
+        tail = f" So {parsed.target} comes out {shape_text(shape_now)}, but {goal.reason}."
+    return replace(d, culprit=culprit, explanation=why + tail)
 
 
 # ---- suggestions -----------------------------------------------------------------------------------------------
 
 
-def _same_values(a: object, b: object) -> bool:
-    a, b = np.asarray(a), np.asarray(b)
-    return a.shape == b.shape and np.array_equal(a.astype(float), b.astype(float), equal_nan=True)
+def _suggest(parsed: Parsed, env: dict, goal: Goal | None, value: object,
+             budget: float = BUDGET) -> tuple[list[Fix], Candidate | None]:
+    """Variants that run, labelled and ranked: right values, then the right shape, then the fewest edits, then
+    the shortest. Without a goal shape every fix is labelled only "runs": no array merely having some shape
+    makes it right.
+    """
+    deadline = time.perf_counter() + 15 * budget  # a guard only: effort, not time, bounds a diagnosis normally
+    checked = 0
+    write = Writer(parsed)
+    goals = goal.shapes if goal else None
+    shape_goal = Goal(goal.shapes, goal.reason) if goal else None
 
+    def table(tree: ast.expr, shapes: dict) -> bool:
+        return bool(double_stretch(tree, shapes) or (_is_cost(goal) and outer_products(tree, shapes)))
 
-def _suggest(parsed: Parsed, env: dict, diagnosis: Diagnosis, value: object) -> list[str]:
-    """Variants that evaluate: those giving the target shape first, then those needing fewest edits."""
-    expected = _expected(parsed, env)
-    if diagnosis.ok and expected in (None, diagnosis.shape):
-        return []
-    if expected is not None:
-        targets = {expected}
-    else:
-        targets = {v.shape for v in env.values() if isinstance(v, np.ndarray)}
+    def good(tree: ast.expr, inference) -> bool:
+        if goals is None or inference.shapes[tree] not in goals or table(tree, inference.shapes):
+            return False
+        if not goal.knows_value:
+            return True
+        outcome = run(tree, env, inference)
+        return outcome.failed is None and same_values(outcome.values[tree], goal.value)
 
-    ranked = [(shape not in targets, edits, order, tree)
-              for order, (tree, edits, shape) in enumerate(_variants(parsed.expr, env))]
-    if diagnosis.ok and expected is not None and np.size(value) == np.prod(expected):
-        new_shape = ast.Call(func=ast.Attribute(value=parsed.expr, attr="reshape", ctx=ast.Load()),
-                             args=[_literal(n) for n in expected], keywords=[])
-        ranked.append((False, 2, len(ranked), new_shape))
-    if diagnosis.ok:
-        ranked = [r for r in ranked if not r[0]]  # it already runs: offer only what gives the expected shape
+    def closeness(tree: ast.expr, inference) -> float:
+        if goals is None or inference.shapes[tree] not in goals:
+            return 0.0
+        if not goal.knows_value:  # nearer means fewer tables left to undo
+            return float(_is_cost(goal) and len(outer_products(tree, inference.shapes)))
+        outcome = run(tree, env, inference)
+        if outcome.failed is not None:
+            return float("inf")
+        with np.errstate(all="ignore"):
+            gap = np.nanmax(np.abs(np.asarray(outcome.values[tree], float) - np.asarray(goal.value, float)))
+        return float(gap) if np.isfinite(gap) else float("inf")
 
-    write, prefix = _Writer(parsed), f"{parsed.target} = " if parsed.target else ""
-    chosen = []  # [line, value, edits], best first
-    for _, edits, _, tree in sorted(ranked, key=lambda r: r[:3]):
-        line = prefix + write(tree)
+    scale = bool(parsed.target and parsed.target.startswith("d") and isinstance(env.get("m"), (int, float))
+                 and not isinstance(env.get("m"), bool) and goal is not None and goal.knows_value)
+    found = list(search(parsed, env, good, budget=budget, closeness=closeness, scale=scale))
+    found = [c for c in found if not table(c.tree, c.shapes)]  # a table of every pair is never a fix
+    ranked = sorted(found, key=lambda c: (goals is not None and c.shape not in goals, c.edits,
+                                          stretches(c.tree, c.shapes), _size(c.tree)))
+    chosen: list[list] = []  # [Fix, value, candidate]
+    for c in ranked:
+        if goals is not None and c.shape not in goals:
+            break  # ranked last, and never offered: a shape the name cannot have
+        checked += 1
+        if checked > MAX_CHECKED or time.perf_counter() > deadline:
+            break  # out of effort or time: what was checked so far
+        line = write.line_for(c.tree)
         try:
-            checked, result = _examine(parse(line, env), env)
+            d, result = examine(parse(line, env), env, shape_goal, steps=False)
         except ValueError:
             continue
-        if not checked.ok or (value is not None and _same_values(result, value)):
-            continue
-        twin = next((c for c in chosen if _same_values(result, c[1])), None)
-        if twin is None:
-            chosen.append([line, result, edits])
-        elif edits <= twin[2] and len(line) < len(twin[0]):
-            twin[0] = line  # the same numbers written more simply: (1 - A1) rather than (1 - A1.T).T
-        if len(chosen) == MAX_SUGGESTIONS:
-            break
-    return [c[0] for c in chosen]
-
-
-# ---- break it: the mistakes learners make in a correct formula ------------------------------------------------
-
-KINDS = ("missing transpose", "* where @ was meant", "sum over the wrong axis", "missing keepdims",
-         "transposed the wrong operand")
-
-_FAILS = {
-    "missing transpose": "Without the transpose the shapes no longer line up",
-    "* where @ was meant": "* multiplies element by element instead of taking a matrix product, and these shapes "
-                           "do not broadcast",
-    "sum over the wrong axis": "Summing along the other axis leaves a shape that no longer fits",
-    "missing keepdims": "Without keepdims the summed axis disappears and the shapes no longer line up",
-    "transposed the wrong operand": "With the transpose on the other operand the inner dimensions no longer agree",
-}
-
-_ELEMENTWISE_RUNS = ("It still runs because the shapes happen to broadcast, but * multiplies element by element "
-                     "instead of taking a matrix product")
-_VERBS = {"sum": "sums", "mean": "averages", "max": "takes the max"}
-_OTHER_AXIS = {0: 1, 1: 0, -1: -2, -2: -1}
-
-
-def _wrong_versions(expr: ast.expr) -> list[tuple[str, ast.expr, str]]:
-    """(kind, wrong tree, what happens if it still runs) for each place the formula can be broken."""
-    found = []
-    for path, node in _walk(expr):
-        if _untransposed(node) is not None:
-            found.append(("missing transpose", _replace(expr, path, _untransposed(node)), "It still runs"))
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
-            a, b = node.left, node.right
-            found.append(("* where @ was meant", _replace(expr, path, ast.BinOp(left=a, op=ast.Mult(), right=b)),
-                          _ELEMENTWISE_RUNS))
-            if (_untransposed(a) is None) != (_untransposed(b) is None):
-                moved = ast.BinOp(left=_toggle_T(a), op=ast.MatMult(), right=_toggle_T(b))
-                found.append(("transposed the wrong operand", _replace(expr, path, moved), "It still runs"))
-        if np_function(node) in ("dot", "matmul"):
-            found.append(("* where @ was meant", _replace(expr, path, _np_call("multiply", *node.args)),
-                          _ELEMENTWISE_RUNS))
-        if _reduction(node):
-            k = keywords(node)
-            name = method(node) or np_function(node)
-            if k["axis"] in _OTHER_AXIS:
-                other = _OTHER_AXIS[k["axis"]]
-                wrong = _with_keywords(node, other, k["keepdims"])
-                found.append(("sum over the wrong axis", _replace(expr, path, wrong),
-                              f"It still runs, but it {_VERBS[name]} along axis {other} instead of axis {k['axis']}"))
-            if k["keepdims"]:
-                found.append(("missing keepdims", _replace(expr, path, _with_keywords(node, k["axis"], False)),
-                              "It still runs, but without keepdims the axis it works along disappears"))
-    return sorted(found, key=lambda f: KINDS.index(f[0]))
-
-
-def mistakes(formula: str, env: dict) -> list[Mistake]:
-    """The usual wrong versions of a correct formula, each diagnosed in `env`, with why it goes wrong."""
-    parsed = parse(formula, env)
-    correct, correct_value = _examine(parsed, env)
-    expected = _expected(parsed, env)
-    if expected is None:
-        expected = correct.shape
-    name = parsed.target or "the result"
-    write, prefix = _Writer(parsed), f"{parsed.target} = " if parsed.target else ""
-    found = []
-    for kind, tree, runs in _wrong_versions(parsed.expr):
-        line = prefix + write(tree)
-        wrong_parsed = parse(line, env)
-        wrong, value = _examine(wrong_parsed, env)
-        if wrong.ok and correct.ok and _same_values(value, correct_value):
-            continue  # no different from the correct formula with these shapes
-        if not wrong.ok:
-            why = f"{_FAILS[kind]}, so NumPy raises “{wrong.error.strip()}”."
-        elif expected is None or wrong.shape != expected:
-            why = f"{runs}: {name} comes out {shape_text(wrong.shape)}"
-            why += "." if expected is None else f" instead of {shape_text(expected)}."
-            why += _in_update(parsed.target, value, env)
+        if not d.ok:
+            continue  # a shape the name cannot have, or still a table where one value per entry was meant
+        if goal is not None and goal.knows_value and same_values(result, goal.value):
+            label = RIGHT_VALUES
+        elif goals is not None:
+            label = RIGHT_SHAPE
         else:
-            why = f"{runs}, and even gives the right shape {shape_text(expected)}, but the numbers are wrong."
-        found.append(Mistake(kind, line, replace(wrong, suggestions=_suggest(wrong_parsed, env, wrong, value)), why))
-    return found
+            label = RUNS
+        fix = Fix(line, label, d.shape, c.edits)
+        if not any(_identical(result, entry[1]) for entry in chosen):
+            chosen.append([fix, result, c])
+        if len(chosen) >= MAX_SUGGESTIONS and not (goal and goal.knows_value):
+            break
+    order = {RIGHT_VALUES: 0, RIGHT_SHAPE: 1, RUNS: 1}
+    chosen.sort(key=lambda entry: order[entry[0].label])  # stable: edits and length order kept within a label
+    chosen = chosen[:MAX_SUGGESTIONS]
+    best = chosen[0][2] if chosen and chosen[0][0].label != RUNS else None
+    return [entry[0] for entry in chosen], best
 
 
-def _in_update(target: str | None, value: object, env: dict) -> str:
-    """What the update P - lr * dP makes of a gradient dP of the wrong shape."""
-    if not target or not target.startswith("d") or target[1:] not in env or "lr" not in env:
-        return ""
-    P = target[1:]
-    shape = shape_text(np.shape(env[P]))
-    update, _ = _examine(parse(f"{P} = {P} - lr * {target}", {**env, target: value}), {**env, target: value})
-    if not update.ok:
-        return f" The update {P} - lr * {target} then fails: NumPy raises “{update.error.strip()}”."
-    if shape_text(update.shape) == shape:
-        return (f" The update {P} - lr * {target} still broadcasts back to {shape}, so nothing fails "
-                f"and the mistake goes unnoticed here.")
-    return (f" The update {P} - lr * {target} then broadcasts {shape} with {shape_text(np.shape(value))} into "
-            f"{shape_text(update.shape)}, silently giving {P} the wrong shape.")
+def _size(tree: ast.AST) -> int:
+    return sum(1 for _ in ast.walk(tree))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import functools
+import math
 from dataclasses import dataclass
 from numbers import Real
 
@@ -11,14 +13,22 @@ import numpy as np
 MAX_LENGTH = 500  # characters in one line
 MAX_DEPTH = 40  # nesting of the expression tree
 MAX_POWER = 4  # x ** n only for a whole-number literal n with |n| <= 4
+MAX_ELEMENTS = 10**7  # no array the doctor makes (np.ones, np.zeros, any intermediate) may hold more numbers
 
 # np.<name>: how many array arguments it takes. np.sum and np.mean also take the REDUCE keywords.
 FUNCTIONS = {
-    "dot": 2, "matmul": 2, "multiply": 2, "maximum": 2, "outer": 2, "where": 3,
-    "exp": 1, "log": 1, "tanh": 1, "transpose": 1, "ones_like": 1, "zeros_like": 1, "sum": 1, "mean": 1,
+    "dot": 2, "matmul": 2, "multiply": 2, "maximum": 2, "minimum": 2, "outer": 2, "where": 3, "logaddexp": 2,
+    "add": 2, "subtract": 2, "divide": 2,
+    "exp": 1, "log": 1, "tanh": 1, "abs": 1, "sqrt": 1, "square": 1, "transpose": 1, "ones_like": 1,
+    "zeros_like": 1, "sum": 1, "mean": 1,
 }
-METHODS = ("sum", "mean", "max", "reshape")
+STACKS = ("hstack", "vstack", "concatenate")  # np.hstack([A, B]): one list of arrays
+CREATORS = ("ones", "zeros")  # np.ones((m, 1)): a shape of whole numbers, checked before anything is made
+METHODS = ("sum", "mean", "max", "reshape", "dot", "transpose")
 REDUCE_KEYWORDS = ("axis", "keepdims")
+# The app's own activations, called by their bare names as its formulas write them; softmax needs axis=.
+APP_FUNCTIONS = {"sigmoid": (), "log_sigmoid": (), "softmax": ("axis",), "log_softmax": ("axis",)}
+AUGMENTED = {ast.Sub: "-=", ast.Add: "+=", ast.Mult: "*="}
 
 OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.MatMult: "@", ast.Pow: "**"}
 COMPARISONS = {ast.Gt: ">", ast.Lt: "<", ast.GtE: ">=", ast.LtE: "<="}
@@ -27,7 +37,7 @@ _INT64 = np.iinfo(np.int64)
 
 # What to call the statements and expressions the grammar leaves out, in "not allowed: ..." messages.
 _NAMES = {
-    ast.Import: "import", ast.ImportFrom: "import", ast.AugAssign: "augmented assignment such as -=",
+    ast.Import: "import", ast.ImportFrom: "import",
     ast.AnnAssign: "annotated assignment", ast.Lambda: "lambda", ast.ListComp: "comprehension",
     ast.SetComp: "comprehension", ast.DictComp: "comprehension", ast.GeneratorExp: "comprehension",
     ast.List: "list", ast.Dict: "dict", ast.Set: "set", ast.Tuple: "tuple", ast.NamedExpr: "assignment expression :=",
@@ -38,22 +48,49 @@ _NAMES = {
 
 @dataclass(frozen=True)
 class Parsed:
-    """One checked line: `target` is the name before " = ", if any; `expr` is the right side's tree."""
+    """One checked line: `target` is the name before " = " (or " -= "), if any; `expr` is the right side's tree.
+
+    For an augmented assignment `b -= g`, `augmented` is "-=" and `expr` is the tree of `b - g`: what NumPy
+    computes before writing the result back into b, which must keep b's shape.
+    """
 
     line: str
     target: str | None
     expr: ast.expr
+    augmented: str | None = None
+
+    @functools.cached_property
+    def encoded(self) -> bytes:
+        return self.line.encode()
 
     def text(self, node: ast.AST) -> str:
-        return ast.get_source_segment(self.line, node) or ast.unparse(node)
+        """The learner's own spelling of a node (the line is one line, so offsets are enough), else unparsed."""
+        start, end = getattr(node, "col_offset", None), getattr(node, "end_col_offset", None)
+        if start is None or end is None or getattr(node, "lineno", 1) != 1:
+            return ast.unparse(node)
+        return self.encoded[start:end].decode()
+
+
+class NotReached(ValueError):
+    """A name the step computes later: the message says at which event."""
 
 
 def refuse(what: str) -> ValueError:
     return ValueError(f"not allowed: {what}")
 
 
-def parse(line: str, env: dict) -> Parsed:
-    """Parse `line` ("expr" or "name = expr") and check every part against the grammar and `env`."""
+def left_name(line: str) -> str | None:
+    """The name a line assigns to ("dW2" in "dW2 = ..." or "b -= ..."), read without checking the rest."""
+    head = line.strip().split("=", 1)[0] if "=" in line else ""
+    name = head.strip().rstrip("-+*").strip()
+    return name if name.isidentifier() and not name.startswith("__") else None
+
+
+def parse(line: str, env: dict, where: dict[str, str] | None = None) -> Parsed:
+    """Parse `line` ("expr", "name = expr" or "name -= expr") and check every part against the grammar and `env`.
+
+    `where` maps names not in `env` to a sentence saying when they will be computed, for the refusal.
+    """
     if not isinstance(line, str):
         raise ValueError(f"the expression must be a string; got {type(line).__name__}")
     line = line.strip()
@@ -86,10 +123,21 @@ def parse(line: str, env: dict) -> Parsed:
         target, expr = statement.targets[0].id, statement.value
         if target.startswith("__"):
             raise refuse(f"name {target!r}")
+    elif isinstance(statement, ast.AugAssign):
+        if type(statement.op) not in AUGMENTED:
+            raise refuse("augmented assignment other than -=, += or *=")
+        if not isinstance(statement.target, ast.Name):
+            raise refuse(f"assignment to {ast.unparse(statement.target)}; write one name, as in b1 -= lr * db1")
+        target = statement.target.id
+        _check_depth(statement.value)
+        _check(statement.target, env, where)
+        _check(statement.value, env, where)
+        whole = ast.BinOp(left=ast.Name(id=target, ctx=ast.Load()), op=statement.op, right=statement.value)
+        return Parsed(line, target, whole, AUGMENTED[type(statement.op)])
     else:
         raise refuse(_NAMES.get(type(statement), f"{type(statement).__name__.lower()} statement"))
     _check_depth(expr)
-    _check(expr, env)
+    _check(expr, env, where)
     return Parsed(line, target, expr)
 
 
@@ -116,6 +164,13 @@ def is_np(node: ast.AST) -> bool:
     return isinstance(node, ast.Name) and node.id == "np"
 
 
+def app_function(node: ast.AST) -> str | None:
+    """"sigmoid" for a call sigmoid(...) of one of the app's own activations, else None."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in APP_FUNCTIONS:
+        return node.func.id
+    return None
+
+
 def np_function(node: ast.AST) -> str | None:
     """"dot" for a call np.dot(...), else None."""
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and is_np(node.func.value):
@@ -133,54 +188,68 @@ def method(node: ast.AST) -> str | None:
 def keywords(node: ast.Call) -> dict[str, object]:
     """A checked call's keyword values: axis an int or None, keepdims a bool."""
     values = {"axis": None, "keepdims": False}
+    if np_function(node) in ("sum", "mean") and len(node.args) == 2:
+        values["axis"] = int_literal(node.args[1])  # np.sum(grad, 0)
     for k in node.keywords:
         values[k.arg] = int_literal(k.value) if k.arg == "axis" else k.value.value
     return values
 
 
-def _check(node: ast.AST, env: dict) -> None:
+def sizes(node: ast.AST, env: dict) -> tuple[int, ...]:
+    """The whole numbers of a checked shape such as (m, 1) or 3, names read from env."""
+    items = node.elts if isinstance(node, ast.Tuple) else [node]
+    return tuple(int(env[i.id]) if isinstance(i, ast.Name) else int_literal(i) for i in items)
+
+
+def _check(node: ast.AST, env: dict, where: dict | None = None) -> None:
     if isinstance(node, ast.Name):
-        _check_name(node.id, env)
+        _check_name(node.id, env, where)
     elif isinstance(node, ast.Constant):
         _check_number(node.value)
     elif isinstance(node, ast.BinOp):
         if type(node.op) not in OPERATORS:
             raise refuse(f"operator {type(node.op).__name__}")
-        _check(node.left, env)
+        _check(node.left, env, where)
         if isinstance(node.op, ast.Pow):
-            n = int_literal(node.right)
-            if n is None or abs(n) > MAX_POWER:
-                raise refuse(f"power with exponent {ast.unparse(node.right)}; "
-                             f"the exponent must be a whole number from -{MAX_POWER} to {MAX_POWER}")
+            _check_exponent(node.right)
         else:
-            _check(node.right, env)
+            _check(node.right, env, where)
     elif isinstance(node, ast.UnaryOp):
         if not isinstance(node.op, ast.USub):
             raise refuse(f"unary operator {type(node.op).__name__}")
-        _check(node.operand, env)
+        _check(node.operand, env, where)
     elif isinstance(node, ast.Compare):
         if len(node.ops) != 1 or type(node.ops[0]) not in COMPARISONS:
             raise refuse("comparison other than a single >, <, >= or <=")
-        _check(node.left, env)
-        _check(node.comparators[0], env)
+        _check(node.left, env, where)
+        _check(node.comparators[0], env, where)
     elif isinstance(node, ast.Attribute):
         _check_attribute(node)
-        _check(node.value, env)
+        _check(node.value, env, where)
     elif isinstance(node, ast.Call):
-        _check_call(node, env)
+        _check_call(node, env, where)
     elif isinstance(node, ast.Subscript):
-        _check(node.value, env)
+        _check(node.value, env, where)
         _check_index(node.slice)
     else:
         raise refuse(_NAMES.get(type(node), type(node).__name__))
 
 
-def _check_name(name: str, env: dict) -> None:
+def _check_exponent(node: ast.AST) -> None:
+    n = int_literal(node)
+    if n is None or abs(n) > MAX_POWER:
+        raise refuse(f"power with exponent {ast.unparse(node)}; "
+                     f"the exponent must be a whole number from -{MAX_POWER} to {MAX_POWER}")
+
+
+def _check_name(name: str, env: dict, where: dict | None = None) -> None:
     if name == "np":
         raise refuse("np on its own; call one of the allowed np functions")
     if name.startswith("__"):
         raise refuse(f"name {name!r}")
     if name not in env:
+        if where and name in where:
+            raise NotReached(where[name])
         raise refuse(f"unknown name {name!r}; the names here are the step's matrices and numbers")
     value = env[name]
     if isinstance(value, np.ndarray):
@@ -202,27 +271,78 @@ def _check_attribute(node: ast.Attribute) -> None:
         raise refuse(f"attribute {node.attr!r}")
 
 
-def _check_call(node: ast.Call, env: dict) -> None:
+def _check_call(node: ast.Call, env: dict, where: dict | None = None) -> None:
     func = node.func
     if isinstance(func, ast.Attribute) and func.attr.startswith("_"):
         raise refuse(f"attribute {func.attr!r}")
     if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
         raise refuse("* or ** unpacking in a call")
     name = np_function(node)
-    if name is not None and name in FUNCTIONS:
+    if name in FUNCTIONS:
         n = FUNCTIONS[name]
+        if name in ("sum", "mean") and len(node.args) == 2 and not node.keywords:
+            if int_literal(node.args[1]) is None:
+                raise refuse(f"np.{name} along {ast.unparse(node.args[1])}; "
+                             f"write a whole number, as in np.{name}(dZ, 0)")
+            _check(node.args[0], env, where)
+            return
         if len(node.args) != n:
             raise refuse(f"np.{name} with {len(node.args)} argument(s); it takes {n} array(s) here")
         _check_keywords(node, REDUCE_KEYWORDS if name in ("sum", "mean") else ())
         for a in node.args:
-            _check(a, env)
+            _check(a, env, where)
+        return
+    if name == "power":
+        if len(node.args) != 2 or node.keywords:
+            raise refuse("np.power with other than two arguments; write np.power(A1, 2)")
+        _check(node.args[0], env, where)
+        _check_exponent(node.args[1])
+        return
+    if name in STACKS:
+        if len(node.args) != 1 or not isinstance(node.args[0], (ast.List, ast.Tuple)) or not node.args[0].elts:
+            raise refuse(f"np.{name} without one list of arrays; write np.{name}([A, B])")
+        _check_keywords(node, ("axis",) if name == "concatenate" else ())
+        if name == "concatenate" and keywords(node)["axis"] is None and node.keywords:
+            raise refuse("np.concatenate with axis=None; write a whole number")
+        for a in node.args[0].elts:
+            _check(a, env, where)
+        return
+    if name == "expand_dims":
+        if len(node.args) not in (1, 2) or (len(node.args) == 2) == bool(node.keywords):
+            raise refuse("np.expand_dims without exactly one axis; write np.expand_dims(b, axis=1)")
+        _check_keywords(node, ("axis",))
+        axis = node.args[1] if len(node.args) == 2 else node.keywords[0].value
+        if int_literal(axis) is None:
+            raise refuse(f"axis={ast.unparse(axis)}; write a whole number")
+        _check(node.args[0], env, where)
+        return
+    if name in CREATORS:
+        if len(node.args) != 1 or node.keywords:
+            raise refuse(f"np.{name} with other than one shape; write np.{name}((m, 1))")
+        _check_new_array(node, env)
+        return
+    name = app_function(node)
+    if name is not None:
+        if len(node.args) != 1:
+            raise refuse(f"{name} with {len(node.args)} arguments; it takes one array")
+        _check_keywords(node, APP_FUNCTIONS[name])
+        if APP_FUNCTIONS[name] and (not node.keywords or keywords(node)["axis"] is None):
+            raise refuse(f"{name} without axis=; write {name}(Z2, axis=1) with the axis the classes run along")
+        _check(node.args[0], env, where)
         return
     name = method(node)
-    if name is not None and name in METHODS:
-        _check(func.value, env)
+    if name in METHODS:
+        _check(func.value, env, where)
         if name == "reshape":
             _check_keywords(node, ())
             _check_new_shape(node.args)
+        elif name == "dot":
+            if len(node.args) != 1 or node.keywords:
+                raise refuse(".dot with other than one array; write A.dot(B)")
+            _check(node.args[0], env, where)
+        elif name == "transpose":
+            if node.args or node.keywords:
+                raise refuse(".transpose with arguments; write .T or .transpose()")
         else:
             if node.args:
                 raise refuse(f".{name} with positional arguments; write axis= and keepdims=")
@@ -230,8 +350,30 @@ def _check_call(node: ast.Call, env: dict) -> None:
         return
     if isinstance(func, (ast.Name, ast.Attribute)):
         raise refuse(f"call to {ast.unparse(func)!r}")
-    _check(func, env)
+    _check(func, env, where)
     raise refuse(f"calling {ast.unparse(func)}")
+
+
+def _check_new_array(node: ast.Call, env: dict) -> None:
+    """np.ones((m, 1)): whole numbers or names holding them, refused before anything is made if too many."""
+    shape = node.args[0]
+    items = shape.elts if isinstance(shape, ast.Tuple) else [shape]
+    for item in items:
+        if isinstance(item, ast.Name):
+            _check_name(item.id, env)
+            value = env[item.id]
+            if isinstance(value, np.ndarray) or not float(value).is_integer():
+                raise refuse(f"{item.id} as a size in {ast.unparse(node)}; a size is a whole number")
+        elif int_literal(item) is None:
+            raise refuse(f"{ast.unparse(item)} as a size in {ast.unparse(node)}; write whole numbers, as in (m, 1)")
+        else:
+            _check_number(int_literal(item))
+    new = sizes(shape, env)
+    if any(n < 0 for n in new):
+        raise refuse(f"{ast.unparse(node)} with a negative size {new}")
+    if math.prod(new) > MAX_ELEMENTS:
+        raise refuse(f"{ast.unparse(node)} would hold {math.prod(new):,} numbers; "
+                     f"the doctor makes at most {MAX_ELEMENTS:,}")
 
 
 def _check_keywords(node: ast.Call, allowed: tuple[str, ...]) -> None:

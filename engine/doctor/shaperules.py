@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine import activations
 from engine.checks import shape_text
-from engine.doctor.grammar import int_literal, keywords, method, np_function
+from engine.doctor.grammar import MAX_ELEMENTS, app_function, int_literal, keywords, method, np_function, sizes
 
-MAX_ELEMENTS = 10**7  # no intermediate result may hold more numbers than this
 MAX_WORK = 10**9  # nor may a product take more multiply-adds
 
 
@@ -126,6 +126,49 @@ def reduce(shape: tuple[int, ...], axis: int | None, keepdims: bool, name: str) 
     return tuple(1 if i in axes else n for i, n in enumerate(shape) if keepdims or i not in axes)
 
 
+def stack(kind: str, axis: int, *shapes: tuple[int, ...]) -> tuple[int, ...]:
+    """hstack joins side by side (along the columns), vstack one above the other (along the rows); every
+    other axis must have the same size."""
+    if kind == "vstack":
+        shapes = tuple(s if len(s) >= 2 else (1,) * (2 - len(s)) + s for s in shapes)
+        axis = 0
+    elif kind == "hstack":
+        axis = 0 if all(len(s) == 1 for s in shapes) else 1
+    ndim = len(shapes[0])
+    if ndim == 0:
+        raise Mismatch(f"np.{kind} cannot join plain numbers (shape ()); it joins arrays.")
+    if any(len(s) != ndim for s in shapes):
+        raise Mismatch(f"np.{kind} joins arrays with the same number of axes, but got "
+                       f"{_listed([shape_text(s) for s in shapes])}.")
+    if not -ndim <= axis < ndim:
+        raise Mismatch(f"arrays of shape {shape_text(shapes[0])} have no axis {axis} to join along.")
+    axis %= ndim
+    for k in range(ndim):
+        if k != axis and len({s[k] for s in shapes}) > 1:
+            along = {"hstack": "side by side", "vstack": "one above the other"}.get(kind, f"along axis {axis}")
+            side = "rows" if k == 0 and ndim == 2 else ("columns" if k == 1 and ndim == 2 else f"axis {k}")
+            raise Mismatch(f"to join arrays {along}, they need the same number of {side}: "
+                           f"{_listed([shape_text(s) for s in shapes])} have {_listed([s[k] for s in shapes])}.")
+    return tuple(sum(s[k] for s in shapes) if k == axis else shapes[0][k] for k in range(ndim))
+
+
+def expand_dims(shape: tuple[int, ...], axis: int) -> tuple[int, ...]:
+    """np.expand_dims adds an axis of size 1 at the given place: (3,) becomes (3, 1) with axis=1."""
+    n = len(shape) + 1
+    if not -n <= axis < n:
+        raise Mismatch(f"np.expand_dims can put the new axis of {shape_text(shape)} at 0 to {n - 1} "
+                       f"(or -1 to -{n}); there is no axis {axis}.")
+    axis %= n
+    return shape[:axis] + (1,) + shape[axis:]
+
+
+def along(shape: tuple[int, ...], axis: int, name: str) -> tuple[int, ...]:
+    """softmax keeps the shape; the axis it normalises along must exist."""
+    if not -len(shape) <= axis < len(shape):
+        raise Mismatch(f"{name} along axis {axis}: an array of shape {shape_text(shape)} has no such axis.")
+    return shape
+
+
 def reshape(shape: tuple[int, ...], new: tuple[int, ...]) -> tuple[int, ...]:
     """reshape keeps every number, so the new shape must hold as many; one -1 stands for whatever size fits."""
     size, known = math.prod(shape), math.prod(n for n in new if n != -1)
@@ -192,10 +235,18 @@ _ELEMENTWISE = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply, as
 
 _FUNCTIONS = {
     "dot": (dot, np.dot), "matmul": (matmul, np.matmul), "multiply": (broadcast, np.multiply),
-    "maximum": (broadcast, np.maximum), "outer": (outer, np.outer), "where": (broadcast, np.where),
-    "exp": (same, np.exp), "log": (same, np.log), "tanh": (same, np.tanh), "transpose": (transpose, np.transpose),
+    "maximum": (broadcast, np.maximum), "minimum": (broadcast, np.minimum), "outer": (outer, np.outer),
+    "where": (broadcast, np.where), "logaddexp": (broadcast, np.logaddexp), "add": (broadcast, np.add),
+    "subtract": (broadcast, np.subtract), "divide": (broadcast, np.true_divide),
+    "exp": (same, np.exp), "log": (same, np.log), "tanh": (same, np.tanh), "abs": (same, np.abs),
+    "sqrt": (same, np.sqrt), "square": (same, np.square), "transpose": (transpose, np.transpose),
     "ones_like": (same, np.ones_like), "zeros_like": (same, np.zeros_like),
 }
+
+_APP = {"sigmoid": activations.sigmoid, "log_sigmoid": activations.log_sigmoid,
+        "softmax": activations.softmax, "log_softmax": activations.log_softmax}
+
+_STACKS = {"hstack": np.hstack, "vstack": np.vstack, "concatenate": np.concatenate}
 
 _REDUCTIONS = {"sum": np.sum, "mean": _mean, "max": np.max}
 
@@ -218,7 +269,7 @@ def operation(node: ast.expr, env: dict) -> Operation:
         return Operation((), lambda: (), lambda: leaf(node.value))
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
         n = int_literal(node.right)
-        return Operation((node.left,), same, lambda a: np.power(a, n))
+        return Operation((node.left,), same, lambda a: _power(a, n))
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
         return Operation((node.left, node.right), matmul, np.matmul, product_work)
     if isinstance(node, ast.BinOp):
@@ -236,19 +287,50 @@ def operation(node: ast.expr, env: dict) -> Operation:
     if name in _FUNCTIONS:
         rule, compute = _FUNCTIONS[name]
         return Operation(tuple(node.args), rule, compute, product_work if name in ("dot", "matmul") else _no_work)
+    if name == "power":
+        n = int_literal(node.args[1])
+        return Operation((node.args[0],), same, lambda a: _power(a, n))
+    if name in _STACKS:
+        axis = keywords(node)["axis"] or 0
+        parts, join = tuple(node.args[0].elts), _STACKS[name]
+        return Operation(parts, lambda *shapes: stack(name, axis, *shapes),
+                         lambda *arrays: join(arrays, axis=axis) if name == "concatenate" else join(arrays))
+    if name == "expand_dims":
+        axis = int_literal(node.args[1] if len(node.args) == 2 else node.keywords[0].value)
+        return Operation((node.args[0],), lambda s: expand_dims(s, axis), lambda a: np.expand_dims(a, axis))
+    if name in ("ones", "zeros"):
+        new = sizes(node.args[0], env)
+        make = np.ones if name == "ones" else np.zeros
+        return Operation((), lambda: new, lambda: make(new))
+    app = app_function(node)
+    if app is not None:
+        compute = _APP[app]
+        if app in ("softmax", "log_softmax"):
+            axis = keywords(node)["axis"]
+            return Operation((node.args[0],), lambda s: along(s, axis, app), lambda a: compute(a, axis=axis))
+        return Operation((node.args[0],), same, compute)
     if name is None:
         name = method(node)
+    if name == "dot":
+        return Operation((node.func.value, node.args[0]), dot, np.dot, product_work)
+    if name == "transpose":
+        return Operation((node.func.value,), transpose, np.transpose)
     if name == "reshape":
         args = node.args[0].elts if isinstance(node.args[0], ast.Tuple) else node.args
         new = tuple(int_literal(a) for a in args)
         return Operation((node.func.value,), lambda s: reshape(s, new), lambda a: np.reshape(a, new))
     if name in _REDUCTIONS:
         k = keywords(node)
-        operand = node.args[0] if np_function(node) else node.func.value
+        operand = node.args[0] if np_function(node) else node.func.value  # np.sum(x, 0) reads only x
         compute = _REDUCTIONS[name]
         return Operation((operand,), lambda s: reduce(s, k["axis"], k["keepdims"], name),
                          lambda a: compute(a, axis=k["axis"], keepdims=k["keepdims"]))
     raise ValueError(f"not allowed: {ast.unparse(node)}")  # parse() refuses these first; this is a safety net
+
+
+def _power(a, n: int):
+    # NumPy refuses whole numbers to negative powers; the learner meant the real-valued power
+    return np.power(a, n) if n >= 0 else np.power(np.asarray(a, dtype=float), n)
 
 
 def postorder(root: ast.expr, env: dict) -> list[tuple[ast.expr, Operation]]:
@@ -277,24 +359,49 @@ class Inference:
     mismatch: str | None = None
 
 
-def infer(expr: ast.expr, env: dict, text: Callable[[ast.AST], str] = ast.unparse) -> Inference:
-    """The shape pass; raises ValueError if any intermediate result would be too large to compute."""
-    shapes = {}
-    for node, op in postorder(expr, env):
-        operand_shapes = [shapes[o] for o in op.operands]
+def infer(expr: ast.expr, env: dict, text: Callable[[ast.AST], str] = ast.unparse,
+          memo: dict | None = None) -> Inference:
+    """The shape pass; raises ValueError if any intermediate result would be too large to compute.
+
+    `memo` carries the shapes of subtrees already seen, by node: variants of one tree share every node off the
+    edited path, so a search infers each of them by visiting only what changed.
+    """
+    shapes: dict = {}
+    failure = _infer(expr, env, text, {} if memo is None else memo, shapes)
+    return Inference(shapes, *failure) if failure else Inference(shapes)
+
+
+def _infer(node: ast.expr, env: dict, text, memo: dict, shapes: dict) -> tuple | None:
+    """Fill `shapes` with the subtree's shapes in evaluation order; the failing node and its rule, if one fails."""
+    hit = memo.get(id(node))
+    if hit is not None and hit[0] is node:  # the node itself is kept alive by the memo, so its id is not reused
+        shapes.update(hit[1])
+        return hit[2]
+    op = operation(node, env)
+    subtree: dict = {}
+    for operand in op.operands:
+        failure = _infer(operand, env, text, memo, subtree)
+        if failure:
+            break
+    else:
+        operand_shapes = [subtree[o] for o in op.operands]
         try:
             shape = op.rule(*operand_shapes)
         except Mismatch as e:
-            return Inference(shapes, node, str(e))
-        if op.operands:
-            if math.prod(shape) > MAX_ELEMENTS:
-                raise ValueError(f"not allowed: {text(node)} would hold {math.prod(shape):,} numbers "
-                                 f"{shape_text(shape)}; the doctor computes at most {MAX_ELEMENTS:,}")
-            if op.work(*operand_shapes, shape) > MAX_WORK:
-                raise ValueError(f"not allowed: {text(node)} would take {op.work(*operand_shapes, shape):,} "
-                                 f"multiplications; the doctor does at most {MAX_WORK:,}")
-        shapes[node] = shape
-    return Inference(shapes)
+            failure = (node, str(e))
+        else:
+            failure = None
+            if op.operands:
+                if math.prod(shape) > MAX_ELEMENTS:
+                    raise ValueError(f"not allowed: {text(node)} would hold {math.prod(shape):,} numbers "
+                                     f"{shape_text(shape)}; the doctor computes at most {MAX_ELEMENTS:,}")
+                if op.work(*operand_shapes, shape) > MAX_WORK:
+                    raise ValueError(f"not allowed: {text(node)} would take {op.work(*operand_shapes, shape):,} "
+                                     f"multiplications; the doctor does at most {MAX_WORK:,}")
+            subtree[node] = shape
+    memo[id(node)] = (node, subtree, failure)
+    shapes.update(subtree)
+    return failure
 
 
 @dataclass(frozen=True)

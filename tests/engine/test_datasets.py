@@ -198,6 +198,31 @@ def test_load_npy_1d_becomes_column(tmp_path):
     np.testing.assert_array_equal(datasets.load(path), [[1.5], [2.5], [3.5]])
 
 
+@pytest.mark.parametrize("text, cells", [
+    ("x1,x2,x3\n\n1,2,3e-1\n-4,5.5,.25\n", [["1", "2", "3e-1"], ["-4", "5.5", ".25"]]),  # header, blank line
+    ("\ufeff1,2\r\n3,4\r\n", [["1", "2"], ["3", "4"]]),  # a byte-order mark and Windows line ends
+    ('1," 2 ",3\n4,5,6\n', [["1", " 2 ", "3"], ["4", "5", "6"]]),  # a quoted cell, spaces inside
+    ("1,2\n   \n3,4\n,,\n5,6\n", [["1", "2"], ["3", "4"], ["5", "6"]]),  # lines NumPy's reader would not skip
+    ("1_000,2\n3,4\n", [["1_000", "2"], ["3", "4"]]),  # float() reads underscores; NumPy's reader does not
+    ("0.1,1e-320,-0.0,1.7976931348623157e308\n", [["0.1", "1e-320", "-0.0", "1.7976931348623157e308"]]),
+], ids=["header", "bom-crlf", "quotes", "blank-looking-lines", "underscore", "extremes"])
+def test_load_csv_reads_exactly_what_float_reads(tmp_path, text, cells):
+    """Whichever reader handles the file, every value is, bit for bit, the float Python's float() makes of its cell."""
+    path = tmp_path / "data.csv"
+    path.write_bytes(text.encode("utf-8"))
+    expected = np.array([[float(c) for c in row] for row in cells])
+    data = datasets.load(path)
+    assert data.shape == expected.shape
+    assert data.tobytes() == expected.tobytes()
+
+
+def test_load_large_csv_matches_numpy(tmp_path):
+    path = tmp_path / "pixels.csv"
+    pixels = np.random.default_rng(0).integers(0, 256, (500, 784)).astype(np.float64)
+    path.write_text("\n".join(",".join(f"{v:g}" for v in row) for row in pixels))
+    np.testing.assert_array_equal(datasets.load(path), pixels)
+
+
 # --- load: errors ------------------------------------------------------------
 
 def test_load_ragged_csv(tmp_path):
@@ -218,6 +243,27 @@ def test_load_non_numeric_cell(tmp_path):
     path = tmp_path / "data.csv"
     path.write_text("1,2,3\n4,5,abc\n")
     with pytest.raises(ValueError, match=r"data\.csv: line 2, column 3: 'abc' is not a number"):
+        datasets.load(path)
+
+
+def test_load_bad_cell_deep_in_a_large_csv_is_found(tmp_path):
+    path = tmp_path / "pixels.csv"
+    lines = ["label," + ",".join(f"p{j}" for j in range(1, 50))]
+    lines += [",".join(str((i * j) % 256) for j in range(50)) for i in range(3000)]
+    cells = lines[2501].split(",")
+    cells[6] = "12O"  # a letter O typed for a zero
+    lines[2501] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(ValueError, match=r"pixels\.csv: line 2502, column 7: '12O' is not a number"):
+        datasets.load(path)
+
+
+def test_load_large_ragged_csv_names_the_row(tmp_path):
+    path = tmp_path / "pixels.csv"
+    lines = [",".join(["1"] * 20) for _ in range(2000)]
+    lines[1500] = ",".join(["1"] * 19)
+    path.write_text("\n".join(lines))
+    with pytest.raises(ValueError, match=r"row 1501 has 19 values but row 1 has 20"):
         datasets.load(path)
 
 
@@ -282,3 +328,61 @@ def test_load_missing_file(tmp_path):
     path = tmp_path / "missing.csv"
     with pytest.raises(FileNotFoundError, match=re.escape(str(path))):
         datasets.load(path)
+
+
+# --- data as the app uses it ------------------------------------------------------
+
+
+def test_batches_cover_every_example_once_an_epoch_in_a_fresh_order_each_epoch():
+    X = np.arange(10.0).reshape(10, 1)
+    batches = datasets.Batches(X, X * 2, 3, seed=5)
+    epoch0 = np.concatenate([batches.indices(k) for k in range(3)])
+    epoch1 = np.concatenate([batches.indices(k) for k in range(3, 6)])
+    assert len(set(epoch0.tolist())) == 9 and len(set(epoch1.tolist())) == 9  # 3 whole batches, no repeats
+    assert not np.array_equal(epoch0, epoch1)  # each epoch shuffles afresh
+    Xb, Yb = batches.batch(4)
+    assert Xb.shape == (3, 1) and np.array_equal(Yb, Xb * 2)  # X and Y rows stay paired
+    assert np.array_equal(batches.batch(4)[0], datasets.Batches(X, X * 2, 3, seed=5).batch(4)[0])  # seeded
+
+
+def test_batches_in_columns_cut_along_the_example_axis():
+    X = np.arange(12.0).reshape(2, 6)  # 6 examples as columns
+    Xb, Yb = datasets.Batches(X, X[:1], 4, seed=0, example_axis=1).batch(0)
+    assert Xb.shape == (2, 4) and Yb.shape == (1, 4) and np.array_equal(Yb[0], Xb[0])
+
+
+def test_a_batch_of_every_example_is_the_data_itself():
+    X = np.ones((4, 2))
+    batches = datasets.Batches(X, X, None)
+    assert not batches.shuffled and batches.batch(7)[0] is X
+
+
+@pytest.mark.parametrize("size", [0, -1, 5, 2.5, True])
+def test_batch_sizes_outside_the_data_are_refused(size):
+    with pytest.raises(ValueError, match=r"batch: expected a whole number from 1 to 4 \(the examples in the data\)"):
+        datasets.Batches(np.ones((4, 2)), np.ones((4, 1)), size)
+
+
+def test_class_labels_are_one_column_of_whole_numbers_from_zero():
+    assert datasets.class_labels(np.array([[0.0], [2.0], [1.0]])).tolist() == [0, 2, 1]
+    for Y in (np.array([[0.5], [1.0]]), np.array([[0.0, 1.0]]), np.array([[-1.0], [1.0]]), np.zeros((3, 1))):
+        assert datasets.class_labels(Y) is None
+
+
+def test_one_hot_rows_and_its_refusals():
+    assert datasets.one_hot(np.array([2, 0])).tolist() == [[0, 0, 1], [1, 0, 0]]
+    assert datasets.one_hot(np.array([1]), n_classes=3).tolist() == [[0, 1, 0]]
+    with pytest.raises(ValueError, match="label 2 needs at least 3 classes; got 2"):
+        datasets.one_hot(np.array([2]), n_classes=2)
+    with pytest.raises(ValueError, match="whole-number class labels"):
+        datasets.one_hot(np.array([0.5]))
+
+
+def test_data_knows_which_sizes_fit_and_names_itself():
+    data = datasets.named("xor")
+    assert data.fits((2, 7, 1)) and not data.fits((2, 7, 2))
+    assert data.sizes((5, 4)) == (2, 5, 4, 1)
+    assert data.describe() == "xor (2 inputs, 1 output)"
+    assert datasets.synthetic_data(5, 2, "softmax").name == "synthetic 5→2"
+    with pytest.raises(ValueError, match="unknown dataset 'mnist'"):
+        datasets.named("mnist")

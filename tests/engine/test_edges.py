@@ -252,7 +252,7 @@ def test_the_markdown_trace_cuts_large_matrices_and_says_so():
     rng = np.random.default_rng(0)
     X, Y = rng.normal(size=(12, 10)), rng.normal(size=(12, 2))
     text = trace(net, X, Y, 0.1, "md")
-    section = text.split("### 0. Z1 (layer 1)")[1].split("###")[0]
+    section = text.split("### 1. Z1 (layer 1)")[1].split("###")[0]
     table = [line for line in section.splitlines() if line.startswith("|")]
     assert table[0] == "| Z1 | 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | … |"
     assert table[1] == "|---:|" + "---:|" * 9
@@ -271,7 +271,7 @@ def test_the_markdown_trace_shows_an_eight_by_eight_matrix_whole():
     net = Network((4, 8, 2), hidden="tanh", output="identity", loss="mse")
     rng = np.random.default_rng(0)
     text = trace(net, rng.normal(size=(8, 4)), rng.normal(size=(8, 2)), 0.1, "md")
-    section = text.split("### 0. Z1 (layer 1)")[1].split("###")[0]
+    section = text.split("### 1. Z1 (layer 1)")[1].split("###")[0]
     table = [line for line in section.splitlines() if line.startswith("|")]
     assert table[0] == "| Z1 | 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 |"
     assert len(table) == 2 + 8 and "⋮" not in section and "…" not in section and "Showing" not in section

@@ -186,14 +186,34 @@ def test_large_data_is_embedded_exactly(tmp_path):
     assert script.loss(X, Y, script.init_params()) == pytest.approx(net.loss(X, Y), rel=0, abs=1e-9)
 
 
-def test_exporting_leaves_the_network_alone_and_starts_from_its_seed():
-    net = Network(seed=3)
-    X, Y = datasets.question()
+def test_an_untrained_network_exports_the_draws_of_its_seed():
+    source = export.script(Network(seed=3), *datasets.question(), 0.5)
+    assert "rng = np.random.default_rng(3)" in source
+
+
+@pytest.mark.parametrize("layout, bias", [("rows", "vector"), ("columns", "augmented")])
+def test_a_trained_network_exports_its_parameters_now_exactly_and_is_left_alone(tmp_path, layout, bias):
+    net = Network(seed=3, layout=layout, bias=bias)
+    X, Y = datasets.question(layout)
     net.train(X, Y, 0.5, steps=2)
     before = net.params
-    source = export.script(net, X, Y, 0.5)
+    path = export.write(net, X, Y, 0.5, tmp_path / "trained.py")
     assert net.steps == 2 and all(np.array_equal(before[k], P) for k, P in net.params.items())
-    assert "rng = np.random.default_rng(3)" in source  # the network as built, not as trained
+    source = path.read_text()
+    assert "default_rng" not in source and "after 2 training steps" in source
+    params = load(path).init_params()
+    assert list(params) == list(before)
+    assert all(np.array_equal(params[k], P) for k, P in before.items())  # bit for bit: repr'd floats
+
+
+def test_write_never_overwrites_an_earlier_export(tmp_path):
+    net, (X, Y) = Network(), datasets.question()
+    first = export.write(net, X, Y, 0.5, tmp_path / "net.py")
+    net.train(X, Y, 0.5, steps=1)
+    second = export.write(net, X, Y, 0.5, tmp_path / "net.py")
+    third = export.write(net, X, Y, 0.5, tmp_path / "net.py")
+    assert (first.name, second.name, third.name) == ("net.py", "net-2.py", "net-3.py")
+    assert "default_rng(0)" in first.read_text() and "after 1 training step in" in second.read_text()
 
 
 def test_write_returns_the_path_of_the_script(tmp_path):

@@ -53,7 +53,7 @@ def test_markdown_shows_each_event_in_order(default):
     text = trace(net, X, Y, 0.5, "md")
     assert text.startswith("# One training step of a 4 → 3 → 3 network\n")
     assert "L = 2.35149" in text
-    headings = [text.index(f"\n### {i}. {p.name} (layer {p.layer})\n") for i, p in enumerate(net.plan)]
+    headings = [text.index(f"\n### {i}. {p.name} (layer {p.layer})\n") for i, p in enumerate(net.plan, start=1)]
     assert headings == sorted(headings)
     for e, start, end in zip(events(net, X, Y, 0.5), headings, headings[1:] + [len(text)]):
         section = text[start:end]
@@ -65,7 +65,7 @@ def test_markdown_shows_each_event_in_order(default):
 def test_markdown_cuts_big_matrices_and_says_the_full_shape():
     net = Network(sizes=(2, 12, 3), output="softmax", loss="ce")
     text = trace(net, *datasets.spirals(), 0.5, "md")
-    z1 = text[text.index("### 0. Z1"):text.index("### 1. A1")]
+    z1 = text[text.index("### 1. Z1"):text.index("### 2. A1")]  # numbered from 1, as the app counts events
     assert "full shape (300, 12)" in z1
     assert sum(line.startswith("| **") for line in z1.splitlines()) == MAX_ROWS
     assert "| ⋮ |" in z1

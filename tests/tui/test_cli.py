@@ -37,6 +37,6 @@ def test_data_files_load(tmp_path):
     assert session.X.shape == (3, 2) and session.note == ""
 
 
-def test_unknown_choice_is_refused_by_argparse():
-    with pytest.raises(SystemExit):
+def test_unknown_choice_is_refused_in_one_line():
+    with pytest.raises(ValueError, match=r"argument --hidden: invalid choice: 'swish'.*\(see stepprop --help\)"):
         parser().parse_args(["--hidden", "swish"])

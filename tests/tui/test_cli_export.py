@@ -49,19 +49,51 @@ def test_every_option_reaches_the_script(tmp_path):
     script = load(path)
     net = Network(sizes=(2, 4, 1), hidden="tanh", loss="mse", bias="augmented", init="xavier", seed=3)
     X, Y = datasets.xor()
-    assert np.array_equal(script.X, X[:3]) and np.array_equal(script.Y, Y[:3])
+    assert np.array_equal(script.X, X) and np.array_equal(script.Y, Y)  # the whole data; batches are the app's
     assert script.LR == 0.1
     assert all(np.array_equal(script.init_params()[k], P) for k, P in net.params.items())
-    assert script.loss(X[:3], Y[:3], script.init_params()) == pytest.approx(net.loss(X[:3], Y[:3]), abs=1e-12)
+    assert script.loss(X, Y, script.init_params()) == pytest.approx(net.loss(X, Y), abs=1e-12)
 
 
-def test_sizes_that_do_not_fit_export_the_apps_synthetic_data(tmp_path, capsys):
+def test_sizes_that_do_not_fit_the_data_are_refused_naming_sizes_that_fit(capsys):
+    assert main(["export", "--sizes", "3,5,2"]) == 2
+    assert capsys.readouterr().err == ("stepprop: sizes 3,5,2 do not fit question (4 inputs, 3 outputs); "
+                                       "sizes that fit: 4,5,3\n")
+
+
+def test_synthetic_data_takes_its_shape_from_the_sizes(tmp_path):
     path = tmp_path / "synthetic.py"
-    assert main(["export", "--sizes", "3,2", "--output", "identity", "--loss", "mse", "-o", str(path)]) == 0
-    assert "using synthetic real data, 2 examples, seed 0" in capsys.readouterr().err
-    X, Y = datasets.synthetic(3, 2, 2, seed=0, kind="real")
+    assert main(["export", "--dataset", "synthetic", "--sizes", "3,2", "--output", "identity", "--loss", "mse",
+                 "-o", str(path)]) == 0
+    X, Y = datasets.synthetic(3, 2, datasets.SYNTHETIC_M, seed=0, kind="real")
     script = load(path)
     assert np.array_equal(script.X, X) and np.array_equal(script.Y, Y)
+
+
+@pytest.mark.parametrize("argv, sizes", [(["--dataset", "xor"], [2, 3, 1]), (["--dataset", "spirals"], [2, 16, 3])])
+def test_without_sizes_the_inputs_and_outputs_follow_the_data(argv, sizes, capsys):
+    assert main(["trace", "--format", "json", *argv]) == 0
+    assert json.loads(capsys.readouterr().out)["network"]["sizes"] == sizes
+
+
+def test_your_own_csv_files_set_the_sizes_and_are_never_replaced(tmp_path, capsys):
+    (tmp_path / "X.csv").write_text("0,0\n0,1\n1,0\n1,1\n")
+    (tmp_path / "Y.csv").write_text("0\n1\n1\n0\n")
+    files = ["--data", str(tmp_path / "X.csv"), "--targets", str(tmp_path / "Y.csv")]
+    assert main(["trace", "--format", "json", *files]) == 0
+    out = capsys.readouterr()
+    assert json.loads(out.out)["network"]["sizes"] == [2, 3, 1] and "synthetic" not in out.err
+    assert main(["trace", *files, "--sizes", "4,3,3"]) == 2
+    assert "do not fit X.csv (2 inputs, 1 output); sizes that fit: 2,3,1" in capsys.readouterr().err
+
+
+def test_class_labels_in_one_column_become_one_hot_for_softmax(tmp_path, capsys):
+    (tmp_path / "X.csv").write_text("0,0\n0,1\n1,0\n1,1\n")
+    (tmp_path / "labels.csv").write_text("0\n1\n2\n1\n")
+    assert main(["trace", "--format", "json", "--data", str(tmp_path / "X.csv"), "--targets",
+                 str(tmp_path / "labels.csv"), "--output", "softmax", "--loss", "ce"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["network"]["sizes"] == [2, 3, 3]
 
 
 def test_trace_prints_json(capsys):
@@ -86,7 +118,10 @@ def test_trace_writes_markdown_by_default(tmp_path, capsys):
     (["export", "--bogus"], "unrecognized arguments: --bogus"),
     (["trace", "--output", "softmax", "--loss", "bce"], "pairs only with loss 'ce'"),
     (["export", "--sizes", "4,,3"], "entry 2 of '4,,3' is empty"),
-    (["trace", "--batch", "9"], "batch: the question's data has 2 examples; got batch 9"),
+    (["trace", "--batch", "9"], "batch: expected a whole number from 1 to 2 (the examples in the data); got 9"),
+    (["trace", "--batch", "-1"], "batch: expected a whole number >= 1; got -1"),
+    (["trace", "--batch", "two"], "batch: expected a whole number >= 1; got 'two'"),
+    (["export", "--data", "X.csv"], "--data and --targets go together"),
 ])
 def test_bad_options_exit_2_with_a_message(argv, message, capsys):
     assert main(argv) == 2
@@ -95,9 +130,24 @@ def test_bad_options_exit_2_with_a_message(argv, message, capsys):
     assert captured.err.startswith("stepprop: ") and message in captured.err
 
 
-def test_an_unwritable_file_exits_2(tmp_path, capsys):
+def test_an_unwritable_file_exits_2_saying_why_in_words(tmp_path, capsys):
     assert main(["export", "-o", str(tmp_path / "missing" / "net.py")]) == 2
-    assert capsys.readouterr().err.startswith("stepprop: ")
+    assert capsys.readouterr().err == f"stepprop: {tmp_path / 'missing' / 'net.py'}: no such file or directory\n"
+    assert main(["export", "-o", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == f"stepprop: {tmp_path}: is a directory\n"
+
+
+@pytest.mark.parametrize("argv", [["--hidden", "swish"], ["--bogus"], ["--seed", "x"]])
+def test_a_bad_app_option_is_one_line(argv, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("stepprop: ") and err.count("\n") == 1 and "(see stepprop --help)" in err
+
+
+def test_an_unknown_command_names_the_real_ones(capsys):
+    assert main(["foo"]) == 2
+    assert capsys.readouterr().err == ("stepprop: unknown command 'foo'; the commands are export, trace, debug, serve, "
+                                       "or none to open the app (see stepprop --help)\n")
 
 
 @pytest.mark.parametrize("argv", [[], ["--seed", "2", "--layout", "columns"]])
@@ -105,8 +155,9 @@ def test_without_a_command_the_app_starts_as_before(argv, monkeypatch):
     started = []
 
     class FakeApp:
-        def __init__(self, options):
+        def __init__(self, options, session):
             self.options = options
+            assert session.options.layout == options.layout  # the session main() checked the options with
 
         def run(self):
             started.append(self.options)

@@ -54,8 +54,8 @@ def check(app) -> None:
     assert of == total and 1 <= number <= total
     event = session.events[number - 1]
     assert number - 1 == session.position
-    title = next(re.search(r"╭─ (\S+) (\(.*?\)) ", line).groups() for line in reversed(lines)
-                 if re.search(r"╭─ (\S+) (\(.*?\)) ", line))
+    titled = re.compile(r"╭─ (\S+)(?: new)? (\(.*?\)) ")  # an update's result is titled "W1 new"
+    title = next(titled.search(line).groups() for line in reversed(lines) if titled.search(line))
     assert title == (event.name, str(event.value.shape)), (title, event)
 
 

@@ -33,35 +33,63 @@ async def test_T_trains_the_loss_falls_and_the_curve_shows():
 async def test_the_number_of_steps_is_settable():
     app = BackpropApp()
     async with app.run_test(size=(100, 30)) as pilot:
-        field = app.query_one("#train-steps")
-        field.value = "7"
-        await pilot.press("T")
+        await pilot.press("tab", "backspace", "backspace", "backspace", "7", "enter")  # enter in the field trains
         await settle(pilot)
         assert "step 7" in screen_text(app).splitlines()[0]
         await pilot.press("n", "n")
-        assert app.session.position == 2  # T left the input, so the step keys step
+        assert app.session.position == 2  # enter left the input, so the step keys step
 
 
-async def test_escape_cancels_training_and_keeps_what_was_done():
-    app = BackpropApp(Options(sizes=(784, 128, 10), batch=64))
+async def wait_for_training(pilot, done: int) -> None:
+    """Until the progress shows at least `done` steps (the worker runs on)."""
+    while app_progress(pilot.app) < done:
+        await pilot.pause(0.05)
+
+
+def app_progress(app) -> int:
+    found = re.search(r"(\d+) of \d+", str(app.query_one("#progress-count").render()))
+    return int(found.group(1)) if found else 0
+
+
+async def test_T_again_stops_training_escape_does_not_and_progress_shows_as_numbers():
+    app = BackpropApp(Options(sizes=(784, 128, 10), batch=64, dataset="synthetic"))
     async with app.run_test(size=(100, 30)) as pilot:
-        app.query_one("#train-steps").value = "100000"
+        await pilot.press("tab", "backspace", "backspace", "backspace", *"100000", "escape")
         await pilot.press("T")
-        await pilot.pause(0.3)
-        await pilot.press("escape")
+        await wait_for_training(pilot, 2)
+        text = screen_text(app)
+        assert re.search(r"\d+ of 100000", text) and "T stops" in text
+        await pilot.press("escape")  # escape only leaves a field: training goes on
+        await wait_for_training(pilot, app_progress(app) + 1)
+        assert app.training
+        await pilot.press("T")
         await settle(pilot)
         steps = app.session.net.steps
         assert 0 < steps < 100000
-        assert f"training cancelled after {steps} of 100000 steps" in str(app.query_one("#message").render())
+        assert f"training stopped after {steps} of 100000 steps" in str(app.query_one("#message").render())
         await pilot.press("n")
         assert app.session.position == 1
+
+
+async def test_an_edit_during_training_stops_it_says_so_and_reruns_the_new_network():
+    app = BackpropApp(Options(sizes=(784, 128, 10), batch=64, dataset="synthetic"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("tab", "backspace", "backspace", "backspace", *"100000", "escape", "T")
+        await wait_for_training(pilot, 2)
+        await pilot.press("s", *"784,64,10", "enter")
+        await settle(pilot)
+        assert not app.training
+        message = str(app.query_one("#message").render())
+        assert re.search(r"training stopped after \d+ of 100000 steps for the edit", message)
+        assert app.session.net.sizes == (784, 64, 10) and app.session.net.steps == 0
+        top = screen_text(app).splitlines()[0]
+        assert "784 → 64 → 10" in top and "step 0" in top
 
 
 async def test_history_is_bounded():
     app = BackpropApp()
     async with app.run_test(size=(100, 30)) as pilot:
-        app.query_one("#train-steps").value = str(HISTORY + 500)
-        await pilot.press("T")
+        await pilot.press("tab", "backspace", "backspace", "backspace", *str(HISTORY + 500), "enter")
         await settle(pilot)
         assert app.session.net.steps == HISTORY + 500
         assert len(app.session.history) == HISTORY

@@ -1,4 +1,4 @@
-"""DoctorScreen: type a NumPy expression over the step's matrices and see every shape, the culprit, and fixes."""
+"""DoctorScreen: type a NumPy line over the step's matrices and see every shape, the culprit, and labelled fixes."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from engine.doctor import Diagnosis, diagnose
+from engine.doctor import RIGHT_VALUES, Axes, Diagnosis, NotReached, diagnose, left_name
+
+_LABEL_STYLE = {RIGHT_VALUES: "bold $text-success"}
 
 
 def steps_content(d: Diagnosis) -> Content:
@@ -26,6 +28,12 @@ def steps_content(d: Diagnosis) -> Content:
 def verdict_content(d: Diagnosis) -> Content:
     if d.ok:
         head = Content.assemble(("✓ evaluates", "bold $text-success"), f" to shape {d.shape}")
+        if d.label == RIGHT_VALUES:
+            head = Content.assemble(head, "  ", ("right values", "bold $text-success"))
+    elif d.runs:
+        head = Content.assemble(("✗ runs, but ", "bold $text-error"), ("culprit: ", "bold"),
+                                (d.culprit or "", "bold reverse"), "\n", ("NumPy: ", "bold"),
+                                ("raises nothing; the shape or the values are wrong", "$text-warning"))
     else:
         head = Content.assemble(("✗ ", "bold $text-error"), ("culprit: ", "bold"), (d.culprit or "", "bold reverse"),
                                 "\n", ("NumPy: ", "bold"), (d.error or "", "$text-error"))
@@ -33,14 +41,23 @@ def verdict_content(d: Diagnosis) -> Content:
 
 
 class DoctorScreen(ModalScreen[None]):
-    """The shape doctor over the matrices the step has reached; enter diagnoses, choosing a fix fills the input."""
+    """The shape doctor over the matrices the step has reached; enter diagnoses, choosing a fix fills the input.
+
+    `truths` maps every event name to its true value and where it is computed: the value checks fixes for the
+    left-hand name, and the sentence answers a name the step has not reached yet.
+    """
 
     BINDINGS = [Binding("escape", "dismiss", "close")]
+    AUTO_FOCUS = "#expr"  # typing goes straight into the expression
 
-    def __init__(self, env: dict, expr: str):
+    def __init__(self, env: dict, expr: str, truths: dict | None = None, axes: Axes | None = None):
         super().__init__()
         self._env = env
         self._expr = expr
+        self._truths = truths or {}
+        self._where = {name: sentence for name, (_, sentence) in self._truths.items() if name not in env}
+        self._axes = axes
+        self._lines: list[str] = []
 
     def compose(self) -> ComposeResult:
         names = ", ".join(k for k in self._env if k not in ("m", "lr"))
@@ -50,7 +67,7 @@ class DoctorScreen(ModalScreen[None]):
             yield Input(self._expr, id="expr", placeholder="e.g. error2 = A1.T - dZ2")
             yield Static(id="doctor-steps")
             yield Static(id="doctor-verdict")
-            yield Static("fixes that evaluate (enter puts one in the input):", id="fixes-caption")
+            yield Static("fixes that evaluate, best first (enter puts one in the input):", id="fixes-caption")
             yield OptionList(id="fixes")
             yield Static("enter diagnoses · tab to the fixes · escape closes", classes="hint")
 
@@ -63,7 +80,7 @@ class DoctorScreen(ModalScreen[None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        text = str(event.option.prompt)
+        text = self._lines[event.option_index]
         field = self.query_one("#expr", Input)
         field.value = text
         field.focus()
@@ -72,14 +89,26 @@ class DoctorScreen(ModalScreen[None]):
     def run_diagnosis(self, expr: str) -> None:
         fixes = self.query_one("#fixes", OptionList)
         fixes.clear_options()
+        self._lines = []
+        truth = self._truths.get(left_name(expr) or "")
         try:
-            d = diagnose(expr, self._env)
+            d = diagnose(expr, self._env, expected=truth[0] if truth else None, where=self._where, axes=self._axes)
+        except NotReached as error:
+            self.query_one("#doctor-steps", Static).update("")
+            self.query_one("#doctor-verdict", Static).update(Content.styled(f"not reached yet: {error}",
+                                                                            "$text-warning"))
+            fixes.display = self.query_one("#fixes-caption").display = False
+            return
         except ValueError as error:
             self.query_one("#doctor-steps", Static).update("")
             self.query_one("#doctor-verdict", Static).update(Content.styled(f"refused: {error}", "$text-error"))
+            fixes.display = self.query_one("#fixes-caption").display = False
             return
         self.query_one("#doctor-steps", Static).update(steps_content(d))
         self.query_one("#doctor-verdict", Static).update(verdict_content(d))
-        fixes.add_options([Option(s) for s in d.suggestions])
-        if d.suggestions:
+        self._lines = [f.line for f in d.fixes]
+        fixes.add_options([Option(Content.assemble((f.label, _LABEL_STYLE.get(f.label, "$text-warning")), " · ",
+                                                   f.line)) for f in d.fixes])
+        fixes.display = self.query_one("#fixes-caption").display = bool(d.fixes)
+        if d.fixes:
             fixes.highlighted = 0

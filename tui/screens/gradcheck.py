@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import ProgressBar, Static
 
 from engine import Event
 
@@ -31,15 +34,45 @@ def check_content(errors: dict[str, float], events: list[Event], sampled: set[st
 
 
 class GradCheckScreen(ModalScreen[None]):
-    """Shows "checking…" until the app hands it the errors."""
+    """Progress while the app's worker checks; the table when it is done. Closing it stops the check."""
 
     BINDINGS = [Binding("escape,q,g", "dismiss", "close")]
 
+    @dataclass
+    class Progress(Message):
+        """The check has reached entry `done` of `total` of parameter `key`; bursts of these merge."""
+
+        key: str
+        done: int
+        total: int
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, GradCheckScreen.Progress)
+
+    def __init__(self, keys: list[str]):
+        super().__init__()
+        self._keys = keys
+        self._done = False
+
     def compose(self) -> ComposeResult:
-        with Vertical(id="gradcheck"):
+        with VerticalScroll(id="gradcheck"):
             yield Static(Content.styled("Gradient check", "bold"))
             yield Static("checking every parameter by central differences…", id="gradcheck-table")
-            yield Static("escape closes", classes="hint")
+            yield ProgressBar(total=1, id="gradcheck-progress", show_eta=False)
+            yield Static("escape closes, and stops the check", classes="hint")
+
+    def on_grad_check_screen_progress(self, message: Progress) -> None:
+        if self._done:  # a last report can arrive after the table
+            return
+        self.query_one("#gradcheck-table", Static).update(
+            f"checking {message.key}: entry {message.done + 1} of {message.total} "
+            f"(parameter {self._keys.index(message.key) + 1} of {len(self._keys)})")
+        self.query_one(ProgressBar).update(total=message.total, progress=message.done + 1)
+
+    def on_unmount(self) -> None:
+        self.app.workers.cancel_group(self.app, "check")
 
     def show(self, errors: dict[str, float], events: list[Event], sampled: set[str]) -> None:
+        self._done = True
+        self.query_one(ProgressBar).display = False
         self.query_one("#gradcheck-table", Static).update(check_content(errors, events, sampled))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Grid, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -26,6 +26,8 @@ Press escape to close."""
 class HelpScreen(ModalScreen[None]):
     """The key list, built from the app's own bindings so it cannot drift from them."""
 
+    AUTO_FOCUS = "#help"  # the arrow keys scroll at once
+
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "close")]
 
     def __init__(self, keys: list[tuple[str, str]]):
@@ -33,9 +35,10 @@ class HelpScreen(ModalScreen[None]):
         self._keys = keys
 
     def compose(self) -> ComposeResult:
-        width = max(len(key) for key, _ in self._keys) + 2
-        rows = [Content.styled("Keys", "bold")]
-        rows += [Content.assemble("  ", (key.ljust(width), "bold $text-accent"), action) for key, action in self._keys]
         with VerticalScroll(id="help"):
-            yield Static(Content("\n").join(rows), id="help-keys")
+            yield Static(Content.styled("Keys", "bold"))
+            with Grid(id="help-keys"):  # two columns, so a long description wraps under itself
+                for key, action in self._keys:
+                    yield Static(Content.styled(key, "bold $text-accent"), classes="key")
+                    yield Static(action, classes="action", markup=False)
             yield Static(CONVENTIONS, id="help-conventions", markup=False)

@@ -1,4 +1,4 @@
-"""MistakesScreen: the common wrong versions of a backward formula, what NumPy says to each, and why."""
+"""MistakesScreen: the common wrong versions of a backward formula, what NumPy says to each, and why, in words."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from engine.doctor import Mistake
+from engine.doctor import RIGHT_VALUES, Mistake
 
 
 def mistakes_content(formula: str, mistakes: list[Mistake]) -> Content:
@@ -18,15 +18,22 @@ def mistakes_content(formula: str, mistakes: list[Mistake]) -> Content:
         rows.append(Content("Nothing common to break in this line."))
     for m in mistakes:
         d = m.diagnosis
-        outcome = (Content.styled(f"NumPy: {d.error}", "$text-error") if not d.ok
+        outcome = (Content.styled(f"NumPy: {d.error}", "$text-error") if not d.runs
                    else Content.styled(f"runs, and gives shape {d.shape}", "$text-warning"))
         rows += [Content.assemble((m.kind, "bold $text-accent")), Content.assemble("  ", (m.expr, "bold")),
-                 Content.assemble("  ", outcome), Content.assemble("  ", m.why), Content("")]
+                 Content.assemble("  ", outcome), Content.assemble("  ", m.why)]
+        if d.fixes:
+            fix = d.fixes[0]
+            style = "$text-success" if fix.label == RIGHT_VALUES else "$text-warning"
+            rows.append(Content.assemble("  ", ("fix: ", "bold"), fix.line, "  ", (fix.label, style)))
+        rows.append(Content(""))
     return Content("\n").join(rows)
 
 
 class MistakesScreen(ModalScreen[None]):
     """What learners actually meet, one wrong line at a time."""
+
+    AUTO_FOCUS = "#mistakes"  # the arrow keys scroll at once
 
     BINDINGS = [Binding("escape,q,b", "dismiss", "close")]
 

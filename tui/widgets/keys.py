@@ -1,16 +1,21 @@
-"""KeyBar: every key the app binds, wrapped over two lines so all of them show at 100 columns."""
+"""KeyBar: every key that works now, built from the app's own bindings, wrapped so that all of them show."""
 
 from __future__ import annotations
 
 from textual.binding import Binding
 from textual.content import Content
-from textual.widget import Widget
+
+from tui.widgets.wrapped import Wrapped
 
 
-def key_items(bindings: list[Binding], extra: list[tuple[str, str]]) -> list[Content]:
+def key_items(bindings: list[Binding | tuple[str, str]], extra: list[tuple[str, str]] = ()) -> list[Content]:
+    """One item per shown binding (grouped bindings share one), then the extra (key, description) pairs."""
     items: list[tuple[str, str]] = []
     seen_groups: dict[str, int] = {}
     for b in bindings:
+        if isinstance(b, tuple):
+            items.append(b)
+            continue
         if not b.show:
             continue
         key = b.key_display or b.key
@@ -28,30 +33,8 @@ def key_items(bindings: list[Binding], extra: list[tuple[str, str]]) -> list[Con
             for key, description in items]
 
 
-def wrap(items: list[Content], width: int, gap: str = "  ") -> Content:
-    """Whole items per line, as many as fit."""
-    lines: list[list[Content]] = [[]]
-    used = 0
-    for item in items:
-        extra = item.cell_length + (len(gap) if lines[-1] else 0)
-        if lines[-1] and used + extra > width:
-            lines.append([])
-            used, extra = 0, item.cell_length
-        lines[-1].append(item)
-        used += extra
-    return Content("\n").join(Content(gap).join(line) for line in lines)
+class KeyBar(Wrapped):
+    """The footer: the keys that work now and what they do, on as many lines as the width needs."""
 
-
-class KeyBar(Widget):
-    """The footer: keys and what they do, built from the app's own bindings."""
-
-    def __init__(self, *, id: str | None = None):
-        super().__init__(id=id)
-        self._items: list[Content] = []
-
-    def show(self, bindings: list[Binding], extra: list[tuple[str, str]]) -> None:
-        self._items = key_items(bindings, extra)
-        self.refresh()
-
-    def render(self) -> Content:
-        return wrap(self._items, self.size.width)
+    def show(self, items: list[Content]) -> None:
+        self.set_items(items)

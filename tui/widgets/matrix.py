@@ -1,9 +1,8 @@
-"""MatrixPanel: one array with its name and shape, numbers aligned and coloured by sign and size."""
+"""A matrix drawn as lines of styled text: its name and shape, numbers aligned and coloured by sign and size."""
 
 from __future__ import annotations
 
 import numpy as np
-from textual.content import Content
 
 from engine.checks import shape_text
 
@@ -33,26 +32,35 @@ def _keep(n: int, limit: int) -> list[int | None]:
     return list(range(head)) + [None] + list(range(n - tail, n))
 
 
+Span = tuple[str, str]  # text, and its style: "bold #6cb6ff", "$primary", or "" for none
+Line = list[Span]
+
+
+def line_width(line: Line) -> int:
+    """Cells a line takes: every character drawn here, digits and box-drawing alike, is one cell wide."""
+    return sum(len(text) for text, _ in line)
+
+
 def matrix_box(name: str, value: np.ndarray, precision: int, max_rows: int, max_cols: int, width: int,
-               border: str) -> list[Content]:
+               border: str) -> list[Line]:
     """The matrix in a rounded box titled "name (shape)", with as many columns as fit in width."""
     title = f" {name} {shape_text(value.shape)} "
     cols = max_cols
     while True:
-        body = render_matrix(value, precision, max_rows, cols)
-        inner = max(max((line.cell_length for line in body), default=0), len(title) + 2)
+        body, body_width = render_matrix(value, precision, max_rows, cols)
+        inner = max(body_width, len(title) + 2)
         if inner + 4 <= width or cols <= 2:
             break
         cols -= 2
-    top = Content.assemble(("╭─", border), (title, "bold"), ("─" * (inner + 1 - len(title)) + "╮", border))
-    rows = [Content.assemble(("│ ", border), line, " " * (inner - line.cell_length), (" │", border))
-            for line in body]
-    bottom = Content.styled("╰" + "─" * (inner + 2) + "╯", border)
+    top = [("╭─", border), (title, "bold"), ("─" * (inner + 1 - len(title)) + "╮", border)]
+    left, right = ("│ ", border), (" " * (inner - body_width) + " │", border)
+    rows = [[left, *line, right] for line in body]
+    bottom = [("╰" + "─" * (inner + 2) + "╯", border)]
     return [top, *rows, bottom]
 
 
-def render_matrix(value: np.ndarray, precision: int, max_rows: int, max_cols: int) -> list[Content]:
-    """One Content a displayed row."""
+def render_matrix(value: np.ndarray, precision: int, max_rows: int, max_cols: int) -> tuple[list[Line], int]:
+    """One Line a displayed row, and the width they share."""
     a = np.asarray(value)
     if a.ndim == 0:
         a = a.reshape(1, 1)
@@ -60,29 +68,36 @@ def render_matrix(value: np.ndarray, precision: int, max_rows: int, max_cols: in
         a = a.reshape(1, -1)
     shown, row_ids, col_ids = corners(a, max_rows, max_cols)
     integral = bool(np.all(shown == np.round(shown)))
-    cells = [[f"{v:.0f}" if integral else f"{v:.{precision}f}" for v in row] for row in shown.tolist()]
+    digits = 0 if integral else precision
+    values = shown.tolist()
+    cells = [[_number(v, digits) for v in row] for row in values]
     width = max((len(c) for row in cells for c in row), default=1)
     scale = float(np.abs(shown).max()) if shown.size else 0.0
-    lines = []
+    gap = "…".rjust(width)
+    lines: list[Line] = []
     r = 0
     for i in row_ids:
         if i is None:
-            lines.append(Content.styled(" ".join(("⋮" if j is not None else " ").rjust(width) for j in col_ids), "dim"))
+            lines.append([(" ".join(("⋮" if j is not None else " ").rjust(width) for j in col_ids), "dim")])
             continue
-        parts: list = []
+        parts: Line = []
         c = 0
         for j in col_ids:
-            if parts:
-                parts.append(" ")
+            # The space before a number goes with it: a space shows only its background, so one span does for both.
             if j is None:
-                parts.append(("…".rjust(width), "dim"))
+                parts.append(((" " if parts else "") + gap, "dim"))
                 continue
-            v = shown[r, c]
-            parts.append((cells[r][c].rjust(width), _style(v, scale)))
+            parts.append(((" " if parts else "") + cells[r][c].rjust(width), _style(values[r][c], scale)))
             c += 1
-        lines.append(Content.assemble(*parts))
+        lines.append(parts)
         r += 1
-    return lines
+    return lines, len(col_ids) * width + len(col_ids) - 1
+
+
+def _number(v: float, digits: int) -> str:
+    """v to `digits` places, without the "-0" of a small negative number that rounds to zero."""
+    text = f"{v:.{digits}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 
 def _style(v: float, scale: float) -> str:

@@ -1,26 +1,31 @@
-"""SummaryBar: the network, its data, the training step and the current loss on one line."""
+"""SummaryBar: the network, its data, the training step and the current loss, wrapped between parts."""
 
 from __future__ import annotations
 
 from textual.content import Content
-from textual.widgets import Static
 
 from tui.session import Session
+from tui.widgets.wrapped import Wrapped
 
 
-def summary_content(session: Session) -> Content:
+def summary_content(session: Session) -> list[Content]:
+    """The summary's parts; the bar wraps between them, never inside one."""
     net, o = session.net, session.options
     sizes = " → ".join(str(n) for n in net.sizes)
-    return Content.assemble(
-        (sizes, "bold"), f"  m = {session.m}",
-        "  │  ", f"step {net.steps}", "  ", (f"loss {session.loss:.4f}", "bold"),
-        "  │  ", f"{net.hidden} → {net.output}", f"  {net.loss_name}",
-        "  │  ", f"{net.layout_name} layout", f"  {net.bias} bias", f"  │  lr {o.lr:g}",
-    )
+    parts = [
+        Content.assemble((sizes, "bold"), f"  m = {session.m}"),
+        Content.assemble("data ", (session.data_text, "bold")),
+        Content.assemble(f"step {net.steps}  ", (f"loss {session.loss:.4f}", "bold")),
+        Content(f"{net.hidden} → {net.output}  {net.loss_name}"),
+        Content(f"{net.layout_name} layout  {net.bias} bias  {net.init} init  seed {net.seed}  lr {o.lr:g}"),
+    ]
+    return parts
 
 
-class SummaryBar(Static):
-    """One line saying what network this is and how far training has gone."""
+class SummaryBar(Wrapped):
+    """What network this is, on what data, and how far training has gone: a line, or more on narrow screens."""
+
+    GAP = "  │  "
 
     def show(self, session: Session) -> None:
-        self.update(summary_content(session))
+        self.set_items(summary_content(session))

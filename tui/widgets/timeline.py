@@ -9,15 +9,21 @@ from textual.widgets.option_list import Option
 from engine import Event
 
 
+FORMULAS = 50  # the timeline's width from which each row also shows its NumPy line
+
+
 def options(events: list[Event], formulas: bool = False) -> list[Option]:
     found: list[Option] = []
     phase = None
+    name_width = max(len(e.name) for e in events)
+    shape_width = max(len(str(e.shape)) for e in events)
     for i, e in enumerate(events):
         if e.phase != phase:
             phase = e.phase
             found.append(Option(phase, id=f"phase-{phase}", disabled=True))
-        shape = f"{e.shape}".ljust(11) if formulas else str(e.shape)
-        line = Content.assemble(f" {e.name:<6} ", (shape, "dim"), (e.formula if formulas else "", "$text-muted"))
+        shape = f"{e.shape}".ljust(shape_width + 1) if formulas else str(e.shape)
+        line = Content.assemble(f" {e.name:<{name_width}} ", (shape, "dim"),
+                                (e.formula if formulas else "", "$text-muted"))
         found.append(Option(line, id=f"e{i}"))
     return found
 
@@ -30,9 +36,15 @@ class Timeline(OptionList):
     def __init__(self, events: list[Event], *, id: str | None = None):
         super().__init__(*options(events), id=id)
         self.formulas = False
+        self._events = events
+
+    def on_resize(self) -> None:
+        if (self.size.width >= FORMULAS) != self.formulas:
+            self.load(self._events, formulas=self.size.width >= FORMULAS)
 
     def load(self, events: list[Event], formulas: bool | None = None) -> None:
         """Show these events; with formulas (on wide screens) each row carries its NumPy line too."""
+        self._events = events
         if formulas is not None:
             self.formulas = formulas
         highlighted = self.highlighted

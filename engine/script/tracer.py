@@ -1,0 +1,231 @@
+"""The child process: run a learner's script as `python SCRIPT.py` would, recording every array a line makes.
+
+Run as `python path/to/tracer.py RECORDING.npz SCRIPT.py [ARGS...]`; it imports nothing of stepprop. A line
+tracer watches the script's own code only; after each executed line it records each ndarray in the frame's locals
+and the module's globals that is new or changed. Each line keeps its first and last few runs, and a count of the
+others, so a long training loop records a few KB. When the script fails, the innermost frame of the script gives the
+exact operation (PEP 657 positions) and the operands it read. The recording is one .npz file: a JSON index and the
+arrays.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import traceback
+import types
+from collections import Counter, deque
+
+import numpy as np
+
+KEEP = 3  # runs of each line kept at the start and at the end of a loop
+MAX_VALUES = 10_000  # an array with more numbers is recorded by shape only
+MAX_OPERAND = 1_000_000  # numbers of one operand of the failing line shipped for the diagnosis
+SAMPLE = 64  # numbers compared to notice an in-place change in an array too big to copy
+NUMBERS = "biufc"  # dtype kinds whose values are recorded; others (objects, text) by shape and dtype only
+
+
+class TimeLimit(BaseException):
+    """Raised in the script when the parent's time limit is up; a BaseException, so `except Exception` passes it."""
+
+
+def _stop(signum, frame):
+    raise TimeLimit()
+
+
+class Recorder:
+    """The line tracer and what it has recorded so far."""
+
+    def __init__(self, filename: str):
+        self.filename = filename
+        self.first: list[dict] = []  # records from the first KEEP runs of their line
+        self.last: dict[int, deque] = {}  # line -> records from its latest runs after the first KEEP
+        self.runs: Counter = Counter()  # line -> how many times it ran
+        self.seen: dict[str, tuple] = {}  # global name -> fingerprint of the value last recorded
+        self.seq = 0
+
+    # ---- sys.settrace ------------------------------------------------------------------------------------
+
+    def on_call(self, frame, event, arg):
+        if frame.f_code.co_filename != self.filename:
+            return None  # NumPy, the standard library, anything not in the script
+        previous = None
+        seen: dict[str, tuple] = {}  # this call's local names, forgotten when it returns
+        if frame.f_locals is not frame.f_globals:  # the arguments: operands of the lines below, not results
+            line = frame.f_code.co_firstlineno
+            self.runs[line] += 1
+            self._scan(frame.f_locals, seen, line, frame.f_code.co_name, self.runs[line], "argument")
+
+        def on_line(frame, event, arg):
+            nonlocal previous
+            if event == "line" or event == "return":
+                if previous is not None:
+                    self.after(frame, previous, seen)
+                previous = frame.f_lineno if event == "line" else None
+            return on_line
+
+        return on_line
+
+    # ---- recording ---------------------------------------------------------------------------------------
+
+    def after(self, frame, line: int, seen: dict) -> None:
+        """Line `line` of this frame has just run: record every array it made or changed."""
+        self.runs[line] += 1
+        run = self.runs[line]
+        module = frame.f_globals
+        scope = frame.f_code.co_name
+        if frame.f_locals is not module:
+            self._scan(frame.f_locals, seen, line, scope, run, "local")
+        self._scan(module, self.seen, line, scope, run, "global")
+
+    def _scan(self, names: dict, seen: dict, line: int, scope: str, run: int, kind: str) -> None:
+        for name, value in names.items():
+            if type(value) is not np.ndarray:
+                continue
+            before = seen.get(name)
+            if before is not None and before[0] == id(value) and _same(before, value):
+                continue
+            seen[name] = _fingerprint(value)
+            self.seq += 1
+            record = {"seq": self.seq, "line": line, "scope": scope, "kind": kind, "name": name, "run": run,
+                      "shape": list(value.shape), "dtype": value.dtype.str,
+                      "value": value.copy() if value.size <= MAX_VALUES and value.dtype.kind in NUMBERS else None}
+            if run <= KEEP:
+                self.first.append(record)
+            else:
+                self.last.setdefault(line, deque(maxlen=KEEP)).append(record)
+
+    def records(self) -> list[dict]:
+        kept = self.first + [r for d in self.last.values() for r in d]
+        return sorted(kept, key=lambda r: r["seq"])
+
+
+def _fingerprint(value: np.ndarray) -> tuple:
+    """What tells a later value apart: identity, shape, dtype, and the bytes of its numbers (a sample, when big)."""
+    return id(value), value.shape, value.dtype.str, (value if value.size <= MAX_VALUES else _sample(value)).tobytes()
+
+
+def _sample(value: np.ndarray) -> np.ndarray:
+    flat = value.reshape(-1)
+    return flat[:: max(1, flat.size // SAMPLE)][:SAMPLE]
+
+
+def _same(before: tuple, value: np.ndarray) -> bool:
+    _, shape, dtype, kept = before
+    if shape != value.shape or dtype != value.dtype.str:
+        return False
+    return (value if value.size <= MAX_VALUES else _sample(value)).tobytes() == kept
+
+
+def _script_frame(tb, filename: str):
+    """The innermost traceback entry in the script's own code."""
+    found = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            found = tb
+        tb = tb.tb_next
+    return found
+
+
+def _failure(error: BaseException, filename: str, arrays: dict) -> dict | None:
+    """Where the script failed, to the column (PEP 657), and the operands the failing frame held."""
+    tb = _script_frame(error.__traceback__, filename)
+    if tb is None:
+        return None
+    frame = tb.tb_frame
+    positions = list(frame.f_code.co_positions())
+    line, end_line, col, end_col = positions[tb.tb_lasti // 2] if tb.tb_lasti >= 0 else (tb.tb_lineno,) * 2 + (
+        None, None)
+    operands: dict = {}
+    scalars: dict = {}
+    for scope in (frame.f_globals, frame.f_locals):
+        for name, value in scope.items():
+            if type(value) is np.ndarray and value.size <= MAX_OPERAND and value.dtype.kind in NUMBERS:
+                key = f"operand:{name}"
+                arrays[key] = value
+                operands[name] = key
+                scalars.pop(name, None)
+            elif isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
+                scalars[name] = float(value)
+                operands.pop(name, None)
+    return {"type": type(error).__name__, "message": str(error), "line": line or tb.tb_lineno,
+            "end_line": end_line, "col": col, "end_col": end_col, "scope": frame.f_code.co_name,
+            "operands": operands, "scalars": scalars}
+
+
+def _scalars(module: dict) -> dict:
+    return {k: float(v) for k, v in module.items()
+            if isinstance(v, (int, float, np.number)) and not isinstance(v, bool) and not k.startswith("_")}
+
+
+def _syntax_error(error: SyntaxError) -> dict:
+    line = error.lineno or 1
+    col = (error.offset or 1) - 1
+    end_col = (error.end_offset or error.offset or 1) - 1
+    return {"type": type(error).__name__, "message": error.msg, "line": line, "end_line": error.end_lineno or line,
+            "col": col, "end_col": max(end_col, col + 1), "scope": "<module>", "operands": {}, "scalars": {}}
+
+
+def run(out: str, script: str, argv: list[str]) -> int:
+    with open(script, encoding="utf-8", errors="replace") as f:
+        source = f.read()
+    try:
+        code = compile(source, script, "exec")
+    except (SyntaxError, ValueError) as error:  # reported as Python would, before anything runs
+        traceback.print_exception(type(error), error, None)
+        failure = _syntax_error(error) if isinstance(error, SyntaxError) else None
+        index = {"script": script, "argv": argv, "source": source, "status": "error", "exit_code": 1, "records": [],
+                 "runs": {}, "failure": failure, "scalars": {}}
+        np.savez_compressed(out, index=np.array(json.dumps(index)))
+        return 1
+    module = types.ModuleType("__main__")
+    module.__file__ = script
+    module.__builtins__ = __builtins__
+    sys.modules["__main__"] = module
+    sys.argv = [script, *argv]
+    sys.path[0] = str(__import__("pathlib").Path(script).resolve().parent)
+    recorder = Recorder(script)
+    signal.signal(signal.SIGTERM, _stop)
+    status, exit_code, failure = "ok", 0, None
+    arrays: dict = {}
+    sys.settrace(recorder.on_call)
+    try:
+        exec(code, module.__dict__)
+    except SystemExit as e:
+        exit_code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        if e.code is not None and not isinstance(e.code, int):
+            print(e.code, file=sys.stderr)
+        status = "ok" if exit_code == 0 else "exit"
+    except TimeLimit as e:
+        sys.settrace(None)
+        status, exit_code = "timeout", 1
+        failure = _failure(e, script, arrays)
+    except BaseException as e:  # the script's own error, reported the way Python would
+        sys.settrace(None)
+        status = "memory" if isinstance(e, MemoryError) else "error"
+        exit_code = 1
+        failure = _failure(e, script, arrays)
+        tb = _script_frame(e.__traceback__, script)
+        first = e.__traceback__
+        while first is not None and first.tb_frame.f_code.co_filename != script:
+            first = first.tb_next
+        traceback.print_exception(type(e), e, first if tb is not None else e.__traceback__)
+    finally:
+        sys.settrace(None)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    sys.stdout.flush()
+    records = recorder.records()
+    for k, r in enumerate(records):
+        if r["value"] is not None:
+            arrays[f"v{k}"] = r["value"]
+            r["value"] = f"v{k}"
+    index = {"script": script, "argv": argv, "source": source, "status": status, "exit_code": exit_code,
+             "records": records, "runs": {str(k): v for k, v in recorder.runs.items()}, "failure": failure,
+             "scalars": _scalars(module.__dict__)}
+    np.savez_compressed(out, index=np.array(json.dumps(index)), **arrays)
+    return exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(run(sys.argv[1], sys.argv[2], sys.argv[3:]))

@@ -1,0 +1,224 @@
+"""`stepprop debug`: run the learner's own script, then step through every line's arrays and the line that failed."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import OptionList, Static
+
+import engine.datasets
+import engine.script
+from engine.script import Recording, ScriptEvent, Twin
+from engine.script.recording import headline
+from tui.screens.doctor import DoctorScreen
+from tui.screens.help import HelpScreen
+from tui.session import FILE, Options
+from tui.widgets.keys import KeyBar, key_items
+from tui.widgets.script_card import ScriptCard
+from tui.widgets.script_timeline import ScriptTimeline
+
+ENDS = Binding.Group("first/last")
+BINDINGS = [
+    Binding("n,right,space", "next", "next", key_display="n/→/␣", tooltip="next line"),
+    Binding("p,left", "previous", "back", key_display="p/←", tooltip="previous line"),
+    Binding("home", "first", "first", group=ENDS, tooltip="first line"),
+    Binding("end", "last", "last", group=ENDS, tooltip="last line: the one that failed, if one did"),
+    Binding("d", "doctor", "doctor", tooltip="shape doctor on this line, over the arrays the script had made"),
+    Binding("o", "open_twin", "open in engine", tooltip="open the engine twin in stepprop's stepping view"),
+    Binding("question_mark", "help", "help", key_display="?", tooltip="this help"),
+    Binding("q", "quit", "quit", tooltip="quit"),
+]
+
+
+# ---- the twin as the stepping view's options --------------------------------------------------------------------
+
+
+def twin_options(twin: Twin, folder: str | Path | None = None) -> Options:
+    """The options that open the twin in BackpropApp: its network, its learning rate and the script's own data.
+
+    Data other than the question's is written as .npy files (one example per row) into `folder`.
+    """
+    X = twin.X if twin.layout == "rows" else twin.X.T
+    Y = twin.Y if twin.layout == "rows" else twin.Y.T
+    options = Options(sizes=twin.sizes, hidden=twin.hidden, output=twin.output, loss=twin.loss, layout=twin.layout,
+                      bias=twin.bias, lr=twin.lr)
+    question_X, question_Y = engine.datasets.question()
+    if X.shape == question_X.shape and Y.shape == question_Y.shape and np.array_equal(X, question_X) \
+            and np.array_equal(Y, question_Y):
+        return options.but(dataset="question")
+    folder = Path(folder or tempfile.mkdtemp(prefix="stepprop-twin-"))
+    np.save(folder / "X.npy", X)
+    np.save(folder / "Y.npy", Y)
+    return options.but(dataset=FILE, data=str(folder / "X.npy"), targets=str(folder / "Y.npy"))
+
+
+# ---- the app ------------------------------------------------------------------------------------------------------
+
+
+class DebugApp(App):
+    """Step through a recorded script. `o` exits with the twin's options, for BackpropApp to open next."""
+
+    CSS_PATH = [Path(__file__).with_name("app.tcss"), Path(__file__).with_name("debug.tcss")]
+    TITLE = "stepprop debug"
+    AUTO_FOCUS = None
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
+    BINDINGS = BINDINGS
+
+    def __init__(self, recording: Recording, events: list[ScriptEvent], twin: Twin | None, how: str):
+        super().__init__()
+        self.recording = recording
+        self.events = events
+        self.twin = twin
+        self.how = how
+        self.position = len(events) - 1 if events and events[-1].failing else 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status")
+        with Horizontal(id="main"):
+            yield ScriptTimeline(self.events, self.recording.runs, id="timeline")
+            yield ScriptCard(id="card")
+        yield Static(id="output")
+        yield KeyBar(id="keys")
+
+    def on_mount(self) -> None:
+        r = self.recording
+        name = Path(r.script).name
+        kind = "$text-success" if r.ok else "$text-error"
+        twin = (f"twin: {self.twin.describe()}  (o opens it)" if self.twin is not None else self.how)
+        self.query_one("#status", Static).update(Content.assemble((f"{name}: ", "bold"), (headline(r), kind), "\n",
+                                                                  (twin, "$text-muted")))
+        self.query_one("#output").border_title = "the script's output"
+        self.query_one(KeyBar).show(key_items(self.BINDINGS))
+        self.show()
+
+    def output_text(self, rows: int) -> Content:
+        """The last lines the script printed, stderr (its traceback) after stdout, as many as fit."""
+        r = self.recording
+        lines = [(line, "") for line in r.stdout.splitlines()] + [(line, "$text-error")
+                                                                   for line in r.stderr.splitlines()]
+        if not lines:
+            return Content.styled("(the script printed nothing)", "$text-muted")
+        return Content("\n").join(Content.styled(text, style) for text, style in lines[-max(rows, 1):])
+
+    def show(self) -> None:
+        if not self.events:
+            self.query_one(ScriptCard).refresh()
+            return
+        self.query_one(ScriptTimeline).mark(self.position)
+        self.query_one(ScriptCard).show(self.events[self.position], len(self.events), 3)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.show_output)  # once the layout has given the output panel its height
+        self.show()
+
+    def show_output(self) -> None:
+        output = self.query_one("#output", Static)
+        output.update(self.output_text(output.scrollable_content_region.height))
+
+    def jump(self, index: int) -> None:
+        if self.events:
+            self.position = max(0, min(index, len(self.events) - 1))
+            self.show()
+
+    def action_next(self) -> None:
+        self.jump(self.position + 1)
+
+    def action_previous(self) -> None:
+        self.jump(self.position - 1)
+
+    def action_first(self) -> None:
+        self.jump(0)
+
+    def action_last(self) -> None:
+        self.jump(len(self.events) - 1)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        index = ScriptTimeline.event_index(event.option)
+        if index is not None:
+            self.jump(index)
+
+    def matrices(self) -> dict:
+        """The arrays the script had made up to this line (by their last recorded values), and its numbers."""
+        if not self.events:
+            return {}
+        event = self.events[self.position]
+        if event.failing:
+            return dict(event.diagnosis.env)
+        env: dict = {k: v for k, v in self.recording.scalars.items()}
+        for e in self.events[: self.position + 1]:
+            env.update((n, a) for n, a, kept in zip(e.operand_names, e.arrays, e.kept) if kept)
+            if e.recorded and not e.failing:
+                env[e.name] = e.value
+        return env
+
+    def action_doctor(self) -> None:
+        if not self.events:
+            return
+        event = self.events[self.position]
+        expr = event.diagnosis.doctor_line if event.failing and event.diagnosis.doctor_line else event.formula
+        self.push_screen(DoctorScreen(self.matrices(), expr))
+
+    def action_help(self) -> None:
+        keys = [(b.key_display or b.key, b.tooltip or b.description) for b in self.BINDINGS]
+        self.push_screen(HelpScreen(keys))
+
+    def action_open_twin(self) -> None:
+        if self.twin is None:
+            self.notify(self.how, severity="warning")
+            return
+        self.exit(twin_options(self.twin))
+
+
+# ---- the command --------------------------------------------------------------------------------------------------
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        raise ValueError(f"{message} (see {self.prog} --help)")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="stepprop debug", description="Run your own NumPy script the way `python SCRIPT.py ARGS` "
+                "would, in a separate process under a time and a memory limit; record the shape of every array "
+                "each line makes, diagnose the line that fails, and step through it all.")
+    p.add_argument("--report", action="store_true", help="print the trace as text instead of opening the app")
+    p.add_argument("--timeout", type=float, default=engine.script.TIMEOUT, metavar="S",
+                   help=f"time limit in seconds (default {engine.script.TIMEOUT:g})")
+    p.add_argument("--memory", type=int, default=engine.script.MEMORY_MB, metavar="MB",
+                   help=f"memory limit in MB (default {engine.script.MEMORY_MB})")
+    p.add_argument("script", metavar="SCRIPT.py", help="your script")
+    p.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS", help="the script's own arguments")
+    return p
+
+
+def main(argv: list[str]) -> int:
+    """Exit status 0 when the script ran to the end, 1 when it failed or a limit stopped it, 2 for bad options."""
+    try:
+        args = parser().parse_args(argv)
+        print(f"stepprop: running {args.script} (time limit {args.timeout:g} s, memory {args.memory} MB)…",
+              file=sys.stderr)
+        recording = engine.script.run(args.script, args.args, timeout=args.timeout, memory_mb=args.memory)
+    except (ValueError, OSError) as error:
+        print(f"stepprop: {error}", file=sys.stderr)
+        return 2
+    events, twin, how = engine.script.trace(recording)
+    status = 0 if recording.ok else 1
+    if args.report:
+        sys.stdout.write(engine.script.report(recording, events, twin, how))
+    else:
+        options = DebugApp(recording, events, twin, how).run()
+        if isinstance(options, Options):
+            from tui.app import BackpropApp
+
+            BackpropApp(options).run()
+    if not recording.ok:
+        print(f"stepprop: {Path(recording.script).name} {recording.message}", file=sys.stderr)
+    return status

@@ -6,8 +6,8 @@
 
 `@` is the matrix product ·, `*` of two arrays the element-wise ⊙ (of a number and an array, a plain ·), `/` by an
 array ⊘, `.T` a ᵀ, a name dX the derivative ∂L/∂X, and a line whose target appears on its right an update ←.
-The line is checked by the doctor's grammar where the grammar covers it; either way, only what is listed here
-renders, and anything else is refused with a ValueError rather than shown wrong.
+The line is parsed and checked by the doctor's grammar (engine/doctor/grammar.py), and only what is listed here
+renders: anything else is refused with a ValueError rather than shown wrong.
 """
 
 from __future__ import annotations
@@ -30,8 +30,6 @@ LOW, ADD, MUL, UNARY, POW, ATOM = range(6)
 # Functions called by name (not np.), which the engine's formulas use: rendered as the textbook names them.
 CALLS = {"sigmoid": "σ", "log_sigmoid": "log σ", "softmax": "softmax", "log_softmax": "log softmax"}
 NP_CALLS = {"tanh": "tanh", "log": "log", "maximum": "max"}
-# What the engine's lines call beyond the doctor's grammar today; only these skip its check.
-BEYOND_GRAMMAR = {*CALLS, "hstack", "vstack", "ones", "logaddexp"}
 
 
 def term(line: str, example_axis: int | None = None) -> str:
@@ -68,34 +66,15 @@ def name(text: str) -> str:
 
 
 def _parse(line: str) -> tuple[str | None, ast.expr]:
-    """The line's target and right side, checked by the doctor's grammar; lines calling the engine's own helpers
-    (sigmoid, np.hstack, ...) that the grammar does not take are left to the renderer's own list."""
+    """The line's target and right side, as the doctor's grammar checks and reads them; it refuses what it does not
+    allow. An augmented update (W1 -= lr * dW1) comes back written out, W1 - lr * dW1, with W1 as its target."""
     try:
         module = ast.parse(line.strip())
     except (SyntaxError, ValueError):
         raise ValueError(f"cannot render {line!r}: not valid Python") from None
-    if module.body and isinstance(module.body[0], ast.AugAssign):
-        raise ValueError(f"cannot render {line!r}: write the update out, as in W1 = W1 - lr * dW1")
     names = {n.id: 0.0 for n in ast.walk(module) if isinstance(n, ast.Name) and n.id != "np"}
-    try:
-        parsed = grammar.parse(line, names)
-        return parsed.target, parsed.expr
-    except ValueError:
-        if not any(_called(node) in BEYOND_GRAMMAR for node in ast.walk(module) if isinstance(node, ast.Call)):
-            raise
-    if len(module.body) != 1:
-        raise ValueError(f"cannot render {line!r}: one line, one statement")
-    statement = module.body[0]
-    if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
-        return statement.targets[0].id, statement.value
-    if isinstance(statement, ast.Expr):
-        return None, statement.value
-    raise ValueError(f"cannot render {line!r}: write one name = an expression")
-
-
-def _called(node: ast.Call) -> str | None:
-    func = node.func
-    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+    parsed = grammar.parse(line, names)  # the grammar checks names and types only, so a 0.0 stands for each
+    return parsed.target, parsed.expr
 
 
 def _number(value: float | int) -> str:

@@ -191,6 +191,10 @@ def test_a_step_past_the_memory_budget_is_refused():
     list(Network((4, 3, 3), max_bytes=1032).step(X, Y))
     with pytest.raises(ValueError, match=r"needs about .* \(1,032 bytes\), more than the .* limit"):
         list(Network((4, 3, 3), max_bytes=1031).step(X, Y))
+    # augmented: each layer's input also gets its ones, (4 + 1) and (3 + 1) more numbers an example: 528 bytes
+    list(Network((4, 3, 3), bias="augmented", max_bytes=1176).step(X, Y))
+    with pytest.raises(ValueError, match=r"\(1,176 bytes\)"):
+        list(Network((4, 3, 3), bias="augmented", max_bytes=1175).step(X, Y))
 
 
 # ---- accuracy, the gradient check's sampling, learning rates, byte counts, and the Markdown trace's tables -----

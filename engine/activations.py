@@ -63,36 +63,35 @@ def leaky_relu(Z: np.ndarray) -> np.ndarray:
     return np.where(Z > 0, Z, LEAK * Z)
 
 
-# Each activation: (forward op, derivative op). Slots: {A} = act({Z}); {dZ} = {dA} ⊙ act'(...).
+# Each activation: (forward op, derivative op), the maths rendered from the line. Slots: {A}, {Z}, {dA}, {dZ}.
 FORWARD = {
-    "sigmoid": Op("{A} = sigmoid({Z})", "{A} = σ({Z}) = 1 / (1 + e^(−{Z}))", "σ({0})",
+    "sigmoid": Op("{A} = sigmoid({Z})", "the logistic sigmoid σ(z) = 1 / (1 + e^(−z))",
                   lambda c, Z: sigmoid(Z)),
-    "tanh": Op("{A} = np.tanh({Z})", "{A} = tanh({Z})", "tanh({0})",
+    "tanh": Op("{A} = np.tanh({Z})", "",
                lambda c, Z: np.tanh(Z)),
-    "relu": Op("{A} = np.maximum({Z}, 0)", "{A} = max({Z}, 0)", "relu({0})",
+    "relu": Op("{A} = np.maximum({Z}, 0)", "",
                lambda c, Z: relu(Z)),
-    "leaky_relu": Op("{A} = np.where({Z} > 0, {Z}, 0.01 * {Z})", "{A} = max({Z}, 0.01·{Z})", "leaky({0})",
+    "leaky_relu": Op("{A} = np.where({Z} > 0, {Z}, 0.01 * {Z})", "",
                      lambda c, Z: leaky_relu(Z)),
-    "identity": Op("{A} = {Z}", "{A} = {Z}", "{0}",
+    "identity": Op("{A} = {Z}", "",
                    lambda c, Z: Z),
-    "softmax_rows": Op("{A} = softmax({Z}, axis=1)", "{A} = e^{Z} / Σ_row e^{Z}", "softmax({0})",
+    "softmax_rows": Op("{A} = softmax({Z}, axis=1)", "softmax(z) = e^z / Σ e^z, each row a distribution",
                        lambda c, Z: softmax(Z, axis=1)),
-    "softmax_columns": Op("{A} = softmax({Z}, axis=0)", "{A} = e^{Z} / Σ_column e^{Z}", "softmax({0})",
+    "softmax_columns": Op("{A} = softmax({Z}, axis=0)", "softmax(z) = e^z / Σ e^z, each column a distribution",
                           lambda c, Z: softmax(Z, axis=0)),
 }
 
 # The derivative reads whichever of A or Z it needs; the slot names say which.
 DERIVATIVE = {
-    "sigmoid": Op("{dZ} = {dA} * {A} * (1 - {A})", "∂L/∂{Z} = ∂L/∂{A} ⊙ σ'({Z}) = ∂L/∂{A} ⊙ {A}(1 − {A})",
-                  "{0} ⊙ {1}", lambda c, dA, A: dA * A * (1.0 - A)),
-    "tanh": Op("{dZ} = {dA} * (1 - {A} ** 2)", "∂L/∂{Z} = ∂L/∂{A} ⊙ tanh'({Z}) = ∂L/∂{A} ⊙ (1 − {A}²)",
-               "{0} ⊙ {1}", lambda c, dA, A: dA * (1.0 - A * A)),
-    "relu": Op("{dZ} = {dA} * ({Z} > 0)", "∂L/∂{Z} = ∂L/∂{A} ⊙ relu'({Z}) = ∂L/∂{A} ⊙ [{Z} > 0]",
-               "{0} ⊙ {1}", lambda c, dA, Z: dA * (Z > 0)),
-    "leaky_relu": Op("{dZ} = {dA} * np.where({Z} > 0, 1, 0.01)",
-                     "∂L/∂{Z} = ∂L/∂{A} ⊙ leaky'({Z}) = ∂L/∂{A} ⊙ (1 if {Z} > 0 else 0.01)",
-                     "{0} ⊙ {1}", lambda c, dA, Z: dA * np.where(Z > 0, 1.0, LEAK)),
-    "identity": Op("{dZ} = {dA}", "∂L/∂{Z} = ∂L/∂{A} ⊙ 1", "{0}",
+    "sigmoid": Op("{dZ} = {dA} * {A} * (1 - {A})", "σ′({Z}), written with the output {A}",
+                  lambda c, dA, A: dA * A * (1.0 - A)),
+    "tanh": Op("{dZ} = {dA} * (1 - {A} ** 2)", "tanh′({Z}), written with the output {A}",
+               lambda c, dA, A: dA * (1.0 - A * A)),
+    "relu": Op("{dZ} = {dA} * ({Z} > 0)", "relu′({Z}), taken as 0 at the kink {Z} = 0",
+               lambda c, dA, Z: dA * (Z > 0)),
+    "leaky_relu": Op("{dZ} = {dA} * np.where({Z} > 0, 1, 0.01)", "leaky′({Z}), taken as 0.01 at the kink {Z} = 0",
+                     lambda c, dA, Z: dA * np.where(Z > 0, 1.0, LEAK)),
+    "identity": Op("{dZ} = {dA}", "the identity's derivative is 1",
                    lambda c, dA: dA),
 }
 

@@ -7,23 +7,22 @@ from typing import Callable
 
 import numpy as np
 
-from engine.doctor import rules
+from engine.doctor import render, rules
 
 PHASES = ("forward", "loss", "backward", "update")
 
 
 @dataclass(frozen=True, slots=True)
 class Op:
-    """An operation as written in the textbook: its NumPy line and its term, next to the function computing it.
+    """An operation as its NumPy line, next to the function computing it; the maths is rendered from the line.
 
     Templates use named slots ({Z}, {A}, {W}, ...) that a network fills with layer names ("Z1", "A0", "W1").
-    `rule` is the shape rule over operand positions, e.g. "{0} @ {1} + {2}".
+    `note` says in words what the code cannot, e.g. "{b} broadcast down the m rows"; it may be empty.
     `fn(ctx, *arrays)` computes the value; ctx carries the scalars m and lr.
     """
 
     formula: str
-    term: str
-    rule: str
+    note: str
     fn: Callable[..., np.ndarray]
 
 
@@ -44,18 +43,20 @@ class Planned:
     layer: int
     name: str
     formula: str
-    term: str
-    rule: str
+    term: str  # rendered from the formula: "∂L/∂W2 = A1ᵀ · ∂L/∂Z2"
+    rule: str  # rendered too, over operand positions: "{0}ᵀ @ {1}"
+    note: str
     inputs: tuple[Input, ...]
     fn: Callable[..., np.ndarray]
     frees: tuple[str, ...] = ()  # names no later operation reads, released once this one has run
 
 
-def bind(op: Op, phase: str, layer: int, **names: str | Input) -> Planned:
-    """Fill an Op's slots with concrete names.
+def bind(op: Op, phase: str, layer: int, example_axis: int | None = None, **names: str | Input) -> Planned:
+    """Fill an Op's slots with concrete names, and render the filled line's term and shape rule.
 
     The formula's left side names the result; its operands are the slots on the right, in order of appearance,
-    which is also the order `fn` takes them in.
+    which is also the order `fn` takes them in. `example_axis` (0 for rows, 1 for columns) lets a sum say
+    "over examples (rows)".
     """
     labels = {k: (v.label if isinstance(v, Input) else v) for k, v in names.items()}
     rhs = op.formula.split(" = ", 1)[1]
@@ -63,7 +64,9 @@ def bind(op: Op, phase: str, layer: int, **names: str | Input) -> Planned:
     inputs = tuple(names[k] if isinstance(names[k], Input) else Input(names[k], names[k]) for _, k in used)
     formula = op.formula.format(**labels)
     name = formula.split(" = ", 1)[0]
-    return Planned(phase, layer, name, formula, op.term.format(**labels), op.rule, inputs, op.fn)
+    term = render.term(formula, example_axis)
+    rule = render.rule(formula, tuple(i.label for i in inputs), example_axis)
+    return Planned(phase, layer, name, formula, term, rule, op.note.format(**labels), inputs, op.fn)
 
 
 class Event:
@@ -84,6 +87,7 @@ class Event:
     formula = property(lambda self: self.planned.formula)
     term = property(lambda self: self.planned.term)
     rule = property(lambda self: self.planned.rule)
+    note = property(lambda self: self.planned.note)
 
     @property
     def shape(self) -> tuple[int, ...]:

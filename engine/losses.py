@@ -22,23 +22,19 @@ _TINY = np.finfo(np.float64).tiny
 LOSS = {
     ("sigmoid", "bce"): Op(
         "L = np.sum(np.logaddexp(0, {Z}) - {Y} * {Z}) / m",
-        "L = −(1/m) Σ [{Y} log {A} + (1 − {Y}) log(1 − {A})]",
-        "Σ({0}, {1})",
+        "= −(1/m) Σ [{Y} log {A} + (1 − {Y}) log(1 − {A})], written with {Z} so that log never sees 0",
         lambda c, Z, Y: np.sum(softplus(Z) - Y * Z) / c.m),
     ("sigmoid", "ce"): Op(
         "L = -np.sum({Y} * log_sigmoid({Z})) / m",
-        "L = −(1/m) Σ {Y} log {A}",
-        "Σ({0}, {1})",
+        "= −(1/m) Σ {Y} log {A}, written with {Z} so that log never sees 0",
         lambda c, Y, Z: 0.0 - np.sum(Y * log_sigmoid(Z)) / c.m),
     ("identity", "mse"): Op(
         "L = 0.5 * np.sum(({A} - {Y}) ** 2) / m",
-        "L = (1/2m) Σ ({A} − {Y})²",
-        "Σ({0}, {1})",
+        "",
         lambda c, A, Y: 0.5 * np.sum((A - Y) ** 2) / c.m),
     ("sigmoid", "mse"): Op(
         "L = 0.5 * np.sum(({A} - {Y}) ** 2) / m",
-        "L = (1/2m) Σ ({A} − {Y})²",
-        "Σ({0}, {1})",
+        "",
         lambda c, A, Y: 0.5 * np.sum((A - Y) ** 2) / c.m),
 }
 
@@ -47,22 +43,20 @@ def softmax_ce(axis: int) -> Op:
     """The softmax + cross-entropy loss, over the layout's class axis."""
     return Op(
         f"L = -np.sum({{Y}} * log_softmax({{Z}}, axis={axis})) / m",
-        "L = −(1/m) Σ {Y} log {A}",
-        "Σ({0}, {1})",
+        "= −(1/m) Σ {Y} log {A}, written with {Z} so that log never sees 0",
         lambda c, Y, Z: 0.0 - np.sum(Y * log_softmax(Z, axis=axis)) / c.m)
 
 
 FUSED_GRADIENT = Op(
     "{dZ} = ({A} - {Y}) / m",
-    "∂L/∂{Z} = ({A} − {Y}) / m, the output's derivative cancelling the loss's",
-    "({0} − {1}) / m",
+    "the output's derivative cancelling the loss's",
     lambda c, A, Y: (A - Y) / c.m)
 
 # Unfused: ∂L/∂A first; the output activation's derivative then gives ∂L/∂Z.
 OUTPUT_GRADIENT = {
-    "ce": Op("{dA} = -{Y} / {A} / m", "∂L/∂{A} = −{Y} ⊘ {A} / m", "−{0} ⊘ {1} / m",
+    "ce": Op("{dA} = -{Y} / {A} / m", "",
              lambda c, Y, A: -Y / np.maximum(A, _TINY) / c.m),
-    "mse": Op("{dA} = ({A} - {Y}) / m", "∂L/∂{A} = ({A} − {Y}) / m", "({0} − {1}) / m",
+    "mse": Op("{dA} = ({A} - {Y}) / m", "",
               lambda c, A, Y: (A - Y) / c.m),
 }
 

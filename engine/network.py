@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from functools import partial
 from operator import itemgetter
 
 import numpy as np
 
 from engine import activations, checks, losses
 from engine.events import Event, Input, Op, Planned, bind
+from engine.events import bind as bind_names
 from engine.layouts import LAYOUTS, Layout
 
 BIASES = ("vector", "augmented")
 INITS = ("uniform", "xavier", "he")
 
-UPDATE = Op("{P} = {P} - lr * {dP}", "{P} ← {P} − lr · ∂L/∂{P}", "{0} − lr·{1}",
+UPDATE = Op("{P} = {P} - lr * {dP}", "",
             lambda c, P, dP: P - c.lr * dP)
 
 
@@ -154,6 +156,7 @@ class Network:
     def _plan(self) -> tuple[tuple[Planned, ...], int, int]:
         """The whole plan, and how many of its operations are forward (loss included) and backward."""
         lay, L, augmented = self.layout, self.depth, self.bias == "augmented"
+        bind = partial(bind_names, example_axis=lay.example_axis)  # so a sum can say "over examples (rows)"
         A = ["X"] + [f"A{l}" for l in range(1, L + 1)]
         Ain = [f"{a}_aug" if augmented else a for a in A]  # what layer l+1 multiplies by its weights
         forward: list[Planned] = []

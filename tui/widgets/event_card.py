@@ -95,7 +95,7 @@ class EventCard(Widget):
                              "" if event.phase == "loss" else f"  layer {event.layer}",
                              f"  ·  event {event.index + 1} of {total}"),
             Content.styled(event.formula, "bold"),
-            Content.styled(event.term, "$text-accent"),
+            Content.assemble((event.term, "$text-accent"), *note(event, width)),
             rule_content(event),
         ]
         # An update's result has its parameter's name: "W1 new" tells it from the W1 it came from.
@@ -119,6 +119,12 @@ class EventCard(Widget):
         if len(header) + len(body) + 2 <= height:  # room to breathe: a blank line after the header's first and last
             header = [header[0], Content(""), *header[1:], Content("")]
         return header + body
+
+
+def note(event: Event, width: int) -> tuple:
+    """The words beside the term ("b1 broadcast down the m rows"), when they fit on its line."""
+    text = f"   {event.note}" if event.note else ""
+    return ((text, "$text-muted"),) if text and len(event.term) + len(text) <= width else ()
 
 
 def flow(boxes: list[list[Line]], width: int) -> list[Line]:

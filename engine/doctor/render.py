@@ -1,0 +1,252 @@
+"""Render a NumPy line as the textbook writes it: its maths term, and its shape rule over operand slots.
+
+    dW2 = A1.T @ dZ2                        ->  ∂L/∂W2 = A1ᵀ · ∂L/∂Z2            and  {0}ᵀ @ {1}
+    db1 = dZ1.sum(axis=0, keepdims=True)    ->  ∂L/∂b1 = Σ over examples (rows) of ∂L/∂Z1   and  Σ_rows {0}
+    W1 = W1 - lr * dW1                      ->  W1 ← W1 − lr·∂L/∂W1              and  {0} − lr·{1}
+
+`@` is the matrix product ·, `*` of two arrays the element-wise ⊙ (of a number and an array, a plain ·), `/` by an
+array ⊘, `.T` a ᵀ, a name dX the derivative ∂L/∂X, and a line whose target appears on its right an update ←.
+The line is parsed and checked by the doctor's grammar (engine/doctor/grammar.py), and only what is listed here
+renders: anything else is refused with a ValueError rather than shown wrong.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from fractions import Fraction
+from functools import lru_cache
+
+from engine.doctor import grammar
+
+SCALARS = ("m", "lr")  # the numbers of a step: how many examples, and the learning rate
+AXES = ("rows", "columns")
+DERIVATIVE = re.compile(r"d([A-Za-z]\d*(?:_aug)?)")
+SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+# How tightly each form binds: a part binding less tightly than its place needs gets parentheses.
+LOW, ADD, MUL, UNARY, POW, ATOM = range(6)
+
+# Functions called by name (not np.), which the engine's formulas use: rendered as the textbook names them.
+CALLS = {"sigmoid": "σ", "log_sigmoid": "log σ", "softmax": "softmax", "log_softmax": "log softmax"}
+NP_CALLS = {"tanh": "tanh", "log": "log", "maximum": "max"}
+
+
+def term(line: str, example_axis: int | None = None) -> str:
+    """The maths of `line` ("name = expr"): the textbook term, e.g. "∂L/∂W2 = A1ᵀ · ∂L/∂Z2"."""
+    return _term(line, example_axis)
+
+
+def rule(line: str, operands: tuple[str, ...], example_axis: int | None = None) -> str:
+    """The shape rule of `line`'s right side, with operand k (as written, e.g. "W2[:-1]") as the slot {k}."""
+    return _rule(line, tuple(operands), example_axis)
+
+
+@lru_cache(maxsize=1024)
+def _term(line: str, example_axis: int | None) -> str:
+    target, expr = _parse(line)
+    if target is None:
+        return _Renderer(example_axis).text(expr)
+    right = _Renderer(example_axis).text(expr)
+    names = {n.id for n in ast.walk(expr) if isinstance(n, ast.Name)}
+    arrow = "←" if target in names else "="  # an update writes a new value over the old one
+    return f"{name(target)} {arrow} {right}"
+
+
+@lru_cache(maxsize=1024)
+def _rule(line: str, operands: tuple[str, ...], example_axis: int | None) -> str:
+    _, expr = _parse(line)
+    return _Renderer(example_axis, slots={label: k for k, label in enumerate(operands)}).text(expr)
+
+
+def name(text: str) -> str:
+    """A name as the textbook writes it: dW2 is ∂L/∂W2; every other name stays as it is."""
+    match = DERIVATIVE.fullmatch(text)
+    return f"∂L/∂{match.group(1)}" if match else text
+
+
+def _parse(line: str) -> tuple[str | None, ast.expr]:
+    """The line's target and right side, as the doctor's grammar checks and reads them; it refuses what it does not
+    allow. An augmented update (W1 -= lr * dW1) comes back written out, W1 - lr * dW1, with W1 as its target."""
+    try:
+        module = ast.parse(line.strip())
+    except (SyntaxError, ValueError):
+        raise ValueError(f"cannot render {line!r}: not valid Python") from None
+    names = {n.id: 0.0 for n in ast.walk(module) if isinstance(n, ast.Name) and n.id != "np"}
+    parsed = grammar.parse(line, names)  # the grammar checks names and types only, so a 0.0 stands for each
+    return parsed.target, parsed.expr
+
+
+def _number(value: float | int) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)  # never negative: -2 is a unary minus on 2
+
+
+def _is_scalar(node: ast.AST) -> bool:
+    """A number or one of the step's scalars, or arithmetic on them only."""
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.Name):
+        return node.id in SCALARS
+    if isinstance(node, ast.BinOp):
+        return _is_scalar(node.left) and _is_scalar(node.right)
+    if isinstance(node, ast.UnaryOp):
+        return _is_scalar(node.operand)
+    return False
+
+
+class _Renderer:
+    """Term text when `slots` is None; otherwise rule text, each operand written as its slot {k}."""
+
+    def __init__(self, example_axis: int | None, slots: dict[str, int] | None = None):
+        self.example_axis = example_axis
+        self.slots = slots
+
+    def text(self, node: ast.AST) -> str:
+        return self.render(node)[0]
+
+    def wrap(self, node: ast.AST, needs: int, brackets: str = "()") -> str:
+        text, binds = self.render(node)
+        return text if binds >= needs else f"{brackets[0]}{text}{brackets[1]}"
+
+    def over(self, axis: int) -> str:
+        """Which way a sum or a softmax runs: "over examples (rows)" for axis 0 with examples as rows."""
+        if axis not in (-2, -1, 0, 1):
+            raise ValueError(f"cannot render axis={axis}; a matrix has axes 0 and 1")
+        axis %= 2
+        if self.example_axis is None:
+            return f"over {AXES[axis]}"
+        what = "examples" if axis == self.example_axis else "classes"
+        return f"over {what} ({AXES[axis]})"
+
+    def render(self, node: ast.AST) -> tuple[str, int]:
+        if self.slots is not None and not _is_scalar(node):
+            source = ast.unparse(node)
+            if source in self.slots:
+                return "{%d}" % self.slots[source], ATOM
+        if isinstance(node, ast.Name):
+            if self.slots is not None and node.id not in SCALARS:
+                raise ValueError(f"cannot render the rule: {node.id} is not one of the operands {tuple(self.slots)}")
+            return name(node.id), ATOM
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+            return _number(node.value), ATOM
+        if isinstance(node, ast.Subscript):  # W2[:-1]: the part of W2 without its bias row
+            parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+            return f"{self.wrap(node.value, ATOM)}[{', '.join(ast.unparse(p) for p in parts)}]", ATOM
+        if isinstance(node, ast.Attribute) and node.attr == "T":
+            return self.wrap(node.value, ATOM) + "ᵀ", ATOM
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            return "−" + self.wrap(node.operand, UNARY), UNARY
+        if isinstance(node, ast.BinOp):
+            return self.binary(node)
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in grammar.COMPARISONS:
+            return f"[{self.comparison(node)}]", ATOM  # the Iverson bracket: 1 where true, else 0
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        raise ValueError(f"cannot render {ast.unparse(node)!r}")
+
+    def comparison(self, node: ast.Compare) -> str:
+        symbol = grammar.COMPARISONS[type(node.ops[0])].replace(">=", "≥").replace("<=", "≤")
+        return f"{self.wrap(node.left, ADD)} {symbol} {self.wrap(node.comparators[0], ADD)}"
+
+    def binary(self, node: ast.BinOp) -> tuple[str, int]:
+        op, left, right = node.op, node.left, node.right
+        if isinstance(op, ast.Pow):
+            n = grammar.int_literal(right)
+            if n is None:
+                raise ValueError(f"cannot render the power {ast.unparse(node)!r}; write a whole-number exponent")
+            return self.wrap(left, ATOM) + str(n).translate(SUPERSCRIPTS), POW
+        if isinstance(op, (ast.Add, ast.Sub)):
+            symbol = " + " if isinstance(op, ast.Add) else " − "
+            return self.wrap(left, ADD) + symbol + self.wrap(right, ADD + 1), ADD
+        if isinstance(op, ast.MatMult):
+            symbol = " @ " if self.slots is not None else " · "
+            return self.wrap(left, MUL) + symbol + self.wrap(right, MUL + 1), MUL
+        if isinstance(op, ast.Mult):
+            symbol = "·" if _is_scalar(left) or _is_scalar(right) else " ⊙ "
+            if _is_scalar(left) and self.is_sum(right):
+                return self.mean(left, right, None)
+            return self.wrap(left, MUL) + symbol + self.wrap(right, MUL + 1), MUL
+        if isinstance(op, ast.Div):
+            if _is_scalar(right):
+                if self.is_sum(left):  # Σ ... / m is the textbook's (1/m) Σ ...
+                    return self.mean(None, left, right)
+                if isinstance(left, ast.BinOp) and isinstance(left.op, ast.Mult) and _is_scalar(left.left) \
+                        and self.is_sum(left.right):
+                    return self.mean(left.left, left.right, right)
+                return self.wrap(left, MUL) + " / " + self.wrap(right, MUL + 1), MUL
+            return self.wrap(left, MUL) + " ⊘ " + self.wrap(right, MUL + 1), MUL
+        raise ValueError(f"cannot render the operator in {ast.unparse(node)!r}")
+
+    @staticmethod
+    def is_sum(node: ast.AST) -> bool:
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            node = node.operand
+        return grammar.np_function(node) == "sum" and not node.keywords
+
+    def mean(self, factor: ast.AST | None, total: ast.AST, divisor: ast.AST | None) -> tuple[str, int]:
+        """c · Σ x / m as the textbook writes it: (c/m) Σ x, so 0.5 · Σ x / m is (1/2m) Σ x; a minus goes in front."""
+        sign = ""
+        if isinstance(total, ast.UnaryOp):
+            sign, total = "−", total.operand
+        body = f"Σ {self.wrap(total.args[0], MUL, '[]')}"
+        if divisor is None:
+            return f"{sign}{self.wrap(factor, ATOM)}·{body}", MUL
+        under = self.text(divisor)
+        if factor is None:
+            return f"{sign}(1/{under}) {body}", MUL
+        value = factor.value if isinstance(factor, ast.Constant) else None
+        fraction = Fraction(value).limit_denominator(1000) if isinstance(value, (int, float)) else None
+        if fraction is not None and fraction.numerator == 1 and fraction == value:  # 0.5 · Σ x / m is (1/2m) Σ x
+            return f"{sign}(1/{fraction.denominator}{under}) {body}", MUL
+        return f"{sign}({self.text(factor)}/{under}) {body}", MUL
+
+    def call(self, node: ast.Call) -> tuple[str, int]:
+        func = node.func
+        np_name = grammar.np_function(node)
+        method = grammar.method(node)
+        args = node.args
+        if method == "sum" and not args:
+            axis = grammar.keywords(node)["axis"]
+            if axis is None:
+                return f"Σ {self.wrap(func.value, MUL, '[]')}", MUL
+            if self.slots is not None:
+                return f"Σ_{AXES[axis % 2]} {self.wrap(func.value, ATOM)}", MUL
+            return f"Σ {self.over(axis)} of {self.wrap(func.value, MUL)}", ADD
+        if np_name == "sum" and len(args) == 1 and not node.keywords:
+            return f"Σ {self.wrap(args[0], MUL, '[]')}", MUL
+        if np_name == "exp" and len(args) == 1:
+            return "e^" + self.wrap(args[0], ATOM), POW
+        if np_name == "logaddexp" and len(args) == 2:  # log(e^a + e^b), with e^0 written 1
+            powers = ["1" if grammar.int_literal(a) == 0 else "e^" + self.wrap(a, ATOM) for a in args]
+            return f"log({' + '.join(powers)})", ATOM
+        if np_name == "where" and len(args) == 3 and isinstance(args[0], ast.Compare):
+            text = f"{self.wrap(args[1], ADD)} if {self.comparison(args[0])} else {self.wrap(args[2], ADD)}"
+            return text, LOW
+        if np_name in ("hstack", "vstack") and len(args) == 1 and isinstance(args[0], ast.List):
+            bar = " | " if np_name == "hstack" else " ; "
+            return "[" + bar.join(self.wrap(a, ADD) for a in args[0].elts) + "]", ATOM
+        if np_name == "ones" and len(args) == 1 and isinstance(args[0], ast.Tuple) and len(args[0].elts) == 2:
+            rows, columns = (grammar.int_literal(a) for a in args[0].elts)
+            if columns == 1:
+                return "1", ATOM  # a column of ones
+            if rows == 1:
+                return "1ᵀ", ATOM  # a row of ones
+        if np_name in NP_CALLS or (isinstance(func, ast.Name) and func.id in CALLS):
+            text = NP_CALLS[np_name] if np_name in NP_CALLS else CALLS[func.id]
+            kw = {k.arg: k.value for k in node.keywords}
+            if set(kw) - {"axis"}:
+                raise ValueError(f"cannot render the keywords of {ast.unparse(node)!r}")
+            inside = ", ".join(self.text(a) for a in args)
+            if "axis" in kw:
+                axis = grammar.int_literal(kw["axis"])
+                if axis is None or len(args) != 1:
+                    raise ValueError(f"cannot render {ast.unparse(node)!r}")
+                if self.slots is not None:
+                    return f"{text}({inside})", ATOM
+                return f"{text} {self.over(axis)} of {self.wrap(args[0], MUL)}", ADD
+            if text == "log" and len(args) == 1 and self.render(args[0])[1] == ATOM:
+                return f"log {inside}", ATOM  # log A, but log(1 − A)
+            return f"{text}({inside})", ATOM
+        raise ValueError(f"cannot render {ast.unparse(node)!r}")

@@ -11,11 +11,12 @@ from pilot_helpers import card_text, settle
 from tui.app import BackpropApp
 from tui.bindings import BINDINGS
 from tui.screens.doctor import DoctorScreen
+from tui.screens.exercise import ExerciseScreen
 from tui.screens.gradcheck import GradCheckScreen
 from tui.screens.help import HelpScreen
 from tui.screens.mistakes import MistakesScreen
 
-SCREENS = (HelpScreen, DoctorScreen, GradCheckScreen, MistakesScreen)
+SCREENS = (HelpScreen, DoctorScreen, GradCheckScreen, MistakesScreen, ExerciseScreen)
 QUIT = {"q", "ctrl+q", "ctrl+c"}
 PRESSES = 40  # a tenth of what one seed used to press; several seeds instead
 

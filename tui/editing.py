@@ -45,7 +45,7 @@ class Editing:
             self._refused(field, error)
             return
         self.say("re-running…", "note", about=field)
-        self.rerun(options, field, " ".join(filter(None, (note, change))))
+        self.rerun(options, field, " · ".join(filter(None, (note, change))))
 
     @work(thread=True, exclusive=True, group="rerun")
     def rerun(self, options: Options, field: str, note: str) -> None:

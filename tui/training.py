@@ -67,4 +67,4 @@ class Training:
         self.show_step()
         if self.pending is not None:
             (field, value), self.pending = self.pending, None
-            self.apply(field, value, note=f"training stopped after {done} of {steps} steps for the edit;")
+            self.apply(field, value, note=f"training stopped after {done} of {steps} steps for the edit")

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import textwrap
 from pathlib import Path
 
 from engine.exercise import Verdict
-from tui.cli import _Parser, add_options, options_from, os_error
+from tui.cli import _Parser, add_options, options_from, refuse
 from tui.session import Session
 
 WIDTH = 100
@@ -77,12 +76,8 @@ def main(argv: list[str]) -> int:
                 indexes.append(sheet.index_of(name))
             except ValueError as error:
                 raise ValueError(f"{args.answers} line {number}: {error}") from None
-    except OSError as error:
-        print(f"stepprop: {os_error(error)}", file=sys.stderr)
-        return 2
-    except ValueError as error:
-        print(f"stepprop: {error}", file=sys.stderr)
-        return 2
+    except (OSError, ValueError) as error:
+        return refuse(error)
     verdicts = [sheet.judge(i, line) for i, (_, _, line) in zip(indexes, answers)]
     net = session.net
     right = sum(v.right for v in verdicts)

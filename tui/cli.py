@@ -81,6 +81,12 @@ def options_from(args: argparse.Namespace) -> Options:
                    dataset=FILE if args.data else args.dataset, data=args.data, targets=args.targets)
 
 
+def refuse(error: Exception) -> int:
+    """A command that cannot run: one line on stderr saying why, OS errors in words, and exit status 2."""
+    print(f"stepprop: {os_error(error) if isinstance(error, OSError) else error}", file=sys.stderr)
+    return 2
+
+
 def os_error(error: OSError) -> str:
     """An OS error in words: "out/: is a directory", not "[Errno 21] Is a directory: 'out/'"."""
     if error.strerror:
@@ -133,12 +139,8 @@ def main(argv: list[str] | None = None) -> int:
         args = parser().parse_args(argv)
         options = options_from(args)
         session = Session.start(options)  # refused options are reported here, before the screen changes
-    except OSError as error:
-        print(f"stepprop: {os_error(error)}", file=sys.stderr)
-        return 2
-    except ValueError as error:
-        print(f"stepprop: {error}", file=sys.stderr)
-        return 2
+    except (OSError, ValueError) as error:
+        return refuse(error)
     from tui.app import BackpropApp
 
     # What is loaded by now (modules, classes, the first step) lives as long as the app: frozen, the garbage collector

@@ -20,6 +20,7 @@ from engine.script import Recording, ScriptEvent, Twin
 from engine.script.recording import headline
 from tui.screens.doctor import DoctorScreen
 from tui.screens.help import HelpScreen
+from tui.cli import refuse
 from tui.session import FILE, Options
 from tui.widgets.keys import KeyBar, key_items
 from tui.widgets.script_card import ScriptCard
@@ -207,8 +208,7 @@ def main(argv: list[str]) -> int:
               file=sys.stderr)
         recording = engine.script.run(args.script, args.args, timeout=args.timeout, memory_mb=args.memory)
     except (ValueError, OSError) as error:
-        print(f"stepprop: {error}", file=sys.stderr)
-        return 2
+        return refuse(error)
     events, twin, how = engine.script.trace(recording)
     status = 0 if recording.ok else 1
     if args.report:

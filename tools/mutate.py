@@ -48,8 +48,8 @@ PLAN = {
     "tui/widgets/shape_rule.py": [T + "test_screen.py"],
     "tui/widgets/timeline.py": [T + "test_timeline_width.py", T + "test_screen.py", T + "test_stepping.py"],
     "tui/widgets/event_card.py": [T + "test_screen.py", T + "test_stepping.py"],
-    "tui/screens/help.py": [T + "test_screen.py"],
-    "tui/screens/mistakes.py": [T + "test_screen.py", T + "test_doctor_panel.py"],
+    "tui/screens/help.py": [T + "test_help_words.py", T + "test_screen.py"],
+    "tui/screens/mistakes.py": [T + "test_break_it_colours.py", T + "test_screen.py", T + "test_doctor_panel.py"],
 }
 
 SWAPS = {

@@ -1,12 +1,14 @@
-"""The timeline at exact widths: the NumPy line joins each row from 50 cells on, and phase headings stay inert."""
+"""The timeline at exact widths: the NumPy line joins each row from 50 cells on; phase headings stay inert, and a
+click on a row leaves the keys with stepping."""
 
 from __future__ import annotations
 
 import pytest
-from pilot_helpers import screen_text
+from pilot_helpers import card_text, screen_text
 from textual.app import App, ComposeResult
 from textual.widgets import OptionList, Static
 
+from tui.app import BackpropApp
 from tui.session import Options, Session
 from tui.widgets.timeline import Timeline
 
@@ -98,3 +100,21 @@ async def test_clicking_a_phase_heading_picks_nothing_and_clicking_an_event_pick
         await pilot.click(Timeline, offset=(2, 8))  # dZ2, the first backward event
         await pilot.pause()
         assert "picked: e5" in screen_text(app)
+
+
+async def test_after_a_click_on_the_timeline_home_and_end_still_step():
+    app = BackpropApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        region = app.query_one("#timeline").region
+        rows = screen_text(app).splitlines()[region.y:region.bottom]
+        y = next(k for k, row in enumerate(rows) if row[region.x:].startswith("│  dZ2 "))
+        await pilot.click("#timeline", offset=(5, y))
+        await pilot.pause()
+        assert card_text(app).split("\n")[0].strip() == "backward  layer 2  ·  event 6 of 16"
+        await pilot.press("end")
+        await pilot.pause()
+        assert card_text(app).split("\n")[0].strip() == "update  layer 2  ·  event 16 of 16"
+        await pilot.press("home")
+        await pilot.pause()
+        assert card_text(app).split("\n")[0].strip() == "forward  layer 1  ·  event 1 of 16"

@@ -20,7 +20,8 @@ SPIRALS = Options(sizes=(2, 16, 3), dataset="spirals")  # X (300, 2), W1 (2, 16)
 
 def tops(app) -> list[str]:
     """Each line of the card holding box tops, the boxes' titles in order."""
-    return [" ".join(re.findall(r"╭─ (\S+ \(.*?\)) ", line)) for line in card_text(app).splitlines() if "╭─" in line]
+    lines = card_text(app).splitlines()
+    return [" ".join(re.findall(r"╭─ (\S+ \(.*?\)) ", line)) for line in lines if "╭─" in line]
 
 
 def box_rows(app, name: str) -> list[str]:
@@ -76,7 +77,8 @@ Z1 = ["1.105 0.324 -0.541", "0.715 -0.933 0.459"]
 
 async def test_rows_are_cut_only_as_far_as_the_height_needs():
     # 74 wide: X, W1 and b1 in one band, Z1 below. Band + Z1 + header: 4 rows 6 + 4 + 4, 2 rows 5 + 4 + 4.
-    for height, w1, z1 in [(14, W1, Z1), (13, [W1[0], "⋮ ⋮ ⋮", W1[3]], Z1), (12, [W1[0], "⋮ ⋮ ⋮"], [Z1[0], "⋮ ⋮ ⋮"])]:
+    cut = "⋮ ⋮ ⋮"
+    for height, w1, z1 in [(14, W1, Z1), (13, [W1[0], cut, W1[3]], Z1), (12, [W1[0], cut], [Z1[0], cut])]:
         app = OneCard(74, height)
         async with app.run_test(size=(80, height + 4)) as pilot:
             await pilot.pause()

@@ -35,8 +35,8 @@ async def test_brackets_in_a_key_description_are_shown_as_typed():
         await pilot.pause()
         shown = screen_text(app)
         for key, words in KEYS:
-            assert any(re.search(rf"│   {re.escape(key)} +{re.escape(words)} +│", row) for row in shown.splitlines()), \
-                (key, words, shown)
+            row = rf"│   {re.escape(key)} +{re.escape(words)} +│"
+            assert any(re.search(row, line) for line in shown.splitlines()), (key, words, shown)
         assert "Conventions" in shown
         await pilot.press("escape")
         await pilot.pause()

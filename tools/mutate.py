@@ -46,10 +46,10 @@ PLAN = {
     "engine/gradcheck.py": [E + "test_edges.py", E + "test_gradients.py"],
     "engine/metrics.py": [E + "test_training.py", E + "test_edges.py"],
     "tui/widgets/shape_rule.py": [T + "test_screen.py"],
-    "tui/widgets/timeline.py": [T + "test_screen.py", T + "test_stepping.py"],
-    "tui/widgets/event_card.py": [T + "test_screen.py", T + "test_stepping.py"],
-    "tui/screens/help.py": [T + "test_screen.py"],
-    "tui/screens/mistakes.py": [T + "test_screen.py", T + "test_doctor_panel.py"],
+    "tui/widgets/timeline.py": [T + "test_timeline_width.py", T + "test_screen.py", T + "test_stepping.py"],
+    "tui/widgets/event_card.py": [T + "test_card_boundaries.py", T + "test_screen.py", T + "test_stepping.py"],
+    "tui/screens/help.py": [T + "test_help_words.py", T + "test_screen.py"],
+    "tui/screens/mistakes.py": [T + "test_break_it_colours.py", T + "test_screen.py", T + "test_doctor_panel.py"],
 }
 
 SWAPS = {

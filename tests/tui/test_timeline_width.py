@@ -1,0 +1,120 @@
+"""The timeline at exact widths: the NumPy line joins each row from 50 cells on; phase headings stay inert, and a
+click on a row leaves the keys with stepping."""
+
+from __future__ import annotations
+
+import pytest
+from pilot_helpers import card_text, screen_text
+from textual.app import App, ComposeResult
+from textual.widgets import OptionList, Static
+
+from tui.app import BackpropApp
+from tui.session import Options, Session
+from tui.widgets.timeline import Timeline
+
+
+class OneTimeline(App):
+    """The question's step in a timeline exactly `width` cells wide, and a line saying which row was picked."""
+
+    CSS = "Timeline { height: 22; border: none; padding: 0; scrollbar-size: 0 0; } #picked { height: 1; }"
+
+    def __init__(self, width: int, layout: str = "rows"):
+        super().__init__()
+        self.width = width
+        self.events = Session.start(Options(layout=layout)).events
+
+    def compose(self) -> ComposeResult:
+        yield Timeline(self.events, id="timeline")
+        yield Static("picked: nothing", id="picked")
+
+    def on_mount(self) -> None:
+        self.query_one(Timeline).styles.width = self.width
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.query_one("#picked", Static).update(f"picked: {event.option.id}")
+
+
+def rows(app: App) -> list[str]:
+    region = app.query_one(Timeline).region
+    return [row[region.x:region.right].rstrip() for row in screen_text(app).splitlines()[region.y:region.bottom]]
+
+
+# Written by hand: name padded to the longest (3), shape padded to the longest ("(2, 3)") plus one, then the line.
+WIDE_ROWS = [
+    "forward",
+    " Z1  (2, 3) Z1 = X @ W1 + b1",
+    " A1  (2, 3) A1 = sigmoid(Z1)",
+    " Z2  (2, 3) Z2 = A1 @ W2 + b2",
+    " A2  (2, 3) A2 = sigmoid(Z2)",
+    "loss",
+    "backward",
+    " dZ2 (2, 3) dZ2 = (A2 - Y) / m",
+    " dW2 (3, 3) dW2 = A1.T @ dZ2",
+]
+
+
+@pytest.mark.parametrize("width", [50, 56])
+async def test_from_fifty_cells_each_row_carries_its_numpy_line(width):
+    app = OneTimeline(width)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.query_one(Timeline).size.width == width
+        shown = rows(app)
+        assert [row for row in shown if row in WIDE_ROWS] == WIDE_ROWS, shown
+        assert any(row.startswith(" L   ()     L = np.sum(np.logaddexp(0, Z2) - Y *") for row in shown), shown
+
+
+async def test_below_fifty_cells_each_row_has_name_and_shape_only():
+    app = OneTimeline(49)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.query_one(Timeline).size.width == 49
+        shown = rows(app)
+        assert shown[:10] == ["forward", " Z1  (2, 3)", " A1  (2, 3)", " Z2  (2, 3)", " A2  (2, 3)", "loss",
+                              " L   ()", "backward", " dZ2 (2, 3)", " dW2 (3, 3)"], shown
+
+
+async def test_a_screen_resized_across_fifty_cells_gains_and_loses_the_numpy_line():
+    app = OneTimeline(49)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert rows(app)[1] == " Z1  (2, 3)"
+        app.query_one(Timeline).styles.width = 50
+        await pilot.pause()
+        assert rows(app)[1] == " Z1  (2, 3) Z1 = X @ W1 + b1"
+        app.query_one(Timeline).styles.width = 49
+        await pilot.pause()
+        assert rows(app)[1] == " Z1  (2, 3)"
+
+
+@pytest.mark.parametrize("width", [30, 56])
+async def test_clicking_a_phase_heading_picks_nothing_and_clicking_an_event_picks_it(width):
+    app = OneTimeline(width)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        shown = rows(app)
+        for heading in ["forward", "loss", "backward"]:
+            await pilot.click(Timeline, offset=(2, shown.index(heading)))
+            await pilot.pause()
+            assert "picked: nothing" in screen_text(app), heading
+        await pilot.click(Timeline, offset=(2, 8))  # dZ2, the first backward event
+        await pilot.pause()
+        assert "picked: e5" in screen_text(app)
+
+
+async def test_after_a_click_on_the_timeline_home_and_end_still_step():
+    app = BackpropApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        region = app.query_one("#timeline").region
+        rows = screen_text(app).splitlines()[region.y:region.bottom]
+        y = next(k for k, row in enumerate(rows) if row[region.x:].startswith("│  dZ2 "))
+        await pilot.click("#timeline", offset=(5, y))
+        await pilot.pause()
+        assert card_text(app).split("\n")[0].strip() == "backward  layer 2  ·  event 6 of 16"
+        await pilot.press("end")
+        await pilot.pause()
+        assert card_text(app).split("\n")[0].strip() == "update  layer 2  ·  event 16 of 16"
+        await pilot.press("home")
+        await pilot.pause()
+        assert card_text(app).split("\n")[0].strip() == "forward  layer 1  ·  event 1 of 16"

@@ -107,12 +107,17 @@ def plain(error: Exception | str) -> str:
 
 
 def base_data(options: Options) -> engine.datasets.Data:
-    """The chosen dataset as it comes, examples as rows (synthetic data needs the sizes: see resolve)."""
+    """The chosen dataset, examples as rows, its labels as the output activation takes them (one-hot for softmax).
+
+    Synthetic data needs the sizes: see resolve.
+    """
     if options.dataset == FILE:
         if not (options.data and options.targets):
             raise ValueError("--data and --targets go together: X and Y, one example per row in each")
-        return engine.datasets.from_files(options.data, options.targets)
-    return engine.datasets.named(options.dataset, seed=options.seed)
+        data = engine.datasets.from_files(options.data, options.targets)
+    else:
+        data = engine.datasets.named(options.dataset, seed=options.seed)
+    return engine.datasets.for_output(data, options.output)
 
 
 def resolve(options: Options) -> tuple[engine.datasets.Data, Options]:
@@ -122,7 +127,7 @@ def resolve(options: Options) -> tuple[engine.datasets.Data, Options]:
         m = max(engine.datasets.SYNTHETIC_M, options.batch or 0)  # as many examples as a batch takes, or a few
         data = engine.datasets.synthetic_data(sizes[0], sizes[-1], options.output, m=m, seed=options.seed)
         return data, options.but(sizes=sizes)
-    data = engine.datasets.for_output(base_data(options), options.output)
+    data = base_data(options)
     if options.sizes is None:
         return data, options.but(sizes=data.sizes(engine.datasets.HIDDEN.get(options.dataset, (3,))))
     if not data.fits(options.sizes):
@@ -135,7 +140,7 @@ def with_sizes(options: Options, sizes: tuple[int, ...]) -> tuple[Options, str]:
     """New sizes; when they no longer fit the data, seeded synthetic data of their shape, and a note saying so."""
     if options.dataset == "synthetic":
         return options.but(sizes=sizes), ""
-    data = engine.datasets.for_output(base_data(options), options.output)
+    data = base_data(options)
     if data.fits(sizes):
         return options.but(sizes=sizes), ""
     label = options.data_label(options.dataset)
@@ -149,7 +154,7 @@ def with_dataset(options: Options, dataset: str) -> Options:
     if dataset == "synthetic":
         return options.but(dataset=dataset)
     changed = options.but(dataset=dataset)
-    data = engine.datasets.for_output(base_data(changed), options.output)
+    data = base_data(changed)
     hidden = options.sizes[1:-1] if options.sizes else engine.datasets.HIDDEN.get(dataset, (3,))
     return changed.but(sizes=data.sizes(hidden))
 
@@ -160,7 +165,7 @@ def with_output(options: Options, output: str) -> tuple[Options, str]:
     Softmax on labels that are not one-hot is refused here, saying which data would do.
     """
     if output == "softmax" and options.dataset != "synthetic":
-        data = engine.datasets.for_output(base_data(options), output)
+        data = base_data(options.but(output=output))
         sums = data.Y.sum(axis=1)
         if not np.allclose(sums, 1.0):
             k = int(np.flatnonzero(~np.isclose(sums, 1.0))[0])

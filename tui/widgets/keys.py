@@ -8,8 +8,8 @@ from textual.content import Content
 from tui.widgets.wrapped import Wrapped
 
 
-def key_items(bindings: list[Binding | tuple[str, str]], extra: list[tuple[str, str]] = ()) -> list[Content]:
-    """One item per shown binding (grouped bindings share one), then the extra (key, description) pairs."""
+def key_items(bindings: list[Binding | tuple[str, str]]) -> list[Content]:
+    """One item per shown binding (grouped bindings share one), and a (key, description) pair as it is."""
     items: list[tuple[str, str]] = []
     seen_groups: dict[str, int] = {}
     for b in bindings:
@@ -28,7 +28,6 @@ def key_items(bindings: list[Binding | tuple[str, str]], extra: list[tuple[str, 
             items.append((key, b.group.description))
         else:
             items.append((key, b.description))
-    items += extra
     return [Content.assemble((key, "bold $text-accent"), (f" {description}", "$text-muted"))
             for key, description in items]
 

@@ -94,7 +94,9 @@ def first_screen(argv: list[str], marker: str, cols: int = 100, rows: int = 30) 
 
 
 STAGES = '''
+import gc
 import time
+gc.disable()  # as tui.launch does
 t0 = time.perf_counter()
 import numpy
 t1 = time.perf_counter()
@@ -110,9 +112,9 @@ class FirstScreen(BackpropApp):
             self.drawn = time.perf_counter()
             self.exit()
 
-import gc
-gc.freeze()  # as tui.cli does before the app runs
 app = FirstScreen()
+from tui.cli import collect_from_here
+collect_from_here()  # as tui.cli does before the app runs
 t4 = time.perf_counter()
 app.run(headless=True, size=(100, 30))
 print(t1 - t0, t2 - t1, t3 - t2, t4 - t3, app.drawn - t4)

@@ -1,6 +1,5 @@
 """Datasets: the question's data, xor, spirals, synthetic data, and loading .csv/.npy files."""
 
-import csv
 import warnings
 from pathlib import Path
 
@@ -141,6 +140,7 @@ def _load_csv(path):
 
 def _header_lines(path):
     """How many lines precede the numbers (blank lines and a header), or None when no line of numbers follows."""
+    import csv  # here and in _load_csv_by_cell: only CSV files need it, and the app starts without
     try:
         with open(path, newline="", encoding="utf-8-sig") as file:
             reader = csv.reader(file)
@@ -155,6 +155,7 @@ def _header_lines(path):
 
 
 def _load_csv_by_cell(path):
+    import csv
     try:
         with open(path, newline="", encoding="utf-8-sig") as file:
             reader = csv.reader(file)

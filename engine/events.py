@@ -43,16 +43,27 @@ class Planned:
     layer: int
     name: str
     formula: str
-    term: str  # rendered from the formula: "∂L/∂W2 = A1ᵀ · ∂L/∂Z2"
-    rule: str  # rendered too, over operand positions: "{0}ᵀ @ {1}"
+    example_axis: int | None  # lets a sum say "over examples (rows)"
     note: str
     inputs: tuple[Input, ...]
     fn: Callable[..., np.ndarray]
     frees: tuple[str, ...] = ()  # names no later operation reads, released once this one has run
 
+    # The term and rule are rendered from the formula when first read (render caches them): a step's plan is made
+    # at start-up, where only the event on screen needs its maths.
+    @property
+    def term(self) -> str:
+        """The maths of the formula: "∂L/∂W2 = A1ᵀ · ∂L/∂Z2"."""
+        return render.term(self.formula, self.example_axis)
+
+    @property
+    def rule(self) -> str:
+        """The shape rule over operand positions: "{0}ᵀ @ {1}"."""
+        return render.rule(self.formula, tuple(i.label for i in self.inputs), self.example_axis)
+
 
 def bind(op: Op, phase: str, layer: int, example_axis: int | None = None, **names: str | Input) -> Planned:
-    """Fill an Op's slots with concrete names, and render the filled line's term and shape rule.
+    """Fill an Op's slots with concrete names; the filled line's term and shape rule render from it when read.
 
     The formula's left side names the result; its operands are the slots on the right, in order of appearance,
     which is also the order `fn` takes them in. `example_axis` (0 for rows, 1 for columns) lets a sum say
@@ -64,9 +75,7 @@ def bind(op: Op, phase: str, layer: int, example_axis: int | None = None, **name
     inputs = tuple(names[k] if isinstance(names[k], Input) else Input(names[k], names[k]) for _, k in used)
     formula = op.formula.format(**labels)
     name = formula.split(" = ", 1)[0]
-    term = render.term(formula, example_axis)
-    rule = render.rule(formula, tuple(i.label for i in inputs), example_axis)
-    return Planned(phase, layer, name, formula, term, rule, op.note.format(**labels), inputs, op.fn)
+    return Planned(phase, layer, name, formula, example_axis, op.note.format(**labels), inputs, op.fn)
 
 
 class Event:

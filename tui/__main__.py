@@ -1,5 +1,5 @@
 """Run the app as `python -m tui`."""
 
-from tui.cli import main
+from tui.launch import main
 
 raise SystemExit(main())

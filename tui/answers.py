@@ -7,7 +7,8 @@ import textwrap
 from pathlib import Path
 
 from engine.exercise import Verdict
-from tui.cli import _Parser, add_options, options_from, refuse
+from tui.arguments import _Parser, add_options, options_from
+from tui.cli import refuse
 from tui.session import Session
 
 WIDTH = 100

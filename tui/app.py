@@ -7,7 +7,8 @@ from pathlib import Path
 from textual import work
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Input, OptionList, Static
+from textual.screen import Screen
+from textual.widgets import Input, Static
 
 from tui.bindings import BINDINGS, EDITING
 from tui.commands import StepCommands
@@ -58,6 +59,13 @@ class BackpropApp(Editing, Training, Dialogs, App):
         yield EditorRow(self.session.options, id="editor")
         yield Static(id="message")
         yield KeyBar(id="keys")
+
+    def get_default_screen(self) -> Screen:
+        # The screen's first Resize gives it its width's class, and a new class restyles every widget: given it now,
+        # from the terminal's size, the first frame is styled once.
+        screen = super().get_default_screen()
+        screen.add_class(*screen._get_breakpoint_classes(self.size.width, self.HORIZONTAL_BREAKPOINTS))
+        return screen
 
     def on_mount(self) -> None:
         self.watch(self.screen, "focused", self.show_keys)
@@ -149,10 +157,8 @@ class BackpropApp(Editing, Training, Dialogs, App):
     def action_previous_phase(self) -> None:
         self.jump(self.session.phase_start(-1))
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        index = Timeline.event_index(event.option)
-        if index is not None:
-            self.jump(index)
+    def on_timeline_selected(self, event: Timeline.Selected) -> None:
+        self.jump(event.index)
 
     def action_precision(self, delta: int) -> None:
         self.precision = max(0, min(8, self.precision + delta))

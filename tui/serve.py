@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tui.cli import _Parser, add_options, options_from, os_error
+from tui.arguments import _Parser, add_options, options_from
+from tui.cli import os_error
 from tui.session import Session
 
 INSTALL = "stepprop serve needs textual-serve: pip install 'stepprop[serve]' (or pip install textual-serve)"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tui.cli import main, options_from, parser
+from tui.arguments import options_from, parser
+from tui.cli import main
+from tui.session import Options
 
 
 def test_options_mirror_the_network():
@@ -15,6 +17,12 @@ def test_options_mirror_the_network():
     assert o.network == dict(sizes=(2, 4, 1), hidden="tanh", output="sigmoid", loss="mse", layout="columns",
                              bias="augmented", init="xavier", seed=3)
     assert (o.lr, o.batch, o.dataset) == (0.1, 3, "xor")
+
+
+def test_no_arguments_open_the_app_on_the_parsers_defaults():
+    # `stepprop` alone skips building the parser and starts from Options(): the two must agree, field by field.
+    assert options_from(parser().parse_args([])) == Options()
+    assert parser().parse_args([]).exercise is False
 
 
 def test_bad_sizes_exit_with_a_message(capsys):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from pilot_helpers import card_text, screen_text
 from textual.app import App, ComposeResult
-from textual.widgets import OptionList, Static
+from textual.widgets import Static
 
 from tui.app import BackpropApp
 from tui.session import Options, Session
@@ -30,8 +30,8 @@ class OneTimeline(App):
     def on_mount(self) -> None:
         self.query_one(Timeline).styles.width = self.width
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.query_one("#picked", Static).update(f"picked: {event.option.id}")
+    def on_timeline_selected(self, event: Timeline.Selected) -> None:
+        self.query_one("#picked", Static).update(f"picked: event {event.index}")
 
 
 def rows(app: App) -> list[str]:
@@ -99,7 +99,7 @@ async def test_clicking_a_phase_heading_picks_nothing_and_clicking_an_event_pick
             assert "picked: nothing" in screen_text(app), heading
         await pilot.click(Timeline, offset=(2, 8))  # dZ2, the first backward event
         await pilot.pause()
-        assert "picked: e5" in screen_text(app)
+        assert "picked: event 5" in screen_text(app)
 
 
 async def test_after_a_click_on_the_timeline_home_and_end_still_step():

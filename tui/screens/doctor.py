@@ -12,6 +12,8 @@ from textual.widgets.option_list import Option
 
 from engine.doctor import RIGHT_VALUES, Axes, Diagnosis, NotReached, diagnose, left_name
 
+from tui.screens import DIALOGS_CSS
+
 _LABEL_STYLE = {RIGHT_VALUES: "bold $text-success"}
 
 
@@ -46,6 +48,8 @@ class DoctorScreen(ModalScreen[None]):
     `truths` maps every event name to its true value and where it is computed: the value checks fixes for the
     left-hand name, and the sentence answers a name the step has not reached yet.
     """
+
+    CSS_PATH = DIALOGS_CSS
 
     BINDINGS = [Binding("escape", "dismiss", "close")]
     AUTO_FOCUS = "#expr"  # typing goes straight into the expression

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from engine.exercise import AFTER_HINTS, REVEALED, RIGHT_FIRST, Attempt, Verdict
+from tui.screens import DIALOGS_CSS
 from tui.session import Session
 from tui.widgets.keys import KeyBar, key_items
 
@@ -52,6 +53,8 @@ class AnswerInput(Input):
 class ExerciseScreen(Screen[None]):
     """Choose forward, backward or all; then, event by event, the card hides the line and the result and the
     learner writes it. A score closes the step."""
+
+    CSS_PATH = DIALOGS_CSS
 
     BINDINGS = [
         Binding("f", "choose('forward')", "forward only", show=False),

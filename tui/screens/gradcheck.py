@@ -14,6 +14,8 @@ from textual.widgets import ProgressBar, Static
 
 from engine import Event
 
+from tui.screens import DIALOGS_CSS
+
 PASS = 1e-6  # float64 central differences land far below this when the gradient is right
 
 
@@ -35,6 +37,8 @@ def check_content(errors: dict[str, float], events: list[Event], sampled: set[st
 
 class GradCheckScreen(ModalScreen[None]):
     """Progress while the app's worker checks; the table when it is done. Closing it stops the check."""
+
+    CSS_PATH = DIALOGS_CSS
 
     BINDINGS = [Binding("escape,q,g", "dismiss", "close")]
 

@@ -9,6 +9,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.screens import DIALOGS_CSS
+
 CONVENTIONS = """\
 Conventions
   layout    X        W_l             b_l          Z_l
@@ -25,6 +27,8 @@ Press escape to close."""
 
 class HelpScreen(ModalScreen[None]):
     """The key list, built from the app's own bindings so it cannot drift from them."""
+
+    CSS_PATH = DIALOGS_CSS
 
     AUTO_FOCUS = "#help"  # the arrow keys scroll at once
 

@@ -11,6 +11,8 @@ from textual.widgets import Static
 
 from engine.doctor import RIGHT_VALUES, Mistake
 
+from tui.screens import DIALOGS_CSS
+
 
 def mistakes_content(formula: str, mistakes: list[Mistake]) -> Content:
     rows = [Content.assemble(("Break it: ", "bold"), "the right line is ", (formula, "bold $text-success")), Content("")]
@@ -32,6 +34,8 @@ def mistakes_content(formula: str, mistakes: list[Mistake]) -> Content:
 
 class MistakesScreen(ModalScreen[None]):
     """What learners actually meet, one wrong line at a time."""
+
+    CSS_PATH = DIALOGS_CSS
 
     AUTO_FOCUS = "#mistakes"  # the arrow keys scroll at once
 

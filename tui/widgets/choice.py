@@ -15,6 +15,8 @@ from textual.widget import Widget
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from tui.screens import DIALOGS_CSS
+
 
 class Choice(Widget, can_focus=True):
     """A value from a fixed list. Lighter than Select: the list is made only when it is opened."""
@@ -60,6 +62,8 @@ class Choice(Widget, can_focus=True):
 
 class ChoiceList(ModalScreen[str | None]):
     """The open list of a Choice, just below it; enter chooses, escape closes."""
+
+    CSS_PATH = DIALOGS_CSS
 
     BINDINGS = [Binding("escape", "dismiss(None)", "close")]
 

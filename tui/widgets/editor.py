@@ -16,6 +16,7 @@ from engine.layouts import LAYOUTS
 from engine.network import BIASES, INITS
 from tui.session import Options, parse_float, parse_int, parse_sizes, sizes_text
 from tui.widgets.choice import Choice
+from tui.widgets.field import Field
 
 CHOICES = {
     "hidden": activations.HIDDEN,
@@ -85,12 +86,12 @@ class EditorRow(Grid):
     def compose(self) -> ComposeResult:
         o = self._options
         for name in ("sizes", "batch"):
-            yield Input(text_of(o, name), id=name, compact=True, select_on_focus=True)
+            yield Field(text_of(o, name), id=name, select_on_focus=True)
         for name, allowed in CHOICES.items():
             yield Choice([(a, a) for a in allowed], getattr(o, name), title=name, id=name)
         yield Choice(self._data_choices(o), o.dataset, title="data", id="dataset")
         for name in ("lr", "seed"):
-            yield Input(text_of(o, name), id=name, compact=True, select_on_focus=True)
+            yield Field(text_of(o, name), id=name, select_on_focus=True)
 
     def render(self) -> Content:
         """The fields' names, each in the margin left of its input or choice."""

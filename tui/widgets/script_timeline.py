@@ -9,7 +9,6 @@ from textual.widgets.option_list import Option
 from engine.checks import shape_text
 from engine.script import ScriptEvent
 from engine.script.report import skipped
-from tui.widgets.timeline import Timeline
 
 
 def timeline_options(events: list[ScriptEvent], runs: dict[int, int]) -> list[Option]:
@@ -44,4 +43,6 @@ class ScriptTimeline(OptionList):
     def mark(self, index: int) -> None:
         self.highlighted = self.get_option_index(f"e{index}")
 
-    event_index = staticmethod(Timeline.event_index)  # the same option ids as the stepping view's timeline
+    @staticmethod
+    def event_index(option: Option) -> int | None:
+        return int(option.id[1:]) if option.id and option.id.startswith("e") else None

@@ -2,41 +2,57 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from textual import events
 from textual.content import Content
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from engine import Event
-
 
 FORMULAS = 50  # the timeline's width from which each row also shows its NumPy line
 
 
-def options(events: list[Event], formulas: bool = False) -> list[Option]:
-    found: list[Option] = []
+def rows(events: list[Event], formulas: bool = False) -> list[tuple[int | None, Content]]:
+    """Each phase's heading (no event: None) and then its events, one row each, with the event's index."""
+    found: list[tuple[int | None, Content]] = []
     phase = None
     name_width = max(len(e.name) for e in events)
     shape_width = max(len(str(e.shape)) for e in events)
     for i, e in enumerate(events):
         if e.phase != phase:
             phase = e.phase
-            found.append(Option(phase, id=f"phase-{phase}", disabled=True))
+            found.append((None, Content(phase)))
         shape = f"{e.shape}".ljust(shape_width + 1) if formulas else str(e.shape)
-        line = Content.assemble(f" {e.name:<{name_width}} ", (shape, "dim"),
-                                (e.formula if formulas else "", "$text-muted"))
-        found.append(Option(line, id=f"e{i}"))
+        found.append((i, Content.assemble(f" {e.name:<{name_width}} ", (shape, "dim"),
+                                          (e.formula if formulas else "", "$text-muted"))))
     return found
 
 
-class Timeline(OptionList):
-    """Every event of the step, by phase, with its shape. The keys drive it; it never takes focus from them."""
+class Timeline(ScrollView, can_focus=False):
+    """Every event of the step, by phase, with its shape. The keys drive it; it never takes focus from them.
 
-    can_focus = False
+    Drawn a row at a time, and only the rows in view: lighter to make and to draw than an OptionList.
+    """
+
+    COMPONENT_CLASSES = {"timeline--phase", "timeline--current"}
+
+    @dataclass
+    class Selected(Message):
+        """A click on an event's row: `index` is that event's."""
+
+        index: int
 
     def __init__(self, events: list[Event], *, id: str | None = None):
-        super().__init__(*options(events), id=id)
+        super().__init__(id=id)
         self.formulas = False
-        self._events = events
+        self.current = 0  # the event on screen
+        self._strips: dict[tuple, Strip] = {}
+        self.load(events)
 
     def on_resize(self) -> None:
         if (self.size.width >= FORMULAS) != self.formulas:
@@ -47,14 +63,44 @@ class Timeline(OptionList):
         self._events = events
         if formulas is not None:
             self.formulas = formulas
-        highlighted = self.highlighted
-        self.clear_options()
-        self.add_options(options(events, self.formulas))
-        self.highlighted = highlighted
+        self._rows = rows(events, self.formulas)
+        self._strips.clear()
+        self.virtual_size = Size(max(row.cell_length for _, row in self._rows), len(self._rows))
+        self.refresh()
 
     def mark(self, index: int) -> None:
-        self.highlighted = self.get_option_index(f"e{index}")
+        """Highlight event `index`, scrolled into view."""
+        self.current = index
+        self.refresh()
+        y = next((y for y, (i, _) in enumerate(self._rows) if i == index), None)
+        if y is not None and self.is_mounted:
+            self.scroll_to_region(Region(0, y, 1, 1), animate=False, x_axis=False, immediate=True)
 
-    @staticmethod
-    def event_index(option: Option) -> int | None:
-        return int(option.id[1:]) if option.id and option.id.startswith("e") else None
+    def row_event(self, y: int) -> int | None:
+        """The event on row y, counted from the first row; None for a phase heading or past the end."""
+        return self._rows[y][0] if 0 <= y < len(self._rows) else None
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is not None and (index := self.row_event(offset.y + self.scroll_offset.y)) is not None:
+            self.post_message(self.Selected(index))
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        row = y + self.scroll_offset.y
+        index = self.row_event(row)
+        part = "timeline--phase" if index is None else "timeline--current" if index == self.current else ""
+        style = self.get_visual_style(part) if part else self.visual_style
+        key = (row, part, width, id(style))
+        strip = self._strips.get(key)
+        if strip is None:
+            if row >= len(self._rows):
+                return Strip.blank(width, style.rich_style)
+            content = self._rows[row][1]
+            if content.cell_length > width:
+                content = content.truncate(width, ellipsis=True)
+            segments = [Segment(text, s.rich_style)
+                        for text, s in content.render(style, end="", parse_style=self._get_style)]
+            strip = self._strips[key] = Strip(segments, content.cell_length).extend_cell_length(width,
+                                                                                              style.rich_style)
+        return strip

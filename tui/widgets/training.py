@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import Input, Sparkline, Static
+from textual.widgets import Sparkline, Static
 
 from tui.session import Session
+from tui.widgets.field import Field
 
 if TYPE_CHECKING:
     from textual.widgets import ProgressBar
@@ -34,7 +35,7 @@ class TrainingBar(Horizontal):
     _progress: ProgressBar | None = None
 
     def compose(self) -> ComposeResult:
-        yield Input("100", id="train-steps", compact=True, restrict=r"\d*", max_length=6)
+        yield Field("100", id="train-steps", restrict=r"\d*", max_length=6)
         yield Sparkline([], id="curve")
         yield Static(id="train-stats")
 

@@ -1,0 +1,78 @@
+"""The command line's options: they mirror engine.Network, plus the data and training settings."""
+
+from __future__ import annotations
+
+import argparse
+
+from engine import activations, losses
+from engine.layouts import LAYOUTS
+from engine.network import BIASES, INITS
+from tui.session import DATASETS, FILE, Options, parse_int, parse_sizes
+
+COMMANDS = {
+    "export": "write the network and its data as a standalone NumPy training script",
+    "trace": "write one training step's events as Markdown or JSON",
+    "debug": "run your own NumPy script, step through every line's shapes, and diagnose the line that fails",
+    "exercise": "check a file of \"name = expression\" lines against the engine's values, one tensor at a time",
+    "serve": "serve the app to browsers, one app a tab, for a class (needs stepprop[serve])",
+}
+
+
+def add_options(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The network, data and training options the app and every command share."""
+    p.add_argument("--sizes", default=None, help="layer sizes, inputs first, such as 4,3,3 (default: the data's "
+                   "inputs and outputs around one hidden layer)")
+    p.add_argument("--hidden", default="sigmoid", choices=activations.HIDDEN)
+    p.add_argument("--output", default="sigmoid", choices=activations.OUTPUT)
+    p.add_argument("--loss", default="bce", choices=losses.NAMES)
+    p.add_argument("--layout", default="rows", choices=tuple(LAYOUTS), help="examples as rows or as columns")
+    p.add_argument("--bias", default="vector", choices=BIASES)
+    p.add_argument("--init", default="uniform", choices=INITS)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--lr", type=float, default=0.5, help="learning rate")
+    p.add_argument("--batch", default=None, help="examples per step, a fresh shuffled mini-batch each step "
+                   "(default: all)")
+    p.add_argument("--dataset", default="question", choices=DATASETS,
+                   help="built-in data (synthetic: seeded random data shaped by --sizes)")
+    p.add_argument("--data", metavar="X.csv", help="inputs, one example per row (.csv or .npy)")
+    p.add_argument("--targets", metavar="Y.csv", help="labels, one example per row (.csv or .npy)")
+    return p
+
+
+class _Parser(argparse.ArgumentParser):
+    """Reports a bad option as a ValueError, so main() prints one line, "stepprop: ...", and returns 2."""
+
+    def error(self, message: str):
+        raise ValueError(f"{message} (see {self.prog} --help)")
+
+
+def parser() -> argparse.ArgumentParser:
+    commands = "\n".join(f"  stepprop {name} [options]  {text}" for name, text in COMMANDS.items())
+    p = _Parser(prog="stepprop", description="Step through one training step of a neural network, "
+                "one matrix operation at a time.", formatter_class=argparse.RawDescriptionHelpFormatter,
+                epilog=f"commands (see stepprop COMMAND --help):\n{commands}")
+    add_options(p)
+    p.add_argument("--exercise", action="store_true", help="open in exercise mode: write each line of the step "
+                   "yourself (key w in the app)")
+    return p
+
+
+def command_parser(name: str) -> argparse.ArgumentParser:
+    p = add_options(_Parser(prog=f"stepprop {name}", description=COMMANDS[name] + "."))
+    if name == "export":
+        p.add_argument("--steps", type=int, default=1000, help="training steps the script runs (default 1000)")
+    else:
+        from engine import trace  # the trace command's alone: the app starts without it
+
+        p.add_argument("--format", default="md", choices=trace.FORMATS, help="Markdown or JSON (default md)")
+    p.add_argument("-o", "--output-file", dest="file", metavar="FILE", help="write here instead of to stdout")
+    return p
+
+
+def options_from(args: argparse.Namespace) -> Options:
+    if bool(args.data) != bool(args.targets):
+        raise ValueError("--data and --targets go together: X and Y, one example per row in each")
+    return Options(sizes=parse_sizes(args.sizes) if args.sizes else None, hidden=args.hidden, output=args.output,
+                   loss=args.loss, layout=args.layout, bias=args.bias, init=args.init, seed=args.seed, lr=args.lr,
+                   batch=parse_int("batch", args.batch, 1, allow_blank=True) if args.batch else None,
+                   dataset=FILE if args.data else args.dataset, data=args.data, targets=args.targets)

@@ -112,9 +112,7 @@ class FirstScreen(BackpropApp):
             self.drawn = time.perf_counter()
             self.exit()
 
-app = FirstScreen()
-from tui.cli import collect_from_here
-collect_from_here()  # as tui.cli does before the app runs
+app = FirstScreen()  # which turns the collector back on after its first frame, as the app does
 t4 = time.perf_counter()
 app.run(headless=True, size=(100, 30))
 print(t1 - t0, t2 - t1, t3 - t2, t4 - t3, app.drawn - t4)

@@ -14,6 +14,7 @@ from tui.bindings import BINDINGS, EDITING
 from tui.commands import StepCommands
 from tui.dialogs import Dialogs
 from tui.editing import Editing
+from tui.launch import collect_from_here
 from tui.session import Options, Session
 from tui.training import Training
 from tui.widgets.choice import Choice
@@ -66,6 +67,9 @@ class BackpropApp(Editing, Training, Dialogs, App):
         screen = super().get_default_screen()
         screen.add_class(*screen._get_breakpoint_classes(self.size.width, self.HORIZONTAL_BREAKPOINTS))
         return screen
+
+    def on_ready(self) -> None:
+        collect_from_here()  # the first frame is drawn: start-up is over
 
     def on_mount(self) -> None:
         self.watch(self.screen, "focused", self.show_keys)

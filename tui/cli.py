@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import gc
 import sys
 from pathlib import Path
 
+from tui.launch import collect_from_here
 from tui.session import Options, Session
+
 
 def refuse(error: Exception) -> int:
     """A command that cannot run: one line on stderr saying why, OS errors in words, and exit status 2."""
@@ -47,18 +48,10 @@ def run_command(name: str, argv: list[str]) -> int:
     return 0
 
 
-def collect_from_here() -> None:
-    """Turn the garbage collector back on (tui.launch starts without it), with everything made so far frozen: what
-    is loaded by now (modules, classes, the first step) lives as long as the program, and a collection never walks it
-    again."""
-    gc.freeze()
-    gc.enable()
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv[:1] and not argv[0].startswith("-") and not gc.isenabled():
-        collect_from_here()  # a command: it runs with the collector on
+    if argv[:1] and not argv[0].startswith("-"):
+        collect_from_here()  # a command: it runs with the collector on; the app turns it on after its first frame
     # imported here, so that export and trace load neither the debugger nor the server
     if argv[:1] == ["debug"]:
         from tui.debug import main as debug
@@ -87,6 +80,5 @@ def main(argv: list[str] | None = None) -> int:
         return refuse(error)
     from tui.app import BackpropApp
 
-    collect_from_here()
     BackpropApp(options, session, exercise=exercise).run()
     return 0

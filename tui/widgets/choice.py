@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -25,12 +23,12 @@ class Choice(Widget, can_focus=True):
 
     value: reactive[str] = reactive("", layout=False)
 
-    @dataclass
     class Changed(Message):
         """The learner chose another value."""
 
-        choice: Choice
-        value: str
+        def __init__(self, choice: Choice, value: str):
+            super().__init__()
+            self.choice, self.value = choice, value
 
         @property
         def control(self) -> Choice:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.segment import Segment
 from textual import events
 from textual.content import Content
@@ -41,11 +39,12 @@ class Timeline(ScrollView, can_focus=False):
 
     COMPONENT_CLASSES = {"timeline--phase", "timeline--current"}
 
-    @dataclass
     class Selected(Message):
         """A click on an event's row: `index` is that event's."""
 
-        index: int
+        def __init__(self, index: int):
+            super().__init__()
+            self.index = index
 
     def __init__(self, events: list[Event], *, id: str | None = None):
         super().__init__(id=id)

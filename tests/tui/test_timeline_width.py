@@ -118,3 +118,26 @@ async def test_after_a_click_on_the_timeline_home_and_end_still_step():
         await pilot.press("home")
         await pilot.pause()
         assert card_text(app).split("\n")[0].strip() == "forward  layer 1  ·  event 1 of 16"
+
+
+def inside(app: App) -> list[str]:
+    """The timeline's rows inside its border and padding, without the scrollbar."""
+    return [row[2:-1].rstrip(" ▁▂▃▄▅▆▇█") for row in rows(app)[1:-1]]
+
+
+async def test_the_current_event_scrolls_into_view_with_its_phase_heading():
+    app = BackpropApp()
+    async with app.run_test(size=(80, 24)) as pilot:  # a timeline of 13 rows for the step's 20
+        await pilot.pause()
+        await pilot.press("end")
+        await pilot.pause()
+        shown = inside(app)
+        assert shown[-1].startswith(" b2  (1, 3)") and "forward" not in shown, shown
+        await pilot.press("p", "p", "p", "p", "p", "p", "p", "p", "p", "p")  # back to dZ2, backward's first event
+        await pilot.pause()
+        shown = inside(app)
+        assert shown[:2] == ["backward", " dZ2 (2, 3)"], shown
+        await pilot.press("home")
+        await pilot.pause()
+        shown = inside(app)
+        assert shown[:2] == ["forward", " Z1  (2, 3)"], shown

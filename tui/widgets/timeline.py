@@ -71,10 +71,9 @@ class Timeline(ScrollView, can_focus=False):
         """Highlight event `index`, scrolled into view."""
         self.current = index
         self.refresh()
-        y = next((y for y, (i, _) in enumerate(self._rows) if i == index), None)
-        if y is not None and self.is_mounted:
-            top = y - 1 if self.row_event(y - 1) is None else y  # a phase's first event brings its heading along
-            self.scroll_to_region(Region(0, top, 1, y - top + 1), animate=False, x_axis=False, immediate=True)
+        y = next(y for y, (i, _) in enumerate(self._rows) if i == index)
+        top = y - 1 if self.row_event(y - 1) is None else y  # a phase's first event brings its heading along
+        self.scroll_to_region(Region(0, top, 1, y - top + 1), animate=False, x_axis=False, immediate=True)
 
     def row_event(self, y: int) -> int | None:
         """The event on row y, counted from the first row; None for a phase heading or past the end."""

@@ -141,3 +141,46 @@ async def test_the_current_event_scrolls_into_view_with_its_phase_heading():
         await pilot.pause()
         shown = inside(app)
         assert shown[:2] == ["forward", " Z1  (2, 3)"], shown
+
+
+def row_styles(app: App) -> dict[str, tuple]:
+    """Each timeline row's first word, with the (foreground, background) its text is drawn in."""
+    region = app.query_one(Timeline).region
+    found = {}
+    for strip in app.screen._compositor.render_strips()[region.y + 1:region.bottom - 1]:
+        cells = [(ch, seg.style) for seg in strip for ch in seg.text][region.x + 2:region.right - 2]
+        text = "".join(ch for ch, _ in cells).split()
+        if text:
+            style = next(style for ch, style in cells if ch != " ")
+            found[text[0]] = (style.color, style.bgcolor)
+    return found
+
+
+async def test_the_current_row_alone_is_highlighted_and_phase_headings_are_dimmer():
+    app = BackpropApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("n")  # A1
+        await pilot.pause()
+        styles = row_styles(app)
+        others = {name: style for name, style in styles.items() if name not in ("A1", "forward", "loss", "backward",
+                                                                               "update")}
+        assert len(set(others.values())) == 1, styles  # every other event's row alike
+        plain = next(iter(others.values()))
+        region = app.query_one(Timeline).region
+        padding = [seg.style for seg in app.screen._compositor.render_strips()[region.y + 2]
+                   for ch in seg.text][region.x + 1]  # the cell between the border and Z1's row
+        assert plain[1] == padding.bgcolor and styles["A1"][1] != plain[1], styles  # A1 alone on a background
+        assert styles["forward"] == styles["backward"] and styles["forward"][0] != plain[0], styles
+
+
+async def test_a_click_on_the_timeline_leaves_no_widget_focused_so_s_still_edits_sizes():
+    app = BackpropApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.click("#timeline", offset=(5, 3))
+        await pilot.pause()
+        assert app.focused is None
+        await pilot.press("s")
+        await pilot.pause()
+        assert "editing sizes" in screen_text(app)

@@ -15,7 +15,7 @@ from engine import Event
 FORMULAS = 50  # the timeline's width from which each row also shows its NumPy line
 
 
-def rows(events: list[Event], formulas: bool = False) -> list[tuple[int | None, Content]]:
+def rows(events: list[Event], formulas: bool) -> list[tuple[int | None, Content]]:
     """Each phase's heading (no event: None) and then its events, one row each, with the event's index."""
     found: list[tuple[int | None, Content]] = []
     phase = None
@@ -73,7 +73,7 @@ class Timeline(ScrollView, can_focus=False):
         self.refresh()
         y = next(y for y, (i, _) in enumerate(self._rows) if i == index)
         top = y - 1 if self.row_event(y - 1) is None else y  # a phase's first event brings its heading along
-        self.scroll_to_region(Region(0, top, 1, y - top + 1), animate=False, x_axis=False, immediate=True)
+        self.scroll_to_region(Region(0, top, 1, y - top + 1), animate=False)  # stepping fast, the rows keep up
 
     def row_event(self, y: int) -> int | None:
         """The event on row y, counted from the first row; None for a phase heading or past the end."""

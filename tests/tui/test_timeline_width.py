@@ -199,3 +199,15 @@ async def test_a_click_on_a_scrolled_timeline_shows_the_row_clicked():
         await pilot.click("#timeline", offset=(5, 1 + y))
         await pilot.pause()
         assert card_text(app).split("\n")[0].strip() == "backward  layer 1  ·  event 11 of 16"
+
+
+async def test_stepping_down_past_the_last_row_in_view_scrolls_one_row():
+    app = BackpropApp()
+    async with app.run_test(size=(80, 24)) as pilot:  # rows 0 to 11 of the 21 in view
+        await pilot.pause()
+        await pilot.press(*["n"] * 8)  # dA1, the last row in view
+        await pilot.pause()
+        assert inside(app)[0] == "forward" and inside(app)[-1] == " dA1 (2, 3)", inside(app)
+        await pilot.press("n")  # dZ1, one row further
+        await pilot.pause()
+        assert inside(app)[0] == " Z1  (2, 3)" and inside(app)[-1] == " dZ1 (2, 3)", inside(app)

@@ -48,3 +48,9 @@ def test_data_files_load(tmp_path):
 def test_unknown_choice_is_refused_in_one_line():
     with pytest.raises(ValueError, match=r"argument --hidden: invalid choice: 'swish'.*\(see stepprop --help\)"):
         parser().parse_args(["--hidden", "swish"])
+
+
+def test_serve_reads_its_own_options(capsys):
+    # `stepprop serve` hands everything after its name to its own parser, which knows --port.
+    assert main(["serve", "--port", "0"]) == 2
+    assert "expected --max-sessions ≥ 1 and --port in 1..65535, got 40 and 0" in capsys.readouterr().err

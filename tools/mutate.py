@@ -40,7 +40,7 @@ PLAN = {
                           E + "test_bad_input.py", E + "test_training.py", E + "test_edges.py", E + "test_memory.py"],
     "engine/doctor/render.py": [E + "test_lessons.py", E + "test_render.py"],
     "engine/doctor/rules.py": [E + "test_shapes.py", E + "test_lessons.py"],
-    "engine/export.py": [E + "test_export.py", E + "test_kinks.py", E + "test_edges.py"],
+    "engine/export.py": [E + "test_export.py", E + "test_kinks.py", E + "test_edges.py", T + "test_cli_export.py"],
     "engine/trace.py": [E + "test_trace.py", E + "test_edges.py"],
     "engine/checks.py": [E + "test_bad_input.py", E + "test_edges.py"],
     "engine/gradcheck.py": [E + "test_edges.py", E + "test_gradients.py"],

@@ -99,7 +99,7 @@ def near_overflow() -> list[float]:
 
 
 def test_sigmoid_at_the_overflow_threshold_is_exact_alone_and_beside_an_overflow():
-    """Near the threshold each σ(Z) is within 2 ulp of exact, whether or not its batch holds an e^(−Z) that overflows."""
+    """Near the threshold each σ(Z) is within 2 ulp of exact, alone or in a batch where an e^(−Z) overflows."""
     Z = np.array(near_overflow())
     expected = np.array([exact_sigmoid(z) for z in Z.tolist()])
     for got in (sigmoid(Z), np.concatenate([sigmoid(Z[k:k + 1]) for k in range(Z.size)])):

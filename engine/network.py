@@ -163,8 +163,7 @@ class Network:
         for l in range(1, L + 1):
             if augmented:
                 forward.append(bind(lay.augment, "forward", l, Aa=Ain[l - 1], A=A[l - 1]))
-                forward.append(bind(lay.Z_augmented, "forward", l, Z=f"Z{l}", Aa=Ain[l - 1], A=A[l - 1],
-                                    W=f"W{l}"))
+                forward.append(bind(lay.Z_augmented, "forward", l, Z=f"Z{l}", Aa=Ain[l - 1], W=f"W{l}"))
             else:
                 forward.append(bind(lay.Z, "forward", l, Z=f"Z{l}", A=A[l - 1], W=f"W{l}", b=f"b{l}"))
             name = self.hidden if l < L else self.output
@@ -182,15 +181,13 @@ class Network:
                                  Y="Y"))
             backward.append(self._derivative(self.output, L))
         for l in range(L, 0, -1):
-            backward.append(bind(lay.dW, "backward", l, dW=f"dW{l}", Aa=Ain[l - 1], A=A[l - 1], dZ=f"dZ{l}",
-                                 W=f"W{l}", Z=f"Z{l}"))
+            backward.append(bind(lay.dW, "backward", l, dW=f"dW{l}", Aa=Ain[l - 1], dZ=f"dZ{l}"))
             if not augmented:
-                backward.append(bind(lay.db, "backward", l, db=f"db{l}", dZ=f"dZ{l}", b=f"b{l}", Z=f"Z{l}"))
+                backward.append(bind(lay.db, "backward", l, db=f"db{l}", dZ=f"dZ{l}"))
             if l > 1:
                 label = f"W{l}[:-1]" if lay.name == "rows" else f"W{l}[:, :-1]"
                 W = Input(f"W{l}", label, lay.bias_slice) if augmented else f"W{l}"
-                backward.append(bind(lay.dA, "backward", l, dA=f"dA{l - 1}", dZ=f"dZ{l}", W=W,
-                                     A=A[l - 1], Z=f"Z{l}"))
+                backward.append(bind(lay.dA, "backward", l, dA=f"dA{l - 1}", dZ=f"dZ{l}", W=W))
                 backward.append(self._derivative(self.hidden, l - 1))
 
         update = [bind(UPDATE, "update", int(key[1:]), P=key, dP=f"d{key}") for key in self._params]

@@ -86,7 +86,9 @@ class Network:
         self._check_pairing()
         self.layout: Layout = LAYOUTS[layout]
         self.fused = (output, loss) in losses.FUSED
-        checks.budget(f"Network(sizes={self.sizes})", 3 * 8 * self.parameter_count, max_bytes)
+        needed = 3 * 8 * self.parameter_count  # bytes: three float64 copies of every parameter
+        if needed > max_bytes:
+            raise checks.over_budget(f"Network(sizes={self.sizes})", needed, max_bytes)
         self._params = self._initial_params()
         # Every operation one step() will emit, in order, known before any is computed.
         self.plan, forward, backward = self._plan()
@@ -236,9 +238,9 @@ class Network:
                 )
         per_step = 8 * m * sum(4 * n + (a + 1 if self.bias == "augmented" else 0)
                               for a, n in zip(self.sizes, self.sizes[1:]))
-        if per_step + 3 * 8 * self.parameter_count > self.max_bytes:  # the message's repr costs more than the check
-            checks.budget(f"a step of {self!r} on {m} examples", per_step + 3 * 8 * self.parameter_count,
-                          self.max_bytes)
+        needed = per_step + 3 * 8 * self.parameter_count
+        if needed > self.max_bytes:
+            raise checks.over_budget(f"a step of {self!r} on {m} examples", needed, self.max_bytes)
         return X, Y, m
 
     # ---- running the plan --------------------------------------------------------------------------------

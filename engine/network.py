@@ -34,20 +34,20 @@ def _with_frees(plan: list[Planned]) -> tuple[Planned, ...]:
 
 
 class _Scalars:
+    """The step's scalars: m, and lr, which only the update reads (None where a pass stops before it)."""
+
     __slots__ = ("m", "lr")
 
-    def __init__(self, m: int, lr: float):
+    def __init__(self, m: int, lr: float | None = None):
         self.m = m
         self.lr = lr
 
 
 def _reader(p: Planned) -> Callable[[dict], tuple]:
     """A function gathering one planned operation's operands from the step's names."""
-    if any(i.index is not None for i in p.inputs):
+    if any(i.index for i in p.inputs):  # an operand is a slice, such as W2[:-1]
         return lambda env: tuple(env[i.key] if i.index is None else env[i.key][i.index] for i in p.inputs)
-    if len(p.inputs) <= 1:
-        if not p.inputs:
-            return lambda env: ()
+    if len(p.inputs) == 1:  # every operation has an operand; itemgetter of one key gives no tuple
         key = p.inputs[0].key
         return lambda env: (env[key],)
     return itemgetter(*(i.key for i in p.inputs))
@@ -245,11 +245,11 @@ class Network:
 
     # ---- running the plan --------------------------------------------------------------------------------
 
-    def _events(self, plan, env: dict, ctx: _Scalars, start: int) -> Iterator[Event]:
+    def _events(self, plan, env: dict, ctx: _Scalars) -> Iterator[Event]:
         step = self.steps
         if self._readers is None or self._readers[0] is not self.plan:
             self._readers = (self.plan, tuple((p, _reader(p), p.frees) for p in self.plan))
-        for index, (p, read, frees) in enumerate(self._readers[1][:len(plan)], start):
+        for index, (p, read, frees) in enumerate(self._readers[1][:len(plan)]):
             arrays = read(env)
             value = p.fn(ctx, *arrays)
             if type(value) is not np.ndarray:
@@ -274,7 +274,7 @@ class Network:
         return self._step(env, _Scalars(m, lr))
 
     def _step(self, env: dict, ctx: _Scalars) -> Iterator[Event]:
-        yield from self._events(self.plan, env, ctx, 0)
+        yield from self._events(self.plan, env, ctx)
         self._params = {key: env[key] for key in self._params}
         self.steps += 1
 
@@ -284,15 +284,14 @@ class Network:
 
     def _loss_with(self, params: dict, X, Y) -> float:
         env, m = self._env(X, Y, params)
-        for _ in self._events(self._forward, env, _Scalars(m, 0.0), 0):
+        for _ in self._events(self._forward, env, _Scalars(m)):
             pass
         return float(env["L"])
 
     def gradients(self, X, Y) -> dict[str, np.ndarray]:
         """dL/dparam for each parameter, keyed like params, from the step's own backward events; no update."""
         env, m = self._env(X, Y, self._params)
-        ctx = _Scalars(m, 0.0)
-        for _ in self._events(self._through_backward, env, ctx, 0):
+        for _ in self._events(self._through_backward, env, _Scalars(m)):
             pass
         return {key: env[f"d{key}"] for key in self._params}
 

@@ -174,6 +174,14 @@ def test_data_up_to_400_numbers_is_written_out_and_more_is_stored_as_bytes(n, st
         assert all(len(line) <= 100 for line in text.splitlines() if line.startswith('    "'))
 
 
+def test_uniform_draws_weights_and_biases_from_minus_one_to_one():
+    """The default init, which the exported script repeats as rng.uniform(-1.0, 1.0, ...)."""
+    params = Network((400, 300), init="uniform").params
+    for P in params.values():
+        assert -1.0 <= P.min() < -0.95 and 0.95 < P.max() < 1.0
+        assert abs(P.mean()) < 4 * np.sqrt(1 / 3) / np.sqrt(P.size)  # four standard errors of U(-1, 1)
+
+
 def test_he_and_xavier_draw_with_their_textbook_spreads():
     he = Network((400, 300), init="he").params
     assert abs(he["W1"].mean()) < 0.005

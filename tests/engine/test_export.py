@@ -326,3 +326,20 @@ def test_a_trained_networks_parameters_fill_lines_of_at_most_100_characters_in_c
     for block in blocks:
         check_literal(block)
     assert all(line.startswith("    ") for block in blocks[2:] for line in block)  # inside init_params
+
+
+@pytest.mark.parametrize("layout, bias", [("rows", "vector"), ("columns", "augmented")])
+def test_the_update_rule_in_words_is_the_rule_the_update_computes(layout, bias):
+    """update's docstring and the header teach W ← W − lr·dW; read as code, it is every line of update."""
+    net = Network((4, 3, 3), layout=layout, bias=bias)
+    source = export.script(net, *datasets.question(layout), 0.5)
+    update = next(node for node in ast.parse(source).body if isinstance(node, ast.FunctionDef)
+                  and node.name == "update")
+    doc = ast.get_docstring(update)
+    rule = re.search(r"W ← W [−+] lr·dW", doc)[0]
+    assert f"train {export.STEPS} steps of {rule}," in source
+    as_code = rule.replace("←", "=").replace("−", "-").replace("·", " * ")
+    lines = [ast.unparse(s) for s in update.body if isinstance(s, ast.Assign) and isinstance(s.value, ast.BinOp)]
+    assert len(lines) == len(net.params)
+    for line in lines:
+        assert re.sub(r"[Wb](\d+)", "W", line) == as_code, (line, rule)

@@ -152,7 +152,7 @@ def _data(name: str, A: np.ndarray, net: Network) -> str:
     if A.size <= LITERAL_LIMIT:
         return f"{note}\n{_literal(name, A)}"
     buffer = io.BytesIO()
-    np.save(buffer, np.ascontiguousarray(A), allow_pickle=False)
+    np.save(buffer, np.ascontiguousarray(A))  # float64: no pickle, which the script refuses to load
     encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
     chunks = "\n".join(f'    "{encoded[i:i + WIDTH - 6]}"' for i in range(0, len(encoded), WIDTH - 6))
     return (f"{note}, stored exactly as .npy bytes\n"

@@ -170,6 +170,7 @@ def test_data_up_to_400_numbers_is_written_out_and_more_is_stored_as_bytes(n, st
     text = export.script(Network((1, 1), output="sigmoid", loss="bce"), X, Y, 0.5)
     assert ("X = np.load(io.BytesIO(base64.b64decode(" in text) == stored
     assert ("X = np.array([" in text) == (not stored)
+    assert ("import base64\nimport io\n" in text) == stored  # only a script that decodes bytes imports for it
     if stored:
         assert all(len(line) <= 100 for line in text.splitlines() if line.startswith('    "'))
 

@@ -343,3 +343,56 @@ def test_the_update_rule_in_words_is_the_rule_the_update_computes(layout, bias):
     assert len(lines) == len(net.params)
     for line in lines:
         assert re.sub(r"[Wb](\d+)", "W", line) == as_code, (line, rule)
+
+
+def test_after_999_exports_of_one_name_write_refuses_and_says_so(tmp_path):
+    net, (X, Y) = Network(), datasets.question()
+    for k in range(1, 1000):
+        (tmp_path / ("net.py" if k == 1 else f"net-{k}.py")).write_text("")
+    with pytest.raises(FileExistsError, match="net.py: 999 files of this name exist already; expected a free name"):
+        export.write(net, X, Y, 0.5, tmp_path / "net.py")
+    assert not (tmp_path / "net-1000.py").exists()
+
+
+@pytest.mark.parametrize("sizes, hidden", [((3, 2), False), ((3, 5, 2), True), ((3, 5, 4, 2), True)])
+def test_the_header_names_a_hidden_activation_only_when_there_is_a_hidden_layer(sizes, hidden):
+    net = Network(sizes, hidden="tanh", output="identity", loss="mse")
+    X, Y = np.zeros((2, 3)), np.zeros((2, 2))
+    doc = ast.get_docstring(ast.parse(export.script(net, X, Y, 0.5)))
+    assert ("hidden activation tanh, output activation identity;" in doc) == hidden
+    assert ("; output activation identity;" in doc) == (not hidden)
+    assert "# (2, 3): 2 examples as rows, 3 inputs\n" in export.script(net, X, Y, 0.5)
+    assert "# (2, 2): 2 examples as rows, 2 outputs\n" in export.script(net, X, Y, 0.5)
+
+
+@pytest.mark.parametrize("layout, bias", [("rows", "vector"), ("rows", "augmented"), ("columns", "vector"),
+                                          ("columns", "augmented")])
+def test_every_shape_comment_in_init_params_is_the_shape_the_line_makes(layout, bias):
+    """init_params teaches the draws and the reshaping: `# ... -> (a, b)` is what the line's name then holds,
+    and a transpose says (a, b)ᵀ -> (b, a)."""
+    net = Network((4, 5, 3), layout=layout, bias=bias)
+    source = export.script(net, *_data_for(net), 0.5)
+    init = next(node for node in ast.parse(source).body if isinstance(node, ast.FunctionDef)
+                and node.name == "init_params")
+    lines = source.splitlines()[init.lineno - 1:init.end_lineno]
+    env = {"np": np}
+    checked = 0
+    for line in lines[1:]:
+        code, _, comment = line.strip().partition("  # ")
+        if code.startswith(('"""', "return")):
+            continue
+        exec(code, env)
+        if "-> " in comment:
+            name = code.split(" = ")[0]
+            assert comment.rsplit("-> ", 1)[1].startswith(str(env[name].shape)), (line, env[name].shape)
+            checked += 1
+        if ".T)" in code:
+            before = tuple(reversed(env[code.split(" = ")[0]].shape))
+            assert comment == f"{before}ᵀ -> {before[::-1]}", line
+    assert checked >= 4
+    assert {k: P.shape for k, P in env["params"].items()} == {k: P.shape for k, P in net.params.items()}
+
+
+def _data_for(net):
+    X, Y = np.zeros((2, net.sizes[0])), np.zeros((2, net.sizes[-1]))
+    return (X, Y) if net.layout_name == "rows" else (X.T, Y.T)

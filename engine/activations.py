@@ -9,20 +9,20 @@ from engine.events import Op
 
 def sigmoid(Z: np.ndarray) -> np.ndarray:
     # The textbook 1 / (1 + e^(−Z)), computed in place in one new array. It is exact to 2 ulp until e^(−Z)
-    # overflows below Z ≈ −709.78; there σ(Z) = e^Z / (1 + e^Z) is e^Z to the last bit, subnormals included.
+    # overflows below Z ≈ −709.78; there, and only there, σ(Z) = e^Z / (1 + e^Z) is e^Z to the last bit, subnormals
+    # included. Which form an entry takes depends on it alone, so σ(Z) is the same whatever else its batch holds.
     Z = np.asarray(Z, dtype=np.float64)
     A = np.negative(Z, out=np.empty(Z.shape))
+    overflowed = None
     with np.errstate(over="raise"):
         try:
             np.exp(A, out=A)
-            overflowed = False
         except FloatingPointError:
-            overflowed = True
+            overflowed = np.isinf(A)
     A += 1.0
     np.divide(1.0, A, out=A)
-    if overflowed:
-        low = Z < -708.0
-        A[low] = np.exp(Z[low])
+    if overflowed is not None:
+        A[overflowed] = np.exp(Z[overflowed])
     return A
 
 

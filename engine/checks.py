@@ -74,9 +74,10 @@ def bytes_text(n: int) -> str:
     return f"{n / 1024:.1f} KiB"
 
 
-def budget(what: str, needed: int, limit: int) -> None:
-    if needed > limit:
-        raise ValueError(
-            f"{what} needs about {bytes_text(needed)} ({needed:,} bytes), more than the {bytes_text(limit)} limit; "
-            "use smaller layers or fewer examples, or pass max_bytes= to allow more"
-        )
+def over_budget(what: str, needed: int, limit: int) -> ValueError:
+    """The error for `what`, which needs more bytes than limit; the caller compares, so the message is built only
+    when it is raised."""
+    return ValueError(
+        f"{what} needs about {bytes_text(needed)} ({needed:,} bytes), more than the {bytes_text(limit)} limit; "
+        "use smaller layers or fewer examples, or pass max_bytes= to allow more"
+    )

@@ -17,7 +17,8 @@ from engine.trace import events
 
 HELPERS = (activations.sigmoid, activations.log_sigmoid, activations.softmax, activations.log_softmax)
 LITERAL_LIMIT = 400  # numbers; larger data is embedded exactly as base64 .npy bytes
-WIDTH = 100
+WIDTH = 100  # the data and parameters are wrapped to lines of at most this many characters
+STEPS = 1000  # the training steps a script runs unless told otherwise; `stepprop export --help` names it
 
 LOSS_NAMES = {"bce": "binary cross-entropy", "ce": "cross-entropy", "mse": "mean squared error, halved"}
 
@@ -50,7 +51,7 @@ if __name__ == "__main__":
     print(f"step {STEPS:>6}  loss {loss(X, Y, params):.10g}")'''
 
 
-def script(net: Network, X, Y, lr: float, steps: int = 1000) -> str:
+def script(net: Network, X, Y, lr: float, steps: int = STEPS) -> str:
     """The source of a script that needs only NumPy: net with its parameters now, X and Y.
 
     An untrained net's parameters are drawn from its seed, as the network drew them; a trained one's (net.steps > 0)
@@ -91,7 +92,7 @@ def script(net: Network, X, Y, lr: float, steps: int = 1000) -> str:
     return _header(net, X, lr, steps) + "\n\n" + "\n\n\n".join(sections) + "\n"
 
 
-def write(net: Network, X, Y, lr: float, path, steps: int = 1000) -> Path:
+def write(net: Network, X, Y, lr: float, path, steps: int = STEPS) -> Path:
     """Write script(net, X, Y, lr, steps) to path, never over an existing file; returns the path.
 
     When path exists, the first free name-2.py, name-3.py, ... is used instead.
@@ -149,21 +150,22 @@ def _data(name: str, A: np.ndarray, net: Network) -> str:
     what = "inputs" if name == "X" else "outputs"
     note = f"# {A.shape}: {A.shape[net.layout.example_axis]} examples as {net.layout_name}, {n} {what}"
     if A.size <= LITERAL_LIMIT:
-        return _literal(name, A) + f"  {note}"
+        return f"{note}\n{_literal(name, A)}"
     buffer = io.BytesIO()
-    np.save(buffer, np.ascontiguousarray(A), allow_pickle=False)
+    np.save(buffer, np.ascontiguousarray(A))  # float64: no pickle, which the script refuses to load
     encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
     chunks = "\n".join(f'    "{encoded[i:i + WIDTH - 6]}"' for i in range(0, len(encoded), WIDTH - 6))
     return (f"{note}, stored exactly as .npy bytes\n"
             f"{name} = np.load(io.BytesIO(base64.b64decode(\n{chunks}\n)), allow_pickle=False)")
 
 
-def _literal(name: str, A: np.ndarray) -> str:
-    """A as np.array([...]) of repr'd floats, which read back bit for bit, one matrix row a line."""
+def _literal(name: str, A: np.ndarray, indent: str = "") -> str:
+    """A as np.array([...]) of repr'd floats, which read back bit for bit: each matrix row starts a line, and its
+    numbers, right-aligned in columns, fill lines of at most WIDTH characters, indent included."""
     cells = [[repr(float(x)) for x in row] for row in A]
     width = max(len(c) for row in cells for c in row)
-    lead = f"{name} = np.array(["
-    per_line = max(1, (WIDTH - len(lead) - 2) // (width + 2))
+    lead = f"{indent}{name} = np.array(["
+    per_line = (WIDTH - len(lead) - 2) // (width + 2)  # a repr has at most 24 characters, so 3 always fit
     rows = []
     for row in cells:
         parts = [", ".join(c.rjust(width) for c in row[i:i + per_line]) for i in range(0, len(row), per_line)]
@@ -203,17 +205,17 @@ def _init(net: Network) -> str:
 
 
 def _trained(net: Network) -> str:
-    lines = [f'"""The parameters after {net.steps} training step{"s" * (net.steps != 1)} in stepprop, exactly."""',
-             "params = {}"]
+    lines = [f'    """The parameters after {net.steps} training step{"s" * (net.steps != 1)} in stepprop, exactly."""',
+             "    params = {}"]
     for key, P in net.params.items():
-        lines += [*_literal(key, P).splitlines(), f'params["{key}"] = {key}  # {checks.shape_text(P.shape)}']
-    return "def init_params():\n" + "\n".join(f"    {line}" for line in lines + ["return params"])
+        lines += [_literal(key, P, "    "), f'    params["{key}"] = {key}  # {checks.shape_text(P.shape)}']
+    return "\n".join(["def init_params():", *lines, "    return params"])
 
 
 def _function(signature: str, doc: str, body: list[str], example: str, sources: dict[str, list[str]],
               result: str, first: str = "") -> str:
     """A function of the script: the formula lines `body`, after unpacking only the names they read."""
-    code = "\n".join(line.split("  # ", 1)[0] for line in body)
+    code = "\n".join(line.partition("  # ")[0] for line in body)
     lines = [f"def {signature}:", f'    """{doc}"""']
     if re.search(r"\bm\b", code):
         lines.append(f"    {example}")
@@ -230,7 +232,7 @@ def _read(names: list[str], code: str) -> list[str]:
     """Those of names that a line of code reads before any earlier line assigns them."""
     assigned, read = set(), set()
     for line in code.splitlines():
-        target, expression = line.split(" = ", 1)
+        target, _, expression = line.partition(" = ")
         read |= {n for n in names if n not in assigned and re.search(rf"\b{n}\b", expression)}
         assigned.add(target)
     return [n for n in names if n in read]

@@ -13,22 +13,24 @@ MAX_ENTRIES = 200  # a larger parameter is checked on a seeded sample of this ma
 
 
 def gradient_check(net: Network, X, Y, eps: float = 1e-6, max_entries: int | None = MAX_ENTRIES,
-                   seed: int = 0, progress: Callable[[str, int, int], None] | None = None,
+                   seed: int | None = None, progress: Callable[[str, int, int], None] | None = None,
                    cancelled: Callable[[], bool] | None = None) -> dict[str, float]:
     """{"W1": relative error, ...}: ‖analytic − numeric‖ / (‖analytic‖ + ‖numeric‖) over the checked entries.
 
-    Large parameters are checked on a seeded sample of max_entries entries (None checks them all).
+    A parameter larger than max_entries is checked on a sample of max_entries distinct entries (None checks them
+    all), drawn from seed (by default the network's own) and the parameter's place, so the same network always
+    checks the same entries. Entries are checked in memory order.
     progress(key, done, total) follows the entries checked; once cancelled() is true the check stops and returns
     the parameters finished so far.
     """
     analytic = net.gradients(X, Y)
     params = net.params
-    rng = np.random.default_rng(seed)
+    seed = net.seed if seed is None else seed
     errors = {}
-    for key, P in params.items():
+    for place, (key, P) in enumerate(params.items()):
         flat = np.arange(P.size)
         if max_entries is not None and P.size > max_entries:
-            flat = rng.choice(P.size, size=max_entries, replace=False)
+            flat = np.sort(np.random.default_rng([seed, place]).choice(P.size, size=max_entries, replace=False))
         numeric = np.empty(flat.size)
         for k, i in enumerate(flat):
             if cancelled is not None and cancelled():

@@ -34,20 +34,20 @@ def _with_frees(plan: list[Planned]) -> tuple[Planned, ...]:
 
 
 class _Scalars:
+    """The step's scalars: m, and lr, which only the update reads (None where a pass stops before it)."""
+
     __slots__ = ("m", "lr")
 
-    def __init__(self, m: int, lr: float):
+    def __init__(self, m: int, lr: float | None = None):
         self.m = m
         self.lr = lr
 
 
 def _reader(p: Planned) -> Callable[[dict], tuple]:
     """A function gathering one planned operation's operands from the step's names."""
-    if any(i.index is not None for i in p.inputs):
+    if any(i.index for i in p.inputs):  # an operand is a slice, such as W2[:-1]
         return lambda env: tuple(env[i.key] if i.index is None else env[i.key][i.index] for i in p.inputs)
-    if len(p.inputs) <= 1:
-        if not p.inputs:
-            return lambda env: ()
+    if len(p.inputs) == 1:  # every operation has an operand; itemgetter of one key gives no tuple
         key = p.inputs[0].key
         return lambda env: (env[key],)
     return itemgetter(*(i.key for i in p.inputs))
@@ -86,7 +86,9 @@ class Network:
         self._check_pairing()
         self.layout: Layout = LAYOUTS[layout]
         self.fused = (output, loss) in losses.FUSED
-        checks.budget(f"Network(sizes={self.sizes})", 3 * 8 * self.parameter_count, max_bytes)
+        needed = 3 * 8 * self.parameter_count  # bytes: three float64 copies of every parameter
+        if needed > max_bytes:
+            raise checks.over_budget(f"Network(sizes={self.sizes})", needed, max_bytes)
         self._params = self._initial_params()
         # Every operation one step() will emit, in order, known before any is computed.
         self.plan, forward, backward = self._plan()
@@ -163,8 +165,7 @@ class Network:
         for l in range(1, L + 1):
             if augmented:
                 forward.append(bind(lay.augment, "forward", l, Aa=Ain[l - 1], A=A[l - 1]))
-                forward.append(bind(lay.Z_augmented, "forward", l, Z=f"Z{l}", Aa=Ain[l - 1], A=A[l - 1],
-                                    W=f"W{l}"))
+                forward.append(bind(lay.Z_augmented, "forward", l, Z=f"Z{l}", Aa=Ain[l - 1], W=f"W{l}"))
             else:
                 forward.append(bind(lay.Z, "forward", l, Z=f"Z{l}", A=A[l - 1], W=f"W{l}", b=f"b{l}"))
             name = self.hidden if l < L else self.output
@@ -182,15 +183,13 @@ class Network:
                                  Y="Y"))
             backward.append(self._derivative(self.output, L))
         for l in range(L, 0, -1):
-            backward.append(bind(lay.dW, "backward", l, dW=f"dW{l}", Aa=Ain[l - 1], A=A[l - 1], dZ=f"dZ{l}",
-                                 W=f"W{l}", Z=f"Z{l}"))
+            backward.append(bind(lay.dW, "backward", l, dW=f"dW{l}", Aa=Ain[l - 1], dZ=f"dZ{l}"))
             if not augmented:
-                backward.append(bind(lay.db, "backward", l, db=f"db{l}", dZ=f"dZ{l}", b=f"b{l}", Z=f"Z{l}"))
+                backward.append(bind(lay.db, "backward", l, db=f"db{l}", dZ=f"dZ{l}"))
             if l > 1:
                 label = f"W{l}[:-1]" if lay.name == "rows" else f"W{l}[:, :-1]"
                 W = Input(f"W{l}", label, lay.bias_slice) if augmented else f"W{l}"
-                backward.append(bind(lay.dA, "backward", l, dA=f"dA{l - 1}", dZ=f"dZ{l}", W=W,
-                                     A=A[l - 1], Z=f"Z{l}"))
+                backward.append(bind(lay.dA, "backward", l, dA=f"dA{l - 1}", dZ=f"dZ{l}", W=W))
                 backward.append(self._derivative(self.hidden, l - 1))
 
         update = [bind(UPDATE, "update", int(key[1:]), P=key, dP=f"d{key}") for key in self._params]
@@ -239,18 +238,18 @@ class Network:
                 )
         per_step = 8 * m * sum(4 * n + (a + 1 if self.bias == "augmented" else 0)
                               for a, n in zip(self.sizes, self.sizes[1:]))
-        if per_step + 3 * 8 * self.parameter_count > self.max_bytes:  # the message's repr costs more than the check
-            checks.budget(f"a step of {self!r} on {m} examples", per_step + 3 * 8 * self.parameter_count,
-                          self.max_bytes)
+        needed = per_step + 3 * 8 * self.parameter_count
+        if needed > self.max_bytes:
+            raise checks.over_budget(f"a step of {self!r} on {m} examples", needed, self.max_bytes)
         return X, Y, m
 
     # ---- running the plan --------------------------------------------------------------------------------
 
-    def _events(self, plan, env: dict, ctx: _Scalars, start: int) -> Iterator[Event]:
+    def _events(self, plan, env: dict, ctx: _Scalars) -> Iterator[Event]:
         step = self.steps
         if self._readers is None or self._readers[0] is not self.plan:
             self._readers = (self.plan, tuple((p, _reader(p), p.frees) for p in self.plan))
-        for index, (p, read, frees) in enumerate(self._readers[1][:len(plan)], start):
+        for index, (p, read, frees) in enumerate(self._readers[1][:len(plan)]):
             arrays = read(env)
             value = p.fn(ctx, *arrays)
             if type(value) is not np.ndarray:
@@ -275,7 +274,7 @@ class Network:
         return self._step(env, _Scalars(m, lr))
 
     def _step(self, env: dict, ctx: _Scalars) -> Iterator[Event]:
-        yield from self._events(self.plan, env, ctx, 0)
+        yield from self._events(self.plan, env, ctx)
         self._params = {key: env[key] for key in self._params}
         self.steps += 1
 
@@ -285,15 +284,14 @@ class Network:
 
     def _loss_with(self, params: dict, X, Y) -> float:
         env, m = self._env(X, Y, params)
-        for _ in self._events(self._forward, env, _Scalars(m, 0.0), 0):
+        for _ in self._events(self._forward, env, _Scalars(m)):
             pass
         return float(env["L"])
 
     def gradients(self, X, Y) -> dict[str, np.ndarray]:
         """dL/dparam for each parameter, keyed like params, from the step's own backward events; no update."""
         env, m = self._env(X, Y, self._params)
-        ctx = _Scalars(m, 0.0)
-        for _ in self._events(self._through_backward, env, ctx, 0):
+        for _ in self._events(self._through_backward, env, _Scalars(m)):
             pass
         return {key: env[f"d{key}"] for key in self._params}
 

@@ -110,19 +110,19 @@ def markdown(net: Network, lr: float, m: int, step: list[Event]) -> str:
 
 
 def _value(name: str, value: np.ndarray) -> list[str]:
-    """A scalar as code; a matrix as a table of its first rows and columns, saying the full shape if cut."""
+    """A scalar (the loss) as code; a matrix (every other value) as a table of its first rows and columns, saying
+    the full shape if cut."""
     if value.ndim == 0:
         return [f"`{name} = {float(value):.6g}`"]
-    M = value.reshape(1, -1) if value.ndim == 1 else value
-    shown = M[:MAX_ROWS, :MAX_COLS]
-    more = " … |" if M.shape[1] > MAX_COLS else ""
+    shown = value[:MAX_ROWS, :MAX_COLS]
+    more = " … |" if value.shape[1] > MAX_COLS else ""
     width = shown.shape[1] + bool(more)
     table = [f"| {name} | " + " | ".join(str(j) for j in range(shown.shape[1])) + " |" + more,
              "|---:|" + "---:|" * width]
     table += [f"| **{i}** | " + " | ".join(f"{x:.4g}" for x in row) + " |" + more for i, row in enumerate(shown)]
-    if M.shape[0] > MAX_ROWS:
+    if value.shape[0] > MAX_ROWS:
         table.append("| ⋮ |" + " ⋮ |" * width)
-    if shown.shape != M.shape:
-        table += ["", f"Showing {shown.shape[0]} of {M.shape[0]} rows and {shown.shape[1]} of {M.shape[1]} columns; "
-                      f"full shape {value.shape}."]
+    if shown.shape != value.shape:
+        (rows, cols), (all_rows, all_cols) = shown.shape, value.shape
+        table += ["", f"Showing {rows} of {all_rows} rows and {cols} of {all_cols} columns; full shape {value.shape}."]
     return table

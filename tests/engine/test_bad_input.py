@@ -117,6 +117,14 @@ def test_max_bytes_moves_the_limit_both_ways():
     assert Network(sizes=(4, 3, 3), max_bytes=needed).parameter_count == 27
 
 
+def test_a_limit_of_one_byte_is_too_small_for_the_network_and_zero_is_no_limit_at_all():
+    """The argument check promises "> 0": 1 byte is a limit (too small for any network), 0 is refused as no limit."""
+    with raises(r"^max_bytes must be a whole number of bytes > 0, such as 2\*\*30; got 0$"):
+        Network(sizes=(4, 3, 3), max_bytes=0)
+    with raises(r"^Network\(sizes=\(4, 3, 3\)\) needs about 0\.6 KiB \(648 bytes\), more than the .* limit"):
+        Network(sizes=(4, 3, 3), max_bytes=1)
+
+
 def test_step_with_too_big_a_batch_is_refused():
     net = Network(sizes=(1, 100000, 1))  # 2.3 MiB of parameters, but 3.2 MB per example in a step
     before = net.params

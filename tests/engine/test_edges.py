@@ -170,8 +170,17 @@ def test_data_up_to_400_numbers_is_written_out_and_more_is_stored_as_bytes(n, st
     text = export.script(Network((1, 1), output="sigmoid", loss="bce"), X, Y, 0.5)
     assert ("X = np.load(io.BytesIO(base64.b64decode(" in text) == stored
     assert ("X = np.array([" in text) == (not stored)
+    assert ("import base64\nimport io\n" in text) == stored  # only a script that decodes bytes imports for it
     if stored:
         assert all(len(line) <= 100 for line in text.splitlines() if line.startswith('    "'))
+
+
+def test_uniform_draws_weights_and_biases_from_minus_one_to_one():
+    """The default init, which the exported script repeats as rng.uniform(-1.0, 1.0, ...)."""
+    params = Network((400, 300), init="uniform").params
+    for P in params.values():
+        assert -1.0 <= P.min() < -0.95 and 0.95 < P.max() < 1.0
+        assert abs(P.mean()) < 4 * np.sqrt(1 / 3) / np.sqrt(P.size)  # four standard errors of U(-1, 1)
 
 
 def test_he_and_xavier_draw_with_their_textbook_spreads():
@@ -228,6 +237,60 @@ def test_the_gradient_check_samples_large_parameters_only():
     calls.clear()
     gradient_check(net, X, Y, max_entries=None)
     assert len(calls) == 2 * (300 + 10 + 20 + 2)
+
+
+def checked_entries(net: Network, X, Y, **options) -> dict[str, list[int]]:
+    """Which flat entries of each parameter the gradient check nudges, in the order it nudges them."""
+    from engine.gradcheck import gradient_check
+    nudged = {key: [] for key in net.params}
+    loss_with = net._loss_with
+
+    def recording(params, X, Y):
+        for key, P in params.items():
+            if P is not net.params[key]:
+                nudged[key].append(int(np.flatnonzero(P != net.params[key])[0]))
+        return loss_with(params, X, Y)
+
+    net._loss_with = recording
+    gradient_check(net, X, Y, **options)
+    assert all(trail[0::2] == trail[1::2] for trail in nudged.values())  # each entry: L(θ + ε), then L(θ − ε)
+    return {key: trail[0::2] for key, trail in nudged.items()}
+
+
+def test_the_gradient_check_takes_200_distinct_entries_of_a_larger_parameter_in_memory_order():
+    """Up to 200 entries a parameter is checked in full; past it, on 200 entries, each at most once, so `g` costs at
+    most 400 losses a parameter. Entries go in memory order, so the progress counts through the matrix."""
+    net = Network((67, 3, 50, 4), hidden="tanh", output="identity", loss="mse", seed=3)  # W1 201, W3 200 entries
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(2, 67)), rng.normal(size=(2, 4))
+    checked = checked_entries(net, X, Y)
+    for key, P in net.params.items():
+        if P.size <= 200:
+            assert checked[key] == list(range(P.size)), key
+    W1 = checked["W1"]
+    assert len(W1) == 200 and len(set(W1)) == 200 and W1 == sorted(W1), W1
+    assert checked_entries(net, X, Y, max_entries=None)["W1"] == list(range(201))
+
+
+def test_the_gradient_check_samples_the_same_entries_from_the_same_seed():
+    """The sample comes from the network's own seed (the run's --seed), and one parameter's sample does not move
+    when another parameter's size changes."""
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(2, 30)), rng.normal(size=(2, 2))
+    net = Network((30, 20, 2), hidden="tanh", output="identity", loss="mse", seed=4)
+    again = Network((30, 20, 2), hidden="tanh", output="identity", loss="mse", seed=4)
+    other = Network((30, 20, 2), hidden="tanh", output="identity", loss="mse", seed=5)
+    W1 = checked_entries(net, X, Y, max_entries=50)["W1"]
+    assert checked_entries(again, X, Y, max_entries=50)["W1"] == W1
+    assert checked_entries(net, X, Y, max_entries=50, seed=4)["W1"] == W1
+    assert checked_entries(other, X, Y, max_entries=50)["W1"] != W1
+    assert checked_entries(net, X, Y, max_entries=50, seed=5)["W1"] == checked_entries(other, X, Y,
+                                                                                       max_entries=50)["W1"]
+    Y3 = rng.normal(size=(2, 3))
+    narrow = Network((2, 20, 3), hidden="tanh", output="identity", loss="mse", seed=4)  # W1 40 entries: in full
+    wide = Network((30, 20, 3), hidden="tanh", output="identity", loss="mse", seed=4)  # W1 600 entries: sampled
+    W2 = checked_entries(narrow, X[:, :2], Y3, max_entries=50)["W2"]
+    assert len(W2) == 50 and checked_entries(wide, X, Y3, max_entries=50)["W2"] == W2
 
 
 def test_a_zero_gradient_checks_as_zero_error():

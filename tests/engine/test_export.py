@@ -121,6 +121,27 @@ def test_every_computing_line_is_the_engines_formula_with_its_shapes(exported, n
             assert re.search(r"  # .*\(.*\).* -> \(.*\)$", line), line
 
 
+@pytest.mark.parametrize("name, layout, bias", CASES)
+def test_each_function_unpacks_only_what_its_lines_read(exported, name, layout, bias):
+    """backward takes W2 from params but not W1, which no line of it reads; m is defined only where a line uses it."""
+    _, _, _, path, _ = exported(name, layout, bias)
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if not isinstance(node, ast.FunctionDef) or node.name not in ("forward", "backward", "loss", "update"):
+            continue
+        bound = []  # (name, the statement binding it) for unpacked names and m
+        for statement in node.body:
+            if isinstance(statement, ast.Assign) and (
+                    isinstance(statement.value, ast.Subscript) or isinstance(statement.value, ast.Tuple)
+                    and all(isinstance(v, ast.Subscript) for v in statement.value.elts)
+                    or ast.unparse(statement.targets[0]) == "m"):
+                bound += [(t.id, statement) for t in ast.walk(statement.targets[0]) if isinstance(t, ast.Name)]
+        assert bound, node.name
+        for bound_name, statement in bound:
+            later = [n for s in node.body[node.body.index(statement) + 1:] for n in ast.walk(s)]
+            assert any(isinstance(n, ast.Name) and n.id == bound_name and isinstance(n.ctx, ast.Load)
+                       for n in later), f"{node.name} unpacks {bound_name} and never reads it"
+
+
 def test_the_check_of_shape_comments_would_notice_a_missing_one():
     source = "def forward(X, params):\n    \"\"\"doc\"\"\"\n    W1 = params[\"W1\"]\n    Z1 = X @ W1\n    return Z1\n"
     assert shaped_lines(source)["forward"] == ["Z1 = X @ W1"]
@@ -236,3 +257,142 @@ def test_bad_arguments_are_refused_with_a_reason(X, Y, lr, steps, message):
     X0, Y0 = datasets.question()
     with pytest.raises(ValueError, match=re.escape(message)):
         export.script(Network(), X0 if X is None else X, Y0 if Y is None else Y, lr, steps)
+
+
+def numbers_of_width(width: int, count: int) -> np.ndarray:
+    """count floats below 10 in size whose shortest repr, as the script writes them, has exactly width characters."""
+    rng = np.random.default_rng(width)
+    found = []
+    while len(found) < count:
+        digits = "".join(map(str, rng.integers(1, 10, 17)))
+        text = {w: f"{digits[0]}.{digits[1:w - 1]}" for w in range(3, 17)}
+        text.update({17: f"-{digits[0]}.{digits[1:15]}"})
+        text.update({w: f"-{digits[0]}.{digits[1:w - 7]}e-100" for w in range(18, 23)})
+        x = float(text[width]) if width in text else float(-rng.uniform(1.0, 10.0) * 1e-100)
+        if len(repr(x)) == width:
+            found.append(x)
+    return np.array(found)
+
+
+def literal_blocks(source: str) -> list[list[str]]:
+    """The lines of every `name = np.array([...])` the script writes out number by number."""
+    blocks, block = [], None
+    for line in source.splitlines():
+        if re.match(r"\s*\w+ = np\.array\(\[\[", line):
+            block = []
+        if block is not None:
+            block.append(line)
+            if line.endswith("])"):
+                blocks.append(block)
+                block = None
+    return blocks
+
+
+def check_literal(block: list[str]) -> None:
+    """At most 100 characters a line; every matrix row starts a line; the numbers right-aligned in columns; and no
+    line wraps that could take one more number and still close the matrix within 100 characters."""
+    numbers = [[m for m in re.finditer(r"[-+.\w]+(?=[,\]])", line)] for line in block]
+    width = max(len(m.group()) for line in numbers for m in line)
+    ends = {m.end() for line in numbers for m in line}
+    first = numbers[0][0].end()
+    assert ends <= set(range(first, 101, width + 2)), block   # every number ends in its column
+    assert {line[0].end() for line in numbers} == {first}, block  # every line starts in the first column
+    for k, line in enumerate(block):
+        assert len(line) <= 100, line
+        if line.endswith(",") and not line.endswith("],"):  # the row goes on below
+            assert len(line) + width + 4 > 100, f"{line!r} had room for another {width}-character number"
+            assert re.match(r"\s+\d|\s+-", block[k + 1]), block[k + 1]
+        else:
+            assert k + 1 == len(block) or re.match(r"\s+\[", block[k + 1]), block[k + 1]
+
+
+@pytest.mark.parametrize("width", range(3, 25))
+def test_written_out_data_fills_lines_of_at_most_100_characters_in_columns(width):
+    for n in (1, 2, 3, 5, 8, 13, 15, 16, 17, 21, 25, 32, 33, 34, 40, 49, 50, 51):
+        X = numbers_of_width(width, 2 * n).reshape(2, n)
+        source = export.script(Network((n, 1), output="identity", loss="mse"), X, np.zeros((2, 1)), 0.5)
+        (block,) = [b for b in literal_blocks(source) if b[0].startswith("X = ")]
+        check_literal(block)
+        assert source.count(f"# (2, {n}): 2 examples as rows, {n} inputs\nX = np.array([[") == 1
+
+
+@pytest.mark.parametrize("n_in", [5, 12, 16, 17, 18, 19, 24, 25])
+def test_a_trained_networks_parameters_fill_lines_of_at_most_100_characters_in_columns(n_in):
+    net = Network((n_in, 7, 4), layout="columns", seed=n_in)  # W1 is (7, n_in): rows of n_in numbers
+    X, Y = datasets.synthetic(n_in, 4, 6, kind="binary", layout="columns")
+    net.train(X, Y, 0.5, steps=1)
+    blocks = literal_blocks(export.script(net, X, Y, 0.5))
+    assert [b[0].split(" = ")[0].strip() for b in blocks] == ["X", "Y", "W1", "b1", "W2", "b2"]
+    for block in blocks:
+        check_literal(block)
+    assert all(line.startswith("    ") for block in blocks[2:] for line in block)  # inside init_params
+
+
+@pytest.mark.parametrize("layout, bias", [("rows", "vector"), ("columns", "augmented")])
+def test_the_update_rule_in_words_is_the_rule_the_update_computes(layout, bias):
+    """update's docstring and the header teach W ← W − lr·dW; read as code, it is every line of update."""
+    net = Network((4, 3, 3), layout=layout, bias=bias)
+    source = export.script(net, *datasets.question(layout), 0.5)
+    update = next(node for node in ast.parse(source).body if isinstance(node, ast.FunctionDef)
+                  and node.name == "update")
+    doc = ast.get_docstring(update)
+    rule = re.search(r"W ← W [−+] lr·dW", doc)[0]
+    assert f"train {export.STEPS} steps of {rule}," in source
+    as_code = rule.replace("←", "=").replace("−", "-").replace("·", " * ")
+    lines = [ast.unparse(s) for s in update.body if isinstance(s, ast.Assign) and isinstance(s.value, ast.BinOp)]
+    assert len(lines) == len(net.params)
+    for line in lines:
+        assert re.sub(r"[Wb](\d+)", "W", line) == as_code, (line, rule)
+
+
+def test_after_999_exports_of_one_name_write_refuses_and_says_so(tmp_path):
+    net, (X, Y) = Network(), datasets.question()
+    for k in range(1, 1000):
+        (tmp_path / ("net.py" if k == 1 else f"net-{k}.py")).write_text("")
+    with pytest.raises(FileExistsError, match="net.py: 999 files of this name exist already; expected a free name"):
+        export.write(net, X, Y, 0.5, tmp_path / "net.py")
+    assert not (tmp_path / "net-1000.py").exists()
+
+
+@pytest.mark.parametrize("sizes, hidden", [((3, 2), False), ((3, 5, 2), True), ((3, 5, 4, 2), True)])
+def test_the_header_names_a_hidden_activation_only_when_there_is_a_hidden_layer(sizes, hidden):
+    net = Network(sizes, hidden="tanh", output="identity", loss="mse")
+    X, Y = np.zeros((2, 3)), np.zeros((2, 2))
+    doc = ast.get_docstring(ast.parse(export.script(net, X, Y, 0.5)))
+    assert ("hidden activation tanh, output activation identity;" in doc) == hidden
+    assert ("; output activation identity;" in doc) == (not hidden)
+    assert "# (2, 3): 2 examples as rows, 3 inputs\n" in export.script(net, X, Y, 0.5)
+    assert "# (2, 2): 2 examples as rows, 2 outputs\n" in export.script(net, X, Y, 0.5)
+
+
+@pytest.mark.parametrize("layout, bias", [("rows", "vector"), ("rows", "augmented"), ("columns", "vector"),
+                                          ("columns", "augmented")])
+def test_every_shape_comment_in_init_params_is_the_shape_the_line_makes(layout, bias):
+    """init_params teaches the draws and the reshaping: `# ... -> (a, b)` is what the line's name then holds,
+    and a transpose says (a, b)ᵀ -> (b, a)."""
+    net = Network((4, 5, 3), layout=layout, bias=bias)
+    source = export.script(net, *_data_for(net), 0.5)
+    init = next(node for node in ast.parse(source).body if isinstance(node, ast.FunctionDef)
+                and node.name == "init_params")
+    lines = source.splitlines()[init.lineno - 1:init.end_lineno]
+    env = {"np": np}
+    checked = 0
+    for line in lines[1:]:
+        code, _, comment = line.strip().partition("  # ")
+        if code.startswith(('"""', "return")):
+            continue
+        exec(code, env)
+        if "-> " in comment:
+            name = code.split(" = ")[0]
+            assert comment.rsplit("-> ", 1)[1].startswith(str(env[name].shape)), (line, env[name].shape)
+            checked += 1
+        if ".T)" in code:
+            before = tuple(reversed(env[code.split(" = ")[0]].shape))
+            assert comment == f"{before}ᵀ -> {before[::-1]}", line
+    assert checked >= 4
+    assert {k: P.shape for k, P in env["params"].items()} == {k: P.shape for k, P in net.params.items()}
+
+
+def _data_for(net):
+    X, Y = np.zeros((2, net.sizes[0])), np.zeros((2, net.sizes[-1]))
+    return (X, Y) if net.layout_name == "rows" else (X.T, Y.T)

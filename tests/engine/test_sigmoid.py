@@ -90,3 +90,33 @@ def test_softplus_and_log_sigmoid_are_within_2_ulp_of_the_exact_values():
         apart = ulps_apart(got, expected)
         worst = int(apart.argmax())
         assert apart[worst] <= 2, f"at Z = {Z[worst]!r}: {got[worst]!r}, exact {expected[worst]!r}"
+
+
+def near_overflow() -> list[float]:
+    """Where e^(−Z) overflows (below Z ≈ −709.78) and where σ(Z) turns subnormal (below Z ≈ −708.4), with neighbours."""
+    named = [-708.0, -708.4, -708.5, -709.0, -709.5, -709.78, -709.7827128933840, -709.79, -710.0, -745.0, -745.13]
+    return [x for z in named for x in (np.nextafter(z, -np.inf), z, np.nextafter(z, np.inf))]
+
+
+def test_sigmoid_at_the_overflow_threshold_is_exact_alone_and_beside_an_overflow():
+    """Near the threshold each σ(Z) is within 2 ulp of exact, alone or in a batch where an e^(−Z) overflows."""
+    Z = np.array(near_overflow())
+    expected = np.array([exact_sigmoid(z) for z in Z.tolist()])
+    for got in (sigmoid(Z), np.concatenate([sigmoid(Z[k:k + 1]) for k in range(Z.size)])):
+        apart = ulps_apart(got, expected)
+        worst = int(apart.argmax())
+        assert apart[worst] <= 2, f"sigmoid({Z[worst]!r}) = {got[worst]!r}, exact {expected[worst]!r}"
+    assert expected[Z < -745.0].min() > 0  # σ(−745) is the smallest subnormal, 5e-324, not 0
+
+
+def test_one_examples_sigmoid_does_not_depend_on_the_rest_of_its_batch():
+    """σ is elementwise: an example's activation is the same bits alone as in a batch where another example's
+    e^(−Z) overflows, so stepping a batch shows each example the value it has by itself."""
+    rng = np.random.default_rng(2)
+    Z = np.concatenate([near_overflow(), rng.uniform(-712.0, -706.0, 3000)])
+    alone = np.concatenate([sigmoid(Z[k:k + 1]) for k in range(Z.size)])
+    for company in (-745.0, -800.0, -1e308):
+        together = sigmoid(np.append(Z, company))
+        differ = np.flatnonzero(together[:-1] != alone)
+        assert differ.size == 0, f"sigmoid({Z[differ[0]]!r}) is {alone[differ[0]]!r} alone, " \
+                                 f"{together[differ[0]]!r} beside {company}"

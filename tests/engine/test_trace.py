@@ -103,3 +103,40 @@ def test_values_that_overflow_are_written_as_null():
 def test_an_unknown_format_lists_the_known_ones(default):
     with pytest.raises(ValueError, match="unknown format 'xml'; expected one of 'md', 'json'"):
         trace(*default, 0.5, "xml")
+
+
+@pytest.mark.parametrize("layout, m, says", [("rows", 1, "one example per row; m = 1 example\n"),
+                                             ("columns", 1, "one example per column; m = 1 example\n"),
+                                             ("rows", 2, "one example per row; m = 2 examples\n"),
+                                             ("columns", 3, "one example per column; m = 3 examples\n")])
+def test_the_markdown_counts_its_examples_in_words(layout, m, says):
+    X, Y = np.ones((m, 4)), np.zeros((m, 3))
+    if layout == "columns":
+        X, Y = X.T, Y.T
+    text = trace(Network((4, 3, 3), layout=layout), X, Y, 0.5, "md")
+    assert f"\n- {layout} layout, {says}" in text
+
+
+def test_the_json_keeps_the_maths_readable_in_an_editor(default):
+    """Notes and homework quote the JSON as text: its arrows, transposes and sums are the characters themselves."""
+    text = trace(Network(), *datasets.question(), 0.5, "json")
+    assert '"shape_rule": "(2, 4) @ (4, 3) + (1, 3) → (2, 3)"' in text
+    assert "ᵀ" in text and "Σ" in text and "\\u" not in text
+
+
+def test_a_markdown_table_marks_cut_rows_and_cut_columns_each_on_its_own():
+    net = Network((10, 3, 12), output="identity", loss="mse")
+    rng = np.random.default_rng(0)
+    text = trace(net, rng.normal(size=(5, 10)), rng.normal(size=(5, 12)), 0.1, "md")
+
+    def table(name):
+        section = text.split(f". {name} (layer ")[1].split("###")[0]
+        return section, [line for line in section.splitlines() if line.startswith("|")]
+
+    section, Z2 = table("Z2")  # (5, 12): every row, the first 8 columns
+    assert len(Z2) == 2 + 5 and all(line.endswith(" | … |") for line in Z2[2:]) and "⋮" not in section
+    assert "Showing 5 of 5 rows and 8 of 12 columns; full shape (5, 12)." in section
+    section, dW1 = table("dW1")  # (10, 3): the first 8 rows, every column
+    assert len(dW1) == 2 + 8 + 1 and dW1[-1] == "| ⋮ | ⋮ | ⋮ | ⋮ |" and "…" not in section
+    assert [line.split()[1] for line in dW1[2:-1]] == [f"**{i}**" for i in range(8)]
+    assert "Showing 8 of 10 rows and 3 of 3 columns; full shape (10, 3)." in section

@@ -68,3 +68,17 @@ def test_options_rebuild_the_same_network():
     twin = Network(**net.options)
     for key in net.params:
         np.testing.assert_array_equal(net.params[key], twin.params[key])
+
+
+def test_without_a_learning_rate_a_step_and_train_go_at_the_apps_0_5():
+    """The app starts at lr 0.5 (README: "lr 0.5"); a script calling step() or train() without lr learns as it does."""
+    X, Y = datasets.question()
+    stepped, trained, told = Network(), Network(), Network()
+    for _ in stepped.step(X, Y):
+        pass
+    trained.train(X, Y, steps=1)
+    for _ in told.step(X, Y, lr=0.5):
+        pass
+    for key, P in told.params.items():
+        assert np.array_equal(stepped.params[key], P) and np.array_equal(trained.params[key], P), key
+    assert not np.array_equal(told.params["W1"], Network().params["W1"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import subprocess
 import sys
 import types
@@ -32,6 +33,18 @@ def test_export_writes_a_script_that_runs(tmp_path, capsys):
     assert done.returncode == 0, done.stderr
     losses = [float(line.split()[-1]) for line in done.stdout.splitlines()]
     assert losses[0] == pytest.approx(2.3514919, abs=1e-6) and losses[-1] < losses[0]
+
+
+def test_without_steps_the_command_and_the_apps_export_train_the_steps_the_help_names(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["export", "--help"])
+    named = int(re.search(r"--steps STEPS\s+training steps the script runs \(default (\d+)\)",
+                          capsys.readouterr().out).group(1))
+    path = tmp_path / "net.py"
+    assert main(["export", "-o", str(path)]) == 0
+    text = path.read_text(encoding="utf-8")
+    assert f"STEPS = {named}\n" in text and f"Run it to train {named} steps" in text
+    assert text == export.script(Network(), *datasets.question(), 0.5)  # what the app's x writes
 
 
 def test_export_prints_to_stdout_in_the_chosen_layout(capsys):

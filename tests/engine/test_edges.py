@@ -116,7 +116,8 @@ def test_a_planned_operation_is_frozen():
     import dataclasses
     plan = Network().plan
     with pytest.raises(dataclasses.FrozenInstanceError):
-        plan[0].term = "Z1 = anything"
+        plan[0].formula = "Z1 = anything"  # the line its term and shape rule are rendered from
+    assert plan[0].term == "Z1 = X · W1 + b1"
     assert not hasattr(plan[0], "__dict__")
 
 

@@ -70,11 +70,11 @@ def bind(op: Op, phase: str, layer: int, example_axis: int | None = None, **name
     "over examples (rows)".
     """
     labels = {k: (v.label if isinstance(v, Input) else v) for k, v in names.items()}
-    rhs = op.formula.split(" = ", 1)[1]
+    rhs = op.formula.partition(" = ")[2]
     used = sorted((rhs.index("{" + k + "}"), k) for k in names if "{" + k + "}" in rhs)
     inputs = tuple(names[k] if isinstance(names[k], Input) else Input(names[k], names[k]) for _, k in used)
     formula = op.formula.format(**labels)
-    name = formula.split(" = ", 1)[0]
+    name = formula.partition(" = ")[0]
     return Planned(phase, layer, name, formula, example_axis, op.note.format(**labels), inputs, op.fn)
 
 

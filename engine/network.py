@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from functools import partial
 from operator import itemgetter
 
@@ -30,7 +29,7 @@ def _with_frees(plan: list[Planned]) -> tuple[Planned, ...]:
     frees: dict[int, list[str]] = {}
     for key, position in last.items():
         frees.setdefault(position, []).append(key)
-    return tuple(replace(p, frees=tuple(frees.get(position, ()))) for position, p in enumerate(plan))
+    return tuple(p._replace(frees=tuple(frees.get(position, ()))) for position, p in enumerate(plan))
 
 
 class _Scalars:

@@ -103,19 +103,16 @@ def test_the_exported_header_names_each_layers_shapes(layout, bias, W1, b1):
 @pytest.mark.parametrize("cls, fields, field", [("Op", ("f", "", None), "note"), ("Input", ("X", "X"), "key")])
 def test_operations_cannot_be_changed_once_made(cls, fields, field):
     """A plan is shared by every step of a network: its parts are frozen, and hold nothing but their fields."""
-    import dataclasses
-
     from engine import events
     made = getattr(events, cls)(*fields)
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):
         setattr(made, field, "changed")
-    assert not hasattr(made, "__dict__")
+    assert getattr(made, field) != "changed" and not hasattr(made, "__dict__")
 
 
 def test_a_planned_operation_is_frozen():
-    import dataclasses
     plan = Network().plan
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):
         plan[0].formula = "Z1 = anything"  # the line its term and shape rule are rendered from
     assert plan[0].term == "Z1 = X · W1 + b1"
     assert not hasattr(plan[0], "__dict__")

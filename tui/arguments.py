@@ -60,7 +60,9 @@ def parser() -> argparse.ArgumentParser:
 def command_parser(name: str) -> argparse.ArgumentParser:
     p = add_options(_Parser(prog=f"stepprop {name}", description=COMMANDS[name] + "."))
     if name == "export":
-        p.add_argument("--steps", type=int, default=1000, help="training steps the script runs (default 1000)")
+        from engine.export import STEPS  # the export command's alone, as trace is below
+
+        p.add_argument("--steps", type=int, default=STEPS, help=f"training steps the script runs (default {STEPS})")
     else:
         from engine import trace  # the trace command's alone: the app starts without it
 

@@ -50,26 +50,27 @@ def run_command(name: str, argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv[:1] and not argv[0].startswith("-"):
-        collect_from_here()  # a command: it runs with the collector on; the app turns it on after its first frame
+    command = argv[0] if argv and not argv[0].startswith("-") else None
+    if command is not None:
+        collect_from_here()  # a command runs with the collector on; the app turns it on after its first frame
     # imported here, so that export and trace load neither the debugger nor the server
-    if argv[:1] == ["debug"]:
+    if command == "debug":
         from tui.debug import main as debug
         return debug(argv[1:])
-    if argv[:1] == ["exercise"]:
+    if command == "exercise":
         from tui.answers import main as answers
         return answers(argv[1:])
-    if argv[:1] == ["serve"]:
+    if command == "serve":
         from tui.serve import main as serve
         return serve(argv[1:])
     try:
         if argv:
             from tui.arguments import COMMANDS, options_from, parser
 
-            if argv[0] in COMMANDS:
-                return run_command(argv[0], argv[1:])
-            if not argv[0].startswith("-"):
-                raise ValueError(f"unknown command {argv[0]!r}; the commands are {', '.join(COMMANDS)}, "
+            if command in COMMANDS:
+                return run_command(command, argv[1:])
+            if command is not None:
+                raise ValueError(f"unknown command {command!r}; the commands are {', '.join(COMMANDS)}, "
                                  "or none to open the app (see stepprop --help)")
             args = parser().parse_args(argv)
             options, exercise = options_from(args), args.exercise

@@ -76,7 +76,7 @@ class Timeline(ScrollView, can_focus=False):
         self.scroll_to_region(Region(0, top, 1, y - top + 1), animate=False)  # stepping fast, the rows keep up
 
     def row_event(self, y: int) -> int | None:
-        """The event on row y, counted from the first row; None for a phase heading or past the end."""
+        """The event on row y, counted from the first row; None for a phase heading or outside the rows."""
         return self._rows[y][0] if 0 <= y < len(self._rows) else None
 
     def on_click(self, event: events.Click) -> None:
@@ -87,15 +87,14 @@ class Timeline(ScrollView, can_focus=False):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         row = y + self.scroll_offset.y
-        index = self.row_event(row)
+        if row >= len(self._rows):
+            return Strip.blank(width, self.visual_style.rich_style)
+        index, content = self._rows[row]
         part = "timeline--phase" if index is None else "timeline--current" if index == self.current else ""
         style = self.get_visual_style(part) if part else self.visual_style
         key = (row, part, width, id(style))
         strip = self._strips.get(key)
         if strip is None:
-            if row >= len(self._rows):
-                return Strip.blank(width, style.rich_style)
-            content = self._rows[row][1]
             if content.cell_length > width:
                 content = content.truncate(width, ellipsis=True)
             segments = [Segment(text, s.rich_style)

@@ -69,11 +69,13 @@ def bind(op: Op, phase: str, layer: int, example_axis: int | None = None, **name
     "over examples (rows)".
     """
     labels = {k: (v.label if isinstance(v, Input) else v) for k, v in names.items()}
-    rhs = op.formula.partition(" = ")[2]
+    head, assigns, rhs = op.formula.partition(" = ")
+    if not assigns:  # a statement that changes its first operand in place: np.add.at(dE1, X, demb1)
+        rhs = head
     used = sorted((rhs.index("{" + k + "}"), k) for k in names if "{" + k + "}" in rhs)
     inputs = tuple(names[k] if isinstance(names[k], Input) else Input(names[k], names[k]) for _, k in used)
     formula = op.formula.format(**labels)
-    name = formula.partition(" = ")[0]
+    name = formula.partition(" = ")[0] if assigns else inputs[0].key
     return Planned(phase, layer, name, formula, example_axis, op.note.format(**labels), inputs, op.fn)
 
 

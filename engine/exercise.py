@@ -80,7 +80,7 @@ class Sheet:
         first = events[0]
         X, Y = _operand(first, "X"), _find_y(events)
         m = X.shape[net.layout.example_axis]
-        base = {"X": X, "Y": Y, "m": m, "lr": float(lr), **params}
+        base = {"X": X, "Y": Y, "m": m, "lr": float(lr), **params, **net.draws(m)}  # draws: dropout's masks
         return cls(events, base, Axes(net.layout_name, net.sizes, m, net.bias))
 
     def index_of(self, name: str) -> int:

@@ -148,13 +148,14 @@ class Network:
             kind = stack.kind(item.kind)
             layer += kind.STARTS_LAYER
             tag, again = str(layer), 2
-            while f"{kind.PREFIX}{tag}" in used:  # a second layer of the same kind after one weight layer
+            names = getattr(kind, "NAMES", (kind.PREFIX,))
+            while any(f"{name}{tag}" in used for name in names):  # a second layer of a kind after one weight layer
                 tag, again = f"{layer}_{again}", again + 1
             place = stack.Place(item, tag, layer, inp, shape, inp == "X", k == len(items) - 1, self.layout_name,
                                 self.bias, self.detail)
             b = kind.build(place)
             self._layer_of[b.out] = layer
-            used.add(b.out)
+            used.update(f"{name}{tag}" for name in names)
             built.append(b)
             inp, shape = b.out, b.shape
         self.layers = stack.normalised(items)

@@ -306,6 +306,7 @@ class Session:
         """Every named matrix the step has reached, plus m and lr: what the doctor evaluates over."""
         env: dict[str, np.ndarray | float] = {"X": self.X, "Y": self.Y, "m": self.m, "lr": self.options.lr}
         env.update(self.net.params)
+        env.update(self.net.draws(self.m))
         for event in self.events[: self.position + 1]:
             env[event.name] = event.value
         return env
@@ -324,5 +325,6 @@ class Session:
     def sheet(self) -> engine.exercise.Sheet:
         """This step's events with what each may read (X, Y, m, lr, parameters, earlier events): to write them."""
         from engine.exercise import Sheet
-        base = {"X": self.X, "Y": self.Y, "m": self.m, "lr": self.options.lr, **self.net.params}
+        base = {"X": self.X, "Y": self.Y, "m": self.m, "lr": self.options.lr, **self.net.params,
+                **self.net.draws(self.m)}
         return Sheet(self.events, base, self.axes())

@@ -115,6 +115,8 @@ def parse(line: str, env: dict, where: dict[str, str] | None = None) -> Parsed:
     statement = module.body[0]
     if isinstance(statement, ast.Expr):
         target, expr = None, statement.value
+        if is_add_at(expr):  # np.add.at(dE, ids, d): a scatter into dE, in place, as learners write it
+            target = expr.args[0].id
     elif isinstance(statement, ast.Assign):
         if len(statement.targets) != 1:
             raise refuse("assignment to more than one name")
@@ -162,6 +164,14 @@ def int_literal(node: ast.AST) -> int | None:
 
 def is_np(node: ast.AST) -> bool:
     return isinstance(node, ast.Name) and node.id == "np"
+
+
+def is_add_at(node: ast.AST) -> bool:
+    """Whether node is a call np.add.at(name, index, values)."""
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "at"
+            and isinstance(node.func.value, ast.Attribute) and node.func.value.attr == "add"
+            and is_np(node.func.value.value) and len(node.args) == 3 and not node.keywords
+            and isinstance(node.args[0], ast.Name))
 
 
 def app_function(node: ast.AST) -> str | None:
@@ -230,7 +240,11 @@ def _check(node: ast.AST, env: dict, where: dict | None = None) -> None:
         _check_call(node, env, where)
     elif isinstance(node, ast.Subscript):
         _check(node.value, env, where)
-        _check_index(node.slice)
+        if isinstance(node.slice, ast.Name):  # E1[X]: rows picked by an array of integer ids
+            _check(node.slice, env, where)
+            _check_ids(node.slice, env)
+        else:
+            _check_index(node.slice)
     else:
         raise refuse(_NAMES.get(type(node), type(node).__name__))
 
@@ -277,6 +291,11 @@ def _check_call(node: ast.Call, env: dict, where: dict | None = None) -> None:
         raise refuse(f"attribute {func.attr!r}")
     if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
         raise refuse("* or ** unpacking in a call")
+    if is_add_at(node):
+        for a in node.args:
+            _check(a, env, where)
+        _check_ids(node.args[1], env)
+        return
     name = np_function(node)
     if name in FUNCTIONS:
         n = FUNCTIONS[name]
@@ -335,7 +354,7 @@ def _check_call(node: ast.Call, env: dict, where: dict | None = None) -> None:
         _check(func.value, env, where)
         if name == "reshape":
             _check_keywords(node, ())
-            _check_new_shape(node.args)
+            _check_new_shape(node.args, env)
         elif name == "dot":
             if len(node.args) != 1 or node.keywords:
                 raise refuse(".dot with other than one array; write A.dot(B)")
@@ -387,14 +406,28 @@ def _check_keywords(node: ast.Call, allowed: tuple[str, ...]) -> None:
             raise refuse(f"keepdims={ast.unparse(k.value)}; write True or False")
 
 
-def _check_new_shape(args: list[ast.expr]) -> None:
+def _check_ids(node: ast.AST, env: dict) -> None:
+    """An index array must hold whole numbers: token ids, not measurements."""
+    value = env.get(node.id) if isinstance(node, ast.Name) else None
+    if not isinstance(value, np.ndarray) or value.dtype.kind not in "iu":
+        raise refuse(f"index {ast.unparse(node)}; an array used as an index must hold integer ids")
+
+
+def _check_new_shape(args: list[ast.expr], env: dict) -> None:
     items = args[0].elts if len(args) == 1 and isinstance(args[0], ast.Tuple) else args
+    items = [a for a in items if not (isinstance(a, ast.Name) and _whole_number(env.get(a.id)))]  # .reshape(m, -1)
+    if not items and args:
+        return
     if not items or any(int_literal(a) is None for a in items):
         raise refuse("reshape without whole-number sizes; write e.g. .reshape(3, -1) or .reshape((3, 4))")
     for a in items:
         _check_number(int_literal(a))
         if int_literal(a) < -1:
             raise refuse(f"reshape size {int_literal(a)}; write -1 for the one size NumPy should work out")
+
+
+def _whole_number(value: object) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
 def _check_index(node: ast.AST) -> None:

@@ -17,11 +17,15 @@ import re
 from fractions import Fraction
 from functools import lru_cache
 
+import numpy as np
+
 from engine.doctor import grammar
 
-SCALARS = ("m", "lr")  # the numbers of a step: how many examples, and the learning rate
+SCALARS = ("m", "lr")
+_STAND_IN = np.zeros(1, dtype=np.int64)  # the numbers of a step: how many examples, and the learning rate
 AXES = ("rows", "columns")
-DERIVATIVE = re.compile(r"d([A-Za-z]\d*(?:_aug)?)")
+# dW2, dZ1_aug, and the layers' names: dgamma2, dxhat1, demb1, dBN2, dD1_2 (a name with its layer's number).
+DERIVATIVE = re.compile(r"d([A-Za-z]\d*(?:_aug)?|[A-Za-z]+\d+(?:_\d+)?)")
 SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 # How tightly each form binds: a part binding less tightly than its place needs gets parentheses.
@@ -45,6 +49,10 @@ def rule(line: str, operands: tuple[str, ...], example_axis: int | None = None) 
 @lru_cache(maxsize=1024)
 def _term(line: str, example_axis: int | None) -> str:
     target, expr = _parse(line)
+    if grammar.is_add_at(expr):  # np.add.at(dE1, X, demb1): each id's row of dE1 gathers its gradient
+        r = _Renderer(example_axis)
+        table, ids, values = expr.args
+        return f"{name(table.id)}[{r.text(ids)}] += {r.text(values)}"
     if target is None:
         return _Renderer(example_axis).text(expr)
     right = _Renderer(example_axis).text(expr)
@@ -56,7 +64,10 @@ def _term(line: str, example_axis: int | None) -> str:
 @lru_cache(maxsize=1024)
 def _rule(line: str, operands: tuple[str, ...], example_axis: int | None) -> str:
     _, expr = _parse(line)
-    return _Renderer(example_axis, slots={label: k for k, label in enumerate(operands)}).text(expr)
+    r = _Renderer(example_axis, slots={label: k for k, label in enumerate(operands)})
+    if grammar.is_add_at(expr):
+        return "{0}[{1}] += {2}".format(*(r.text(a) for a in expr.args))
+    return r.text(expr)
 
 
 def name(text: str) -> str:
@@ -72,8 +83,11 @@ def _parse(line: str) -> tuple[str | None, ast.expr]:
         module = ast.parse(line.strip())
     except (SyntaxError, ValueError):
         raise ValueError(f"cannot render {line!r}: not valid Python") from None
-    names = {n.id: 0.0 for n in ast.walk(module) if isinstance(n, ast.Name) and n.id != "np"}
-    parsed = grammar.parse(line, names)  # the grammar checks names and types only, so a 0.0 stands for each
+    # The grammar checks names and types only: an array of whole numbers stands for each name (it may index, as
+    # ids do), and a whole number for m, by which a reshape may count.
+    names = {n.id: (1 if n.id == "m" else _STAND_IN) for n in ast.walk(module)
+             if isinstance(n, ast.Name) and n.id != "np"}
+    parsed = grammar.parse(line, names)
     return parsed.target, parsed.expr
 
 
@@ -131,6 +145,8 @@ class _Renderer:
             return name(node.id), ATOM
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
             return _number(node.value), ATOM
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name):  # E1[X]: the rows the ids pick
+            return f"{self.wrap(node.value, ATOM)}[{self.text(node.slice)}]", ATOM
         if isinstance(node, ast.Subscript):  # W2[:-1]: the part of W2 without its bias row
             parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
             return f"{self.wrap(node.value, ATOM)}[{', '.join(ast.unparse(p) for p in parts)}]", ATOM
@@ -176,6 +192,8 @@ class _Renderer:
                         and self.is_sum(left.right):
                     return self.mean(left.left, left.right, right)
                 return self.wrap(left, MUL) + " / " + self.wrap(right, MUL + 1), MUL
+            if _is_scalar(left):  # 1 / √(var + ε): a number over an array is no element-wise division of two
+                return self.wrap(left, MUL) + " / " + self.wrap(right, MUL + 1), MUL
             return self.wrap(left, MUL) + " ⊘ " + self.wrap(right, MUL + 1), MUL
         raise ValueError(f"cannot render the operator in {ast.unparse(node)!r}")
 
@@ -214,6 +232,22 @@ class _Renderer:
             if self.slots is not None:
                 return f"Σ_{AXES[axis % 2]} {self.wrap(func.value, ATOM)}", MUL
             return f"Σ {self.over(axis)} of {self.wrap(func.value, MUL)}", ADD
+        if method == "mean" and not args:
+            axis = grammar.keywords(node)["axis"]
+            if axis is None:
+                return f"mean of {self.wrap(func.value, MUL, '[]')}", MUL
+            if self.slots is not None:
+                return f"mean_{AXES[axis % 2]} {self.wrap(func.value, ATOM)}", MUL
+            return f"mean {self.over(axis)} of {self.wrap(func.value, MUL)}", ADD
+        if method == "reshape":
+            sizes = ", ".join(ast.unparse(a) for a in args)
+            return f"{self.wrap(func.value, ATOM)} reshaped to ({sizes})", LOW
+        if np_name == "sqrt" and len(args) == 1:
+            return "√" + self.wrap(args[0], ATOM), POW
+        if np_name in ("zeros_like", "ones_like") and len(args) == 1:
+            if self.slots is not None:
+                return f"{np_name}({self.text(args[0])})", ATOM
+            return ("0" if np_name == "zeros_like" else "1"), ATOM  # the 0s or 1s of the operand's shape
         if np_name == "sum" and len(args) == 1 and not node.keywords:
             return f"Σ {self.wrap(args[0], MUL, '[]')}", MUL
         if np_name == "exp" and len(args) == 1:

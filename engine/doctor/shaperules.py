@@ -12,7 +12,8 @@ import numpy as np
 
 from engine import activations
 from engine.checks import shape_text
-from engine.doctor.grammar import MAX_ELEMENTS, app_function, int_literal, keywords, method, np_function, sizes
+from engine.doctor.grammar import (MAX_ELEMENTS, app_function, int_literal, is_add_at, keywords, method, np_function,
+                                   sizes)
 
 MAX_WORK = 10**9  # nor may a product take more multiply-adds
 
@@ -288,6 +289,10 @@ def operation(node: ast.expr, env: dict) -> Operation:
         return Operation((node.left, node.comparators[0]), broadcast, _ELEMENTWISE[type(node.ops[0])])
     if isinstance(node, ast.Attribute):
         return Operation((node.value,), transpose, operator.attrgetter("T"))
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name):  # E1[X]: a row for each id
+        return Operation((node.value, node.slice), lambda s, k: k + s[1:], lambda a, k: a[k])
+    if is_add_at(node):
+        return Operation(tuple(node.args), _add_at_rule, _add_at)
     if isinstance(node, ast.Subscript):
         key = _index_key(node.slice)
         return Operation((node.value,), lambda s: index(s, key), operator.itemgetter(key))
@@ -325,7 +330,7 @@ def operation(node: ast.expr, env: dict) -> Operation:
         return Operation((node.func.value,), transpose, np.transpose)
     if name == "reshape":
         args = node.args[0].elts if isinstance(node.args[0], ast.Tuple) else node.args
-        new = tuple(int_literal(a) for a in args)
+        new = tuple(int(env[a.id]) if isinstance(a, ast.Name) else int_literal(a) for a in args)
         return Operation((node.func.value,), lambda s: reshape(s, new), lambda a: np.reshape(a, new))
     if name in _REDUCTIONS:
         k = keywords(node)
@@ -334,6 +339,20 @@ def operation(node: ast.expr, env: dict) -> Operation:
         return Operation((operand,), lambda s: reduce(s, k["axis"], k["keepdims"], name),
                          lambda a: compute(a, axis=k["axis"], keepdims=k["keepdims"]))
     raise ValueError(f"not allowed: {ast.unparse(node)}")  # parse() refuses these first; this is a safety net
+
+
+def _add_at_rule(target: tuple[int, ...], ids: tuple[int, ...], values: tuple[int, ...]) -> tuple[int, ...]:
+    """np.add.at(dE, ids, d) adds d's rows into the rows of dE that ids pick, so d must fit dE[ids]."""
+    picked = ids + target[1:]
+    if broadcast(picked, values) != picked:
+        raise Mismatch(f"np.add.at adds {shape_text(values)} into the rows it picks, {shape_text(picked)}.")
+    return target
+
+
+def _add_at(target, ids, values):
+    out = np.array(target, dtype=np.float64)
+    np.add.at(out, ids, values)
+    return out
 
 
 def _power(a, n: int):

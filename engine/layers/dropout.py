@@ -1,0 +1,40 @@
+"""dropout P: inverted dropout. Each unit is kept with probability 1 − P and scaled by 1/(1 − P), so the expected
+output equals the input; backward lets through only what was kept, with the same scale.
+
+The mask is drawn before the step from (seed, step count, layer) alone, so loss() and gradients() called before a
+step see that step's mask, and a gradient check holds.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine.events import Op, bind
+from engine.layers import Arg, Built, Place, fraction
+from engine.layouts import LAYOUTS
+
+ARGS = (Arg("the share of units dropped", float, "dropout 0.5", fraction),)
+PREFIX = "D"
+NAMES = (PREFIX, "mask")
+STARTS_LAYER = False
+
+
+def build(place: Place) -> Built:
+    P = place.item.numbers[0]
+    lay, t, l = LAYOUTS[place.layout], place.tag, place.layer
+    A, D, mask = place.inp, f"D{t}", f"mask{t}"
+    keep = f"(1 - {P!r})"
+    forward = Op(f"{{D}} = {{A}} * {{mask}} / {keep}", f"{{mask}} keeps each unit with probability 1 − {P!r}",
+                 lambda c, A, mask: A * mask / (1.0 - P))
+    backward = Op(f"{{dA}} = {{dD}} * {{mask}} / {keep}", "only the kept units pass the gradient back, scaled alike",
+                  lambda c, dD, mask: dD * mask / (1.0 - P))
+    shape = place.shape
+    number = place.item.position
+
+    def draw(seed: int, step: int, m: int) -> np.ndarray:
+        full = (m, *shape) if place.layout == "rows" else (*shape, m)
+        return (np.random.default_rng([seed, step, number]).random(full) >= P).astype(np.float64)
+
+    back = () if place.first else (bind(backward, "backward", l, lay.example_axis, dA=f"d{A}", dD=f"d{D}", mask=mask),)
+    return Built(D, shape, (), (bind(forward, "forward", l, lay.example_axis, D=D, A=A, mask=mask),), back,
+                 3 * int(np.prod(shape)), draws=((mask, draw),))

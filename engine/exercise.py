@@ -229,7 +229,7 @@ def _known_mistake(event: Event, env: dict, parsed, value, axes: Axes | None) ->
     """(kind, why) when the line is one of break-it's wrong versions of the event's formula: the same expression
     up to how a product is spelled, or, when both run, the same values."""
     try:
-        found = mistakes(event.formula, env, expected=event.value, axes=axes)
+        found = mistakes(event.formula, env, expected=event.value, axes=axes, own=event.planned.mistakes)
     except ValueError:
         return None
     mine = canonical(parsed.expr)

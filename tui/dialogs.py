@@ -66,7 +66,8 @@ class Dialogs:
         from tui.screens.mistakes import MistakesScreen
 
         s = self.session
-        found = mistakes(event.formula, s.matrices(), expected=event.value, axes=s.axes())
+        found = mistakes(event.formula, s.matrices(), expected=event.value, axes=s.axes(),
+                         own=event.planned.mistakes)
         self.push_screen(MistakesScreen(event.formula, found))
 
     def action_write_it(self) -> None:

@@ -117,6 +117,17 @@ def parse(line: str, env: dict, where: dict[str, str] | None = None) -> Parsed:
         target, expr = None, statement.value
         if is_add_at(expr):  # np.add.at(dE, ids, d): a scatter into dE, in place, as learners write it
             target = expr.args[0].id
+    elif isinstance(statement, ast.Assign) and len(statement.targets) == 1 and _is_rows(statement.targets[0]):
+        # dE[X] = demb: each id's row set to its gradient, the last one winning where ids repeat (np.add.at adds)
+        rows = statement.targets[0]
+        target = rows.value.id
+        expr = ast.Call(func=ast.Name(id=SET_ROWS, ctx=ast.Load()), args=[rows.value, rows.slice, statement.value],
+                        keywords=[])
+        ast.copy_location(expr, statement)
+        for part in expr.args:
+            _check(part, env, where)
+        _check_ids(rows.slice, env)
+        return Parsed(line, target, expr)
     elif isinstance(statement, ast.Assign):
         if len(statement.targets) != 1:
             raise refuse("assignment to more than one name")
@@ -164,6 +175,17 @@ def int_literal(node: ast.AST) -> int | None:
 
 def is_np(node: ast.AST) -> bool:
     return isinstance(node, ast.Name) and node.id == "np"
+
+
+SET_ROWS = "__set_rows__"  # stands for the statement dE[X] = d, which no typed expression can call
+
+
+def _is_rows(target: ast.AST) -> bool:
+    return isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and isinstance(target.slice, ast.Name)
+
+
+def is_set_rows(node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == SET_ROWS
 
 
 def is_add_at(node: ast.AST) -> bool:

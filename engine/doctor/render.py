@@ -53,6 +53,10 @@ def _term(line: str, example_axis: int | None) -> str:
         r = _Renderer(example_axis)
         table, ids, values = expr.args
         return f"{name(table.id)}[{r.text(ids)}] += {r.text(values)}"
+    if grammar.is_set_rows(expr):
+        r = _Renderer(example_axis)
+        table, ids, values = expr.args
+        return f"{name(table.id)}[{r.text(ids)}] = {r.text(values)}"
     if target is None:
         return _Renderer(example_axis).text(expr)
     right = _Renderer(example_axis).text(expr)

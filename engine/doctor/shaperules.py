@@ -12,7 +12,8 @@ import numpy as np
 
 from engine import activations
 from engine.checks import shape_text
-from engine.doctor.grammar import (MAX_ELEMENTS, app_function, int_literal, is_add_at, keywords, method, np_function,
+from engine.doctor.grammar import (MAX_ELEMENTS, app_function, int_literal, is_add_at, is_set_rows, keywords, method,
+                                   np_function,
                                    sizes)
 
 MAX_WORK = 10**9  # nor may a product take more multiply-adds
@@ -293,6 +294,8 @@ def operation(node: ast.expr, env: dict) -> Operation:
         return Operation((node.value, node.slice), lambda s, k: k + s[1:], lambda a, k: a[k])
     if is_add_at(node):
         return Operation(tuple(node.args), _add_at_rule, _add_at)
+    if is_set_rows(node):
+        return Operation(tuple(node.args), _add_at_rule, _set_rows)
     if isinstance(node, ast.Subscript):
         key = _index_key(node.slice)
         return Operation((node.value,), lambda s: index(s, key), operator.itemgetter(key))
@@ -352,6 +355,12 @@ def _add_at_rule(target: tuple[int, ...], ids: tuple[int, ...], values: tuple[in
 def _add_at(target, ids, values):
     out = np.array(target, dtype=np.float64)
     np.add.at(out, ids, values)
+    return out
+
+
+def _set_rows(target, ids, values):
+    out = np.array(target, dtype=np.float64)
+    out[ids] = values
     return out
 
 

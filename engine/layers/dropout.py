@@ -27,7 +27,11 @@ def build(place: Place) -> Built:
     forward = Op(f"{{D}} = {{A}} * {{mask}} / {keep}", f"{{mask}} keeps each unit with probability 1 − {P!r}",
                  lambda c, A, mask: A * mask / (1.0 - P))
     backward = Op(f"{{dA}} = {{dD}} * {{mask}} / {keep}", "only the kept units pass the gradient back, scaled alike",
-                  lambda c, dD, mask: dD * mask / (1.0 - P))
+                  lambda c, dD, mask: dD * mask / (1.0 - P),
+                  (("backward without the mask", f"{{dA}} = {{dD}} / {keep}",
+                    "A dropped unit added nothing to the output, so no gradient may flow back through it."),
+                   ("backward without the scale", "{dA} = {dD} * {mask}",
+                    f"The forward pass divided by {keep}; its derivative divides the gradient by the same.")))
     shape = place.shape
     number = place.item.position
 

@@ -27,7 +27,10 @@ def _add_at(c, dE, X, demb):
     return out
 
 
-SCATTER = Op("np.add.at({dE}, {X}, {demb})", "ids that repeat in the batch add up their rows' gradients", _add_at)
+SCATTER = Op("np.add.at({dE}, {X}, {demb})", "ids that repeat in the batch add up their rows' gradients", _add_at,
+             (("assigned instead of added", "{dE}[{X}] = {demb}",
+               "Where an id repeats in the batch, assignment keeps only the last of its gradients; np.add.at adds "
+               "them all."),))
 
 
 def build(place: Place) -> Built:

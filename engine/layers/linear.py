@@ -17,7 +17,10 @@ STARTS_LAYER = True
 # Its gradient sums over the examples without keepdims, and the missing keepdims is the lesson.
 FLAT_Z = Op("{Z} = {A} @ {W} + {b}", "{b} of shape (n,) broadcast along the last axis, to every row",
             lambda c, A, W, b: A @ W + b)
-FLAT_DB = Op("{db} = {dZ}.sum(axis=0)", "", lambda c, dZ: dZ.sum(axis=0))
+FLAT_DB = Op("{db} = {dZ}.sum(axis=0)", "", lambda c, dZ: dZ.sum(axis=0),
+             (("kept the summed axis", "{db} = {dZ}.sum(axis=0, keepdims=True)",
+               "b is (n,), flat: its gradient must be flat too. With keepdims, b - lr * db broadcasts (n,) with "
+               "(1, n) and b silently becomes (1, n)."),))
 
 
 def _weights(n_in: int, n_out: int):

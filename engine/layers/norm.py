@@ -38,7 +38,10 @@ def ops(a: int, e: int, count: str) -> dict[str, Op]:
     n = None if count == "m" else int(count)
     over = (lambda c: c.m) if n is None else (lambda c: n)
     return {
-        "mu": Op(f"{{mu}} = {{Z}}{_mean(a)}", "", lambda c, Z: Z.mean(axis=a, keepdims=True)),
+        "mu": Op(f"{{mu}} = {{Z}}{_mean(a)}", "", lambda c, Z: Z.mean(axis=a, keepdims=True),
+                 ((f"{'layer' if a != e else 'batch'}norm over the wrong axis", f"{{mu}} = {{Z}}{_mean(1 - a)}",
+                   "Batchnorm averages each feature over the examples; layernorm averages each example over its "
+                   "features. The other axis is the other layer."),)),
         "var": Op(f"{{var}} = (({{Z}} - {{mu}}) ** 2){_mean(a)}", "the biased variance, dividing by the count",
                   lambda c, Z, mu: ((Z - mu) ** 2).mean(axis=a, keepdims=True)),
         "xhat": Op(f"{{xhat}} = ({{Z}} - {{mu}}) / np.sqrt({{var}} + {EPS})", "",
@@ -58,9 +61,20 @@ def ops(a: int, e: int, count: str) -> dict[str, Op]:
                  f"/ np.sqrt({{var}} + {EPS})",
                  "every input moves the statistics too: the two means take that back out",
                  lambda c, dxhat, xhat, var: (dxhat - dxhat.mean(axis=a, keepdims=True)
-                                              - xhat * (dxhat * xhat).mean(axis=a, keepdims=True)) / np.sqrt(var + EPS)),
+                                              - xhat * (dxhat * xhat).mean(axis=a, keepdims=True)) / np.sqrt(var + EPS),
+                 (("variance gradient without the sum",
+                   f"{{dZ}} = ({{dxhat}} - {{dxhat}}{_mean(a)} - {{xhat}} * ({{dxhat}} * {{xhat}})) "
+                   f"/ np.sqrt({{var}} + {EPS})",
+                   "The variance is one number per feature, made from every example, so its gradient must add up "
+                   "the examples' contributions: without the mean, each example keeps only its own."),
+                  ("statistics taken as constants", f"{{dZ}} = {{dxhat}} / np.sqrt({{var}} + {EPS})",
+                   "The mean and the variance depend on every input too; treating them as constants drops the two "
+                   "terms that carry that back."))),
         "divar": Op(f"{{divar}} = ({{dxhat}} * {{xmu}}){_sum(a)}", "",
-                    lambda c, dxhat, xmu: (dxhat * xmu).sum(axis=a, keepdims=True)),
+                    lambda c, dxhat, xmu: (dxhat * xmu).sum(axis=a, keepdims=True),
+                    (("variance gradient without the sum", "{divar} = {dxhat} * {xmu}",
+                      "ivar is one number per feature, used by every example, so its gradient adds up what each "
+                      "example sends back."),)),
         "dvar": Op("{dvar} = -0.5 * {ivar} ** 3 * {divar}", "d(var + ε)^(−1/2) = −½ (var + ε)^(−3/2)",
                    lambda c, ivar, divar: -0.5 * ivar ** 3 * divar),
         "dsq": Op(f"{{dsq}} = np.ones_like({{sq}}) * {{dvar}} / {count}", "the mean spreads its gradient evenly",

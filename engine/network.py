@@ -216,6 +216,11 @@ class Network:
         return sum(int(np.prod(p.shape)) for b in self._built for p in b.params)
 
     @property
+    def parameters(self) -> tuple[stack.Param, ...]:
+        """What each layer owns, in stack order: names, shapes, and how the first values are drawn."""
+        return tuple(p for b in self._built for p in b.params)
+
+    @property
     def params(self) -> dict[str, np.ndarray]:
         """The current parameters, read-only; a step replaces them rather than writing into them."""
         return dict(self._params)
@@ -339,9 +344,9 @@ class Network:
         layer, so loss() and gradients() called before a step see that step's masks."""
         drawn = {}
         for b in self._built:
-            for name, draw in b.draws:
-                drawn[name] = draw(self.seed, self.steps, m)
-                drawn[name].setflags(write=False)
+            for d in b.draws:
+                drawn[d.name] = d.fn(self.seed, self.steps, m)
+                drawn[d.name].setflags(write=False)
         return drawn
 
     def step(self, X, Y, lr: float = 0.5) -> Iterator[Event]:

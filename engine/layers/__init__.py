@@ -56,12 +56,22 @@ class Param(NamedTuple):
     """A parameter a layer owns: its name, shape in the network's layout, and how its first value is drawn.
 
     `draw(rng, init)` returns the value; draws happen in stack order from one generator, so a network's seed fixes
-    every parameter whatever the layout.
+    every parameter whatever the layout. `code(init)` gives the same draw as lines of a script that has `rng`.
     """
 
     name: str
     shape: tuple[int, ...]
     draw: Callable[[np.random.Generator, str], np.ndarray]
+    code: Callable[[str], tuple[str, ...]]
+
+
+class Draw(NamedTuple):
+    """An array a step draws before it runs, such as dropout's mask: `fn(seed, step, m)`, and `code`, the same draw
+    as a line of a script that has SEED, step and m."""
+
+    name: str
+    fn: Callable[[int, int, int], np.ndarray]
+    code: str
 
 
 class Place(NamedTuple):
@@ -88,7 +98,7 @@ class Built(NamedTuple):
     forward: tuple[Planned, ...] = ()
     backward: tuple[Planned, ...] = ()
     floats: int = 0  # numbers per example the layer holds during a step (its intermediates and their gradients)
-    draws: tuple = ()  # (name, fn(seed, step, m) -> array): arrays a step draws before it runs, such as masks
+    draws: tuple[Draw, ...] = ()  # arrays a step draws before it runs, such as masks
     activation: str | None = None  # for an activation layer, its kind: the loss may fuse with it
     ids: int = 0  # for a layer reading integer ids (an embedding), the vocabulary size
 

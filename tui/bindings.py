@@ -30,6 +30,8 @@ BINDINGS = [
             tooltip="one fewer decimal place"),
     # priority: the keys typed right after s or e belong in the field, even when they arrive in the same instant
     Binding("s", "edit_sizes", "sizes", priority=True, tooltip="edit the layer sizes: type 4,5,3 and press enter"),
+    Binding("a", "architecture", "layers", priority=True, tooltip="edit the layers as one line, such as "
+            "'linear 3, sigmoid, linear 3, sigmoid', or pick a preset; enter applies, escape leaves"),
     Binding("e", "edit", "edit", priority=True, tooltip="edit the other options: tab and shift+tab move between fields, "
             "enter applies one, escape leaves"),
     Binding("escape", "leave_input", "leave", key_display="esc", show=False,

@@ -161,6 +161,11 @@ def normalised(items: tuple[Item, ...]) -> str:
     return ", ".join(item.text for item in items)
 
 
+def short(items: tuple[Item, ...]) -> str:
+    """The stack in short form, as the status line shows it: "emb 27×10 → flat → 200 → bn → tanh → 27 → softmax"."""
+    return " → ".join(kind(item.kind).SHORT.format(*item.numbers, kind=item.kind) for item in items)
+
+
 def from_sizes(sizes: tuple[int, ...], hidden: str, output: str) -> str:
     """The layer string of a fully connected network: sizes (4, 3, 3) with sigmoid and sigmoid is
     "linear 3, sigmoid, linear 3, sigmoid"."""

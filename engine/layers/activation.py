@@ -8,6 +8,7 @@ from engine.events import bind
 from engine.layers import Built, Place
 from engine.layouts import LAYOUTS
 
+SHORT = "{kind}"  # in the status line
 ARGS = ()
 PREFIX = "A"
 STARTS_LAYER = False

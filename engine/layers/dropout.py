@@ -13,6 +13,7 @@ from engine.events import Op, bind
 from engine.layers import Arg, Built, Draw, Place, fraction
 from engine.layouts import LAYOUTS
 
+SHORT = "drop {0:g}"  # in the status line
 ARGS = (Arg("the share of units dropped", float, "dropout 0.5", fraction),)
 PREFIX = "D"
 NAMES = (PREFIX, "mask")

@@ -11,6 +11,7 @@ import numpy as np
 from engine.events import Op, bind
 from engine.layers import Arg, Built, Param, Place, positive
 
+SHORT = "emb {0}×{1}"  # in the status line
 ARGS = (Arg("a vocabulary size", int, "embedding 27 10", positive),
         Arg("a dimension", int, "embedding 27 10", positive))
 PREFIX = "emb"

@@ -9,6 +9,7 @@ import numpy as np
 from engine.events import Op, bind
 from engine.layers import Built, Place
 
+SHORT = "flat"  # in the status line
 ARGS = ()
 PREFIX = "flat"
 STARTS_LAYER = False

@@ -9,6 +9,7 @@ from engine.events import Input, Op, bind
 from engine.layers import Arg, Built, Param, Place, positive
 from engine.layouts import LAYOUTS
 
+SHORT = "{0}"  # in the status line
 ARGS = (Arg("a size", int, "linear 64", positive),)
 PREFIX = "Z"
 STARTS_LAYER = True

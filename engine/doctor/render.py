@@ -236,13 +236,13 @@ class _Renderer:
             if self.slots is not None:
                 return f"Σ_{AXES[axis % 2]} {self.wrap(func.value, ATOM)}", MUL
             return f"Σ {self.over(axis)} of {self.wrap(func.value, MUL)}", ADD
-        if method == "mean" and not args:
+        if method in ("mean", "max") and not args:
             axis = grammar.keywords(node)["axis"]
             if axis is None:
-                return f"mean of {self.wrap(func.value, MUL, '[]')}", MUL
+                return f"{method} of {self.wrap(func.value, MUL, '[]')}", MUL
             if self.slots is not None:
-                return f"mean_{AXES[axis % 2]} {self.wrap(func.value, ATOM)}", MUL
-            return f"mean {self.over(axis)} of {self.wrap(func.value, MUL)}", ADD
+                return f"{method}_{AXES[axis % 2]} {self.wrap(func.value, ATOM)}", MUL
+            return f"{method} {self.over(axis)} of {self.wrap(func.value, MUL)}", ADD
         if method == "reshape":
             sizes = ", ".join(ast.unparse(a) for a in args)
             return f"{self.wrap(func.value, ATOM)} reshaped to ({sizes})", LOW

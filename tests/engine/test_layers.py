@@ -358,3 +358,23 @@ def test_a_layer_over_the_memory_budget_is_refused_before_anything_is_made():
     X, Y = id_data(m=200)
     with pytest.raises(ValueError, match=r"on 200 examples needs about"):
         net.loss(X, Y)
+
+
+@pytest.mark.parametrize("layout", ["rows", "columns"])
+def test_fine_detail_steps_softmax_with_cross_entropy_as_makemore_does(layout):
+    X, Y = dense_data(layout)
+    compact = Network(sizes=(4, 5, 3), hidden="tanh", output="softmax", loss="ce", layout=layout)
+    fine = Network(sizes=(4, 5, 3), hidden="tanh", output="softmax", loss="ce", layout=layout, detail="fine")
+    assert abs(compact.loss(X, Y) - fine.loss(X, Y)) < 1e-12
+    a, b = compact.gradients(X, Y), fine.gradients(X, Y)
+    assert all(np.allclose(a[k], b[k], rtol=0, atol=1e-10) for k in a)
+    names = [p.name for p in fine.plan]
+    assert names[names.index("Z2") + 1:names.index("L")] == ["maxes2", "norm2", "counts2", "sums2", "inv2", "A2",
+                                                             "logp2"]
+    assert names[names.index("L") + 1:names.index("dW2")] == ["dlogp2", "dA2", "dinv2", "dsums2", "dcounts2",
+                                                              "dnorm2", "dmaxes2", "dZ2"]
+    v = events_by_name(fine, X, Y)
+    axis = 1 if layout == "rows" else 0
+    assert np.allclose(v["A2"], np.exp(v["Z2"]) / np.exp(v["Z2"]).sum(axis=axis, keepdims=True))
+    assert np.allclose(v["dZ2"], (v["A2"] - Y) / 7, atol=1e-15)  # m = 7: the fused gradient, step by step
+    assert Network(**fine.options).detail == "fine"

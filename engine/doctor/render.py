@@ -236,10 +236,8 @@ class _Renderer:
             if self.slots is not None:
                 return f"Σ_{AXES[axis % 2]} {self.wrap(func.value, ATOM)}", MUL
             return f"Σ {self.over(axis)} of {self.wrap(func.value, MUL)}", ADD
-        if method in ("mean", "max") and not args:
+        if method in ("mean", "max") and not args and grammar.keywords(node)["axis"] is not None:
             axis = grammar.keywords(node)["axis"]
-            if axis is None:
-                return f"{method} of {self.wrap(func.value, MUL, '[]')}", MUL
             if self.slots is not None:
                 return f"{method}_{AXES[axis % 2]} {self.wrap(func.value, ATOM)}", MUL
             return f"{method} {self.over(axis)} of {self.wrap(func.value, MUL)}", ADD

@@ -1,5 +1,6 @@
 """Datasets: the question's data, xor, spirals, synthetic data, and loading .csv/.npy files."""
 
+import functools
 import warnings
 from pathlib import Path
 
@@ -283,8 +284,18 @@ def word_examples(words: list[str], context: int = CONTEXT) -> tuple[np.ndarray,
 
 def words(path=None) -> Data:
     """The words shipped with stepprop, or a word list of the user's own, as next-character examples."""
-    listed = read_words(WORDS if path is None else path)
-    return Data("words" if path is None else Path(path).name, *word_examples(listed))
+    if path is None:
+        return Data("words", *_shipped_words())
+    return Data(Path(path).name, *word_examples(read_words(path)))
+
+
+@functools.cache
+def _shipped_words() -> tuple[np.ndarray, np.ndarray]:
+    """The shipped list's examples, made once: every edit of a network on words would otherwise make them again."""
+    X, Y = word_examples(read_words(WORDS))
+    X.setflags(write=False)
+    Y.setflags(write=False)
+    return X, Y
 
 
 def from_files(x_path, y_path) -> Data:

@@ -95,6 +95,9 @@ async def test_the_makemore_preset_switches_the_data_and_says_so():
         assert "preset makemore MLP: data is now words (3 inputs, 27 outputs), 4,734 examples, batch 32, lr 0.1" in said
         assert "3 → emb 27×10 → flat → 200 → bn → tanh → 27 → softmax" in summary(app)
         assert "words, batch 32 of 4734, shuffled" in summary(app)
+        editor = app.query_one("#editor").region
+        shown = "\n".join(screen_text(app).splitlines()[editor.y:editor.bottom])
+        assert re.search(r"hidden tanh +▼", shown) and re.search(r"output softmax +▼", shown)  # the stack's own
         await pilot.press("home")
         card = card_text(app)
         assert "emb1 = E1[X]" in card and "emb1[0] of (32, 3, 10)" in card and "E1 (27, 10)" in card

@@ -270,7 +270,7 @@ def read_words(path) -> list[str]:
 
 def word_examples(words: list[str], context: int = CONTEXT) -> tuple[np.ndarray, np.ndarray]:
     """makemore's examples: each character of each word (and the "." that ends it) with the ids of the `context`
-    characters before it. X (m, context) holds ids 0 to 26; Y (m, 27) the next character, one-hot."""
+    characters before it. X (m, context) holds ids 0 to 26, as integers; Y (m, 27) the next character, one-hot."""
     X, labels = [], []
     for word in words:
         window = [0] * context
@@ -279,7 +279,7 @@ def word_examples(words: list[str], context: int = CONTEXT) -> tuple[np.ndarray,
             X.append(window)
             labels.append(ix)
             window = window[1:] + [ix]
-    return np.array(X, dtype=np.float64), np.eye(len(SYMBOLS))[labels]
+    return np.array(X, dtype=np.int64), np.eye(len(SYMBOLS))[labels]
 
 
 def words(path=None) -> Data:

@@ -290,8 +290,9 @@ class Network:
     def _data(self, X, Y) -> tuple[np.ndarray, np.ndarray, int]:
         lay, n_in, n_out = self.layout, self.inputs[0], self._built[-1].shape[0]
         ex = lay.example_axis
+        vocabulary = self._built[0].ids
         if len(self.inputs) == 1:
-            X = checks.as_matrix("X", X)
+            X = checks.as_matrix("X", X) if not (vocabulary and checks.is_int_array(X, 2)) else X
             if X.shape[1 - ex] != n_in:
                 expected = "(m, {})".format(n_in) if ex == 0 else "({}, m)".format(n_in)
                 hint = "; did you mean X.T?" if X.shape[ex] == n_in else ""
@@ -331,7 +332,6 @@ class Network:
         needed = 8 * m * self._floats + 3 * 8 * self._parameter_count
         if needed > self.max_bytes:
             raise checks.over_budget(f"a step of {self!r} on {m} examples", needed, self.max_bytes)
-        vocabulary = self._built[0].ids
         if vocabulary:
             X = checks.ids("X", X, vocabulary, self.layers.split(",")[0])
         return X, Y, m

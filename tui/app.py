@@ -14,8 +14,8 @@ from tui.bindings import BINDINGS, EDITING
 from tui.commands import StepCommands
 from tui.dialogs import Dialogs
 from tui.editing import Editing
-from tui.launch import collect_from_here
 from tui.session import Options, Session
+from tui.startup import collect_from_here
 from tui.training import Training
 from tui.widgets.choice import Choice
 from tui.widgets.editor import EditorRow

@@ -1,9 +1,7 @@
-"""`stepprop debug`: run the learner's own script, then step through every line's arrays and the line that failed."""
+"""`stepprop debug`'s app: step through every line's arrays of the learner's own script, and the line that failed."""
 
 from __future__ import annotations
 
-import argparse
-import sys
 import tempfile
 from pathlib import Path
 
@@ -15,12 +13,10 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 
 import engine.datasets
-import engine.script
 from engine.script import Recording, ScriptEvent, Twin
 from engine.script.recording import headline
 from tui.screens.doctor import DoctorScreen
 from tui.screens.help import HelpScreen
-from tui.cli import refuse
 from tui.session import FILE, Options
 from tui.widgets.keys import KeyBar, key_items
 from tui.widgets.script_card import ScriptCard
@@ -176,49 +172,3 @@ class DebugApp(App):
             self.notify(self.how, severity="warning")
             return
         self.exit(twin_options(self.twin))
-
-
-# ---- the command --------------------------------------------------------------------------------------------------
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):
-        raise ValueError(f"{message} (see {self.prog} --help)")
-
-
-def parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="stepprop debug", description="Run your own NumPy script the way `python SCRIPT.py ARGS` "
-                "would, in a separate process under a time and a memory limit; record the shape of every array "
-                "each line makes, diagnose the line that fails, and step through it all.")
-    p.add_argument("--report", action="store_true", help="print the trace as text instead of opening the app")
-    p.add_argument("--timeout", type=float, default=engine.script.TIMEOUT, metavar="S",
-                   help=f"time limit in seconds (default {engine.script.TIMEOUT:g})")
-    p.add_argument("--memory", type=int, default=engine.script.MEMORY_MB, metavar="MB",
-                   help=f"memory limit in MB (default {engine.script.MEMORY_MB})")
-    p.add_argument("script", metavar="SCRIPT.py", help="your script")
-    p.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS", help="the script's own arguments")
-    return p
-
-
-def main(argv: list[str]) -> int:
-    """Exit status 0 when the script ran to the end, 1 when it failed or a limit stopped it, 2 for bad options."""
-    try:
-        args = parser().parse_args(argv)
-        print(f"stepprop: running {args.script} (time limit {args.timeout:g} s, memory {args.memory} MB)…",
-              file=sys.stderr)
-        recording = engine.script.run(args.script, args.args, timeout=args.timeout, memory_mb=args.memory)
-    except (ValueError, OSError) as error:
-        return refuse(error)
-    events, twin, how = engine.script.trace(recording)
-    status = 0 if recording.ok else 1
-    if args.report:
-        sys.stdout.write(engine.script.report(recording, events, twin, how))
-    else:
-        options = DebugApp(recording, events, twin, how).run()
-        if isinstance(options, Options):
-            from tui.app import BackpropApp
-
-            BackpropApp(options).run()
-    if not recording.ok:
-        print(f"stepprop: {Path(recording.script).name} {recording.message}", file=sys.stderr)
-    return status

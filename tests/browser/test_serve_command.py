@@ -31,7 +31,7 @@ def stepprop(*args: str) -> subprocess.CompletedProcess:
 
 def test_serve_without_textual_serve_says_how_to_get_it():
     run = subprocess.run([sys.executable, "-c", "import sys; sys.modules['textual_serve'] = None; "
-                          "from tui.cli import main; raise SystemExit(main(['serve']))"],
+                          "from tui.cli.main import main; raise SystemExit(main(['serve']))"],
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 2
     assert run.stderr == ("stepprop: stepprop serve needs textual-serve: pip install 'stepprop[serve]' "
@@ -100,7 +100,7 @@ async def test_an_app_that_does_not_quit_when_its_tab_closes_is_killed():
     """A worker thread inside one long NumPy call does not stop for the quit message; the tab's process still ends."""
     from textual_serve.download_manager import DownloadManager
 
-    from tui.classroom import GRACE, Tab
+    from tui.cli.classroom import GRACE, Tab
 
     async def nothing(*_):
         pass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui.cli import main
+from tui.cli.main import main
 
 SCRIPTS = Path(__file__).resolve().parents[1] / "engine" / "scripts"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui.cli import main
+from tui.cli.main import main
 
 RIGHT = """\
 # the backward pass of the default network, written by hand

@@ -7,8 +7,8 @@ import textwrap
 from pathlib import Path
 
 from engine.exercise import Verdict
-from tui.arguments import _Parser, add_options, options_from
-from tui.cli import refuse
+from tui.cli.arguments import _Parser, add_options, options_from
+from tui.errors import refuse
 from tui.session import Session
 
 WIDTH = 100

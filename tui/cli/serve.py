@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tui.arguments import _Parser, add_options, options_from
-from tui.cli import os_error
+from tui.cli.arguments import _Parser, add_options, options_from
+from tui.errors import os_error
 from tui.session import Session
 
 INSTALL = "stepprop serve needs textual-serve: pip install 'stepprop[serve]' (or pip install textual-serve)"
@@ -40,7 +40,7 @@ def main(argv: list[str]) -> int:
             raise ValueError(f"expected --max-sessions ≥ 1 and --port in 1..65535, got {args.max_sessions} "
                              f"and {args.port}")
         Session.start(options_from(args))  # bad sizes or data fail here, once, not in every tab
-        from tui.classroom import Classroom
+        from tui.cli.classroom import Classroom
     except ModuleNotFoundError as error:
         if (error.name or "").partition(".")[0] not in ("textual_serve", "aiohttp", "aiohttp_jinja2", "jinja2"):
             raise

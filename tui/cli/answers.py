@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import functools
+import re
 import textwrap
 from pathlib import Path
 
@@ -12,32 +14,62 @@ from tui.errors import refuse
 from tui.session import Session
 
 WIDTH = 100
+HELP_WIDTH = 79  # --help fits an 80-column terminal
+
+
+NAME = re.compile(r"\s*([A-Za-z_]\w*)\s*[-+*]?=(?!=)")  # dW2 = ..., and b1 -= ... (as the doctor allows)
 
 
 def parser() -> argparse.ArgumentParser:
-    p = add_options(_Parser(prog="stepprop exercise", description="check a learner's lines, one per event, "
-                            "against the engine's values of the step the app would show: shape, exact, close, "
-                            "max diff, and the mistake when it is a known one. Exit 0 when every line is right."))
+    about = ("check a learner's lines, one per event, against the engine's values of the step the app would show: "
+             "shape, exact, close, max diff, and the mistake when it is a known one. Exit 0 when every line is right.")
+    p = add_options(_Parser(prog="stepprop exercise", description=textwrap.fill(about, HELP_WIDTH),
+                            epilog=names_help(), formatter_class=argparse.RawDescriptionHelpFormatter))
     p.add_argument("--answers", metavar="FILE", required=True,
-                   help='lines "name = expression", such as dW2 = A1.T @ dZ2; blank lines and # comments skipped')
+                   help='lines "name = expression", such as dW2 = A1.T @ dZ2 or b1 -= lr * db1; blank lines and '
+                        '# comments skipped')
     return p
 
 
-def read_answers(path: str) -> list[tuple[int, str, str]]:
-    """(line number, name, line) for each answer; ValueError naming the line that is not "name = expression"."""
-    answers = []
+def names_help() -> str:
+    """Which names a line can assign (the step's events) and read, for the default network, in --help."""
+    from engine.doctor.grammar import APP_FUNCTIONS, CREATORS, FUNCTIONS, METHODS, STACKS
+    from engine.network import Network
+
+    net = Network()
+    phases: dict[str, list[str]] = {}
+    for planned in net.plan:
+        phases.setdefault(planned.phase, []).append(planned.name)
+    width = max(map(len, phases)) + 2
+    events = [f"  {phase.ljust(width)}{', '.join(names)}" for phase, names in phases.items()]
+    functions = ", ".join([*APP_FUNCTIONS, *(f"np.{name}" for name in (*FUNCTIONS, *STACKS, *CREATORS))])
+    fill = functools.partial(textwrap.fill, width=HELP_WIDTH)
+    return "\n".join([
+        fill("On the left: the name of one event of the step, the one the line computes. For the default network "
+             f"({' → '.join(map(str, net.sizes))}) these are:"), *events,
+        fill("An update is written W1 = W1 - lr * dW1 or W1 -= lr * dW1. Other --sizes, --bias, --output or --loss "
+             "make other events; a name the step does not compute is listed with the events it has."), "",
+        fill("On the right: X, Y, m (the number of examples), lr, the parameters as they were before the update "
+             f"({', '.join(net.params)}, ...), every matrix an earlier event computed, and these functions: "
+             f"{functions}; and .T, {', '.join(f'.{name}()' for name in METHODS)} on an array."),
+    ])
+
+
+def read_answers(path: str) -> tuple[list[tuple[int, str, str]], list[tuple[int, str]]]:
+    """(line number, name, line) for each answer, and (line number, why) for each line that is not one."""
+    answers, bad = [], []
     for number, raw in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
         text = raw.strip()
         if not text or text.startswith("#"):
             continue
-        name = text.split("=", 1)[0].strip() if "=" in text else ""
-        if not name.isidentifier():
-            raise ValueError(f"{path} line {number}: expected name = expression, such as dW2 = A1.T @ dZ2; "
-                             f"got {text!r}")
-        answers.append((number, name, text))
-    if not answers:
+        name = NAME.match(text)
+        if name is None:
+            bad.append((number, f"expected name = expression, such as dW2 = A1.T @ dZ2; got {text!r}"))
+        else:
+            answers.append((number, name.group(1), text))
+    if not answers and not bad:
         raise ValueError(f"{path}: no answers; expected lines such as dW2 = A1.T @ dZ2")
-    return answers
+    return answers, bad
 
 
 def table(verdicts: list[Verdict]) -> str:
@@ -64,30 +96,34 @@ def explanations(verdicts: list[Verdict]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    """Exit status 0 when every line is right, 1 when one is not, 2 for bad options, a missing file or a name the
-    step does not compute."""
+    """Exit status 0 when every line is right, 1 when one is not (wrong, or not a line of the step), 2 for bad
+    options, a missing file or one without a single answer."""
     try:
         args = parser().parse_args(argv)
-        answers = read_answers(args.answers)
+        answers, bad = read_answers(args.answers)
         session = Session.start(options_from(args))
-        sheet = session.sheet()
-        indexes = []
-        for number, name, _ in answers:
-            try:
-                indexes.append(sheet.index_of(name))
-            except ValueError as error:
-                raise ValueError(f"{args.answers} line {number}: {error}") from None
     except (OSError, ValueError) as error:
         return refuse(error)
-    verdicts = [sheet.judge(i, line) for i, (_, _, line) in zip(indexes, answers)]
+    sheet = session.sheet()
+    graded = []
+    for number, name, line in answers:
+        try:
+            graded.append((number, sheet.index_of(name), line))
+        except ValueError as error:
+            bad.append((number, str(error)))
+    verdicts = [sheet.judge(i, line) for _, i, line in graded]
     net = session.net
     right = sum(v.right for v in verdicts)
     print(f"stepprop exercise: {Path(args.answers).name} against step {net.steps} of "
           f"{' → '.join(map(str, net.sizes))}, {net.hidden} → {net.output}, {net.loss_name}, {net.layout_name} "
           f"layout, {net.bias} bias, data {session.data_text}, m = {session.m}, lr {session.options.lr:g}\n")
-    print(table(verdicts))
-    print(f"\n{right} of {len(verdicts)} right")
+    if verdicts:
+        print(table(verdicts))
+    total = len(verdicts) + len(bad)
+    print(f"\n{right} of {total} right" + (f"; {len(bad)} not graded:" if bad else ""))
+    for number, why in sorted(bad):
+        print(textwrap.fill(f"line {number}: {why}", WIDTH, initial_indent="  ", subsequent_indent="    "))
     why = explanations(verdicts)
     if why:
         print(f"\n{why}")
-    return 0 if right == len(verdicts) else 1
+    return 0 if right == total else 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +16,7 @@ from engine.script import Recording, ScriptEvent, Twin
 from engine.script.recording import headline
 from tui.screens.doctor import DoctorScreen
 from tui.screens.help import HelpScreen
-from tui.session import FILE, Options
+from tui.session import FILE, Options, Session
 from tui.widgets.keys import KeyBar, key_items
 from tui.widgets.script_card import ScriptCard
 from tui.widgets.script_timeline import ScriptTimeline
@@ -38,7 +37,12 @@ BINDINGS = [
 # ---- the twin as the stepping view's options --------------------------------------------------------------------
 
 
-def twin_options(twin: Twin, folder: str | Path | None = None) -> Options:
+SCRIPTS_DATA = "your script's X, Y"
+OPEN_TWIN = "open the twin"  # what DebugApp exits with when `o` asks for the twin
+BACK = "the trace"  # where escape in the twin's stepping view goes back to
+
+
+def twin_options(twin: Twin, folder: str | Path) -> Options:
     """The options that open the twin in BackpropApp: its network, its learning rate and the script's own data.
 
     Data other than the question's is written as .npy files (one example per row) into `folder`.
@@ -51,17 +55,27 @@ def twin_options(twin: Twin, folder: str | Path | None = None) -> Options:
     if X.shape == question_X.shape and Y.shape == question_Y.shape and np.array_equal(X, question_X) \
             and np.array_equal(Y, question_Y):
         return options.but(dataset="question")
-    folder = Path(folder or tempfile.mkdtemp(prefix="stepprop-twin-"))
+    folder = Path(folder)
     np.save(folder / "X.npy", X)
     np.save(folder / "Y.npy", Y)
-    return options.but(dataset=FILE, data=str(folder / "X.npy"), targets=str(folder / "Y.npy"))
+    return options.but(dataset=FILE, data=str(folder / "X.npy"), targets=str(folder / "Y.npy"),
+                       data_name=SCRIPTS_DATA)
+
+
+def twin_session(twin: Twin, script: str, folder: str | Path) -> Session:
+    """The twin as the stepping view shows it: starting from the script's own weights where they fit, and a note
+    saying whose data and weights these are, and how to go back."""
+    options = twin_options(twin, folder)
+    data = SCRIPTS_DATA + (" (the question's)" if options.dataset == "question" else "")
+    note = f"the twin of {Path(script).name}: {data}; {twin.weights}. esc goes back to {BACK}"
+    return Session.start(options, note=note, params=twin.params)
 
 
 # ---- the app ------------------------------------------------------------------------------------------------------
 
 
 class DebugApp(App):
-    """Step through a recorded script. `o` exits with the twin's options, for BackpropApp to open next."""
+    """Step through a recorded script. `o` exits with OPEN_TWIN, for the twin's BackpropApp to open next."""
 
     CSS_PATH = [Path(__file__).with_name("app.tcss"), Path(__file__).with_name("debug.tcss")]
     TITLE = "stepprop debug"
@@ -69,13 +83,16 @@ class DebugApp(App):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
     BINDINGS = BINDINGS
 
-    def __init__(self, recording: Recording, events: list[ScriptEvent], twin: Twin | None, how: str):
+    def __init__(self, recording: Recording, events: list[ScriptEvent], twin: Twin | None, how: str,
+                 position: int | None = None):
         super().__init__()
         self.recording = recording
         self.events = events
         self.twin = twin
         self.how = how
-        self.position = len(events) - 1 if events and events[-1].failing else 0
+        if position is None:  # the failing line, else the first; back from the twin, the line it was opened on
+            position = len(events) - 1 if events and events[-1].failing else 0
+        self.position = position
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -89,7 +106,8 @@ class DebugApp(App):
         r = self.recording
         name = Path(r.script).name
         kind = "$text-success" if r.ok else "$text-error"
-        twin = (f"twin: {self.twin.describe()}  (o opens it)" if self.twin is not None else self.how)
+        twin = (f"twin: {self.twin.describe()}  (o opens it)\n{self.twin.weights}" if self.twin is not None
+                else self.how)
         self.query_one("#status", Static).update(Content.assemble((f"{name}: ", "bold"), (headline(r), kind), "\n",
                                                                   (twin, "$text-muted")))
         self.query_one("#output").border_title = "the script's output"
@@ -171,4 +189,4 @@ class DebugApp(App):
         if self.twin is None:
             self.notify(self.how, severity="warning")
             return
-        self.exit(twin_options(self.twin))
+        self.exit(OPEN_TWIN)

@@ -61,3 +61,39 @@ def test_help_lists_the_debug_command(capsys):
     except SystemExit:
         pass
     assert "stepprop debug [options]" in capsys.readouterr().out
+
+
+def test_the_twins_data_folder_goes_when_the_twin_fails_too(monkeypatch, tmp_path):
+    import sys
+    import tempfile
+    import types
+
+    import pytest
+
+    import engine.script
+    from tui.cli import debug
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    made = []
+
+    class Trace:  # the trace, where a person presses o
+        def __init__(self, *args):
+            self.position = 0
+
+        def run(self):
+            return debug.OPEN_TWIN
+
+    class Broken:  # the twin's stepping view, failing once its data is written
+        def __init__(self, session, back):
+            made.extend(tmp_path.glob("stepprop-twin-*/*.npy"))
+
+        def run(self):
+            raise RuntimeError("the twin broke")
+
+    monkeypatch.setattr(debug, "DebugApp", Trace)
+    monkeypatch.setitem(sys.modules, "tui.app", types.SimpleNamespace(BackpropApp=Broken))
+    recording = engine.script.run(SCRIPTS / "columns_vector.py")
+    with pytest.raises(RuntimeError, match="the twin broke"):
+        debug.step_through(recording, *engine.script.trace(recording))
+    assert sorted(p.name for p in made) == ["X.npy", "Y.npy"]
+    assert list(tmp_path.iterdir()) == []

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 
 import engine.script
 from tui.cli.arguments import _Parser
-from tui.debug import DebugApp
+from engine.script import Recording, ScriptEvent, Twin
+from tui.debug import BACK, OPEN_TWIN, DebugApp, twin_session
 from tui.errors import refuse
-from tui.session import Options
 
 
 def parser() -> argparse.ArgumentParser:
@@ -27,6 +28,22 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def step_through(recording: Recording, events: list[ScriptEvent], twin: Twin | None, how: str) -> None:
+    """The trace, and the twin's stepping view each time `o` opens it, until one of them quits; escape in the twin
+    comes back to the trace. The twin's data folder goes when this returns, or raises."""
+    with tempfile.TemporaryDirectory(prefix="stepprop-twin-") as folder:
+        position = None
+        while True:
+            trace = DebugApp(recording, events, twin, how, position)
+            if trace.run() != OPEN_TWIN:
+                return
+            position = trace.position
+            from tui.app import BackpropApp
+
+            if BackpropApp(session=twin_session(twin, recording.script, folder), back=BACK).run() != "back":
+                return
+
+
 def main(argv: list[str]) -> int:
     """Exit status 0 when the script ran to the end, 1 when it failed or a limit stopped it, 2 for bad options."""
     try:
@@ -41,11 +58,7 @@ def main(argv: list[str]) -> int:
     if args.report:
         sys.stdout.write(engine.script.report(recording, events, twin, how))
     else:
-        options = DebugApp(recording, events, twin, how).run()
-        if isinstance(options, Options):
-            from tui.app import BackpropApp
-
-            BackpropApp(options).run()
+        step_through(recording, events, twin, how)
     if not recording.ok:
         print(f"stepprop: {Path(recording.script).name} {recording.message}", file=sys.stderr)
     return status

@@ -37,6 +37,15 @@ def run_command(name: str, argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        return dispatch(argv)
+    except KeyboardInterrupt:  # Ctrl-C while a command works (a script running under debug, say): one line too
+        print("stepprop: stopped (Ctrl-C)", file=sys.stderr)
+        return 130
+
+
+def dispatch(argv: list[str]) -> int:
+    """The app, or the command argv names."""
     command = argv[0] if argv and not argv[0].startswith("-") else None
     if command is not None:
         collect_from_here()  # a command runs with the collector on; the app turns it on after its first frame

@@ -23,6 +23,7 @@ def test_report_of_a_script_that_runs_to_the_end_exits_0(capsys):
     out, err = capsys.readouterr()
     assert "rows_vector.py: ran to the end" in out and "loss 0.71" in out
     assert "twin network: 2 → 3 → 1, sigmoid → sigmoid, bce, rows layout, vector bias, lr 0.5" in out
+    assert "\n  weights: your script's W1, b1, W2, b2\n" in out
 
 
 def test_the_time_limit_is_named_when_it_stops_a_script(capsys):

@@ -8,8 +8,8 @@ import tempfile
 from pathlib import Path
 
 import engine.script
-from tui.cli.arguments import _Parser
 from engine.script import Recording, ScriptEvent, Twin
+from tui.cli.arguments import _Parser
 from tui.debug import BACK, OPEN_TWIN, DebugApp, twin_session
 from tui.errors import refuse
 

@@ -190,8 +190,9 @@ def _as_assignment(line: str, name: str) -> str:
         tree = ast.parse(text)
     except SyntaxError as e:
         raise ValueError(f"not valid Python: {e.msg}") from None
-    if len(tree.body) == 1 and isinstance(tree.body[0], ast.Assign):
-        targets = tree.body[0].targets
+    if len(tree.body) == 1 and isinstance(tree.body[0], (ast.Assign, ast.AugAssign)):  # b1 -= lr * db1 too
+        statement = tree.body[0]
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
         if len(targets) == 1 and isinstance(targets[0], ast.Name) and targets[0].id != name:
             raise ValueError(f"this event computes {name}, but the line assigns {targets[0].id}; "
                              f"write {name} = ...")

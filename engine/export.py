@@ -16,6 +16,13 @@ from engine.network import Network
 from engine.trace import events
 
 HELPERS = (activations.sigmoid, activations.log_sigmoid, activations.softmax, activations.log_softmax)
+# The script's sigmoid reads as the textbook one; it computes the engine's activations.sigmoid bit for bit.
+SIGMOID = '''\
+def sigmoid(Z: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        A = 1 / (1 + np.exp(-Z))  # the textbook sigmoid
+        # overflow-safe: below Z = -709.78, e^(-Z) overflows and A is 0, though σ(Z) = e^Z: use it
+        return np.where(A == 0, np.exp(Z), A)'''
 LITERAL_LIMIT = 400  # numbers; larger data is embedded exactly as base64 .npy bytes
 WIDTH = 100  # the data and parameters are wrapped to lines of at most this many characters
 STEPS = 1000  # the training steps a script runs unless told otherwise; `stepprop export --help` names it
@@ -191,7 +198,8 @@ Run it to train {steps} steps of P ← P − lr·dP, printing the loss as it goe
 def _helpers(net: Network) -> list[str]:
     """The source of each engine function the formulas call, copied so the script computes what the engine does."""
     text = " ".join(p.formula for p in net.plan)
-    return [inspect.getsource(f).rstrip() for f in HELPERS if re.search(rf"\b{f.__name__}\(", text)]
+    return [SIGMOID if f is activations.sigmoid else inspect.getsource(f).rstrip() for f in HELPERS
+            if re.search(rf"\b{f.__name__}\(", text)]
 
 
 def _data(name: str, A: np.ndarray, net: Network) -> str:

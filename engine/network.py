@@ -234,6 +234,19 @@ class Network:
         """The current parameters, read-only; a step replaces them rather than writing into them."""
         return dict(self._params)
 
+    def start_from(self, params: dict[str, np.ndarray]) -> None:
+        """Start from these parameters (some or all, each of its own shape) instead of the seed's draw."""
+        for key, P in params.items():
+            if key not in self._params:
+                raise ValueError(f"no parameter {key!r}; the parameters are {', '.join(self._params)}")
+            if np.shape(P) != self._params[key].shape:
+                raise ValueError(f"{key} must have shape {checks.shape_text(self._params[key].shape)}; "
+                                 f"got {checks.shape_text(np.shape(P))}")
+        for key, P in params.items():
+            P = np.array(P, dtype=np.float64)  # a copy: the caller's array may change, ours must not
+            P.setflags(write=False)
+            self._params[key] = P
+
     # ---- initial values ------------------------------------------------------------------------------------
 
     def _initial_params(self) -> dict[str, np.ndarray]:

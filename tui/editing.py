@@ -35,6 +35,9 @@ class Editing:
         return line
 
     def action_leave_input(self) -> None:
+        if self.focused is None and self.back:
+            self.exit("back")  # nothing to leave here: back to where the app was opened from
+            return
         self.set_focus(None)
 
     def on_editor_row_edited(self, message: EditorRow.Edited) -> None:

@@ -39,6 +39,7 @@ class Options(NamedTuple):
     dataset: str = "question"  # one of DATASETS, or FILE for the files below
     data: str | None = None  # paths of X and Y files (or of a word list alone)
     targets: str | None = None
+    data_name: str | None = None  # what the app calls those files, such as "your script's X, Y"; else X's file name
     layers: str | None = None  # a layer stack; None: the fully connected network of sizes, hidden and output
     detail: str = "compact"
 
@@ -63,7 +64,7 @@ class Options(NamedTuple):
         return (FILE, *DATASETS) if self.data else DATASETS
 
     def data_label(self, choice: str) -> str:
-        return Path(self.data).name if choice == FILE and self.data else choice
+        return (self.data_name or Path(self.data).name) if choice == FILE and self.data else choice
 
     def but(self, **changes) -> Options:
         return self._replace(**changes)
@@ -129,6 +130,7 @@ def base_data(options: Options) -> engine.datasets.Data:
         if not (options.data and options.targets):
             raise ValueError("--data and --targets go together: X and Y, one example per row in each")
         data = engine.datasets.from_files(options.data, options.targets)
+        data.name = options.data_name or data.name
     else:
         data = engine.datasets.named(options.dataset, seed=options.seed)
     return engine.datasets.for_output(data, options.output)
@@ -332,10 +334,12 @@ class Session:
         self.history: deque = deque(maxlen=HISTORY)
 
     @classmethod
-    def start(cls, options: Options, at: str | None = None, note: str = "") -> Session:
-        """Build everything from options, raising ValueError on anything the engine refuses; show event `at`."""
+    def start(cls, options: Options, at: str | None = None, note: str = "", params: dict | None = None) -> Session:
+        """Build everything from options, raising ValueError on anything the engine refuses; show event `at`.
+        The network starts from `params` where given (a script's twin from the script's weights)."""
         data, options = resolve(options)
         net = Network(**options.network)
+        net.start_from(params or {})
         X, Y = (data.X, data.Y) if options.layout == "rows" else (data.X.T, data.Y.T)
         batches = engine.datasets.Batches(np.ascontiguousarray(X), np.ascontiguousarray(Y), options.batch,
                                           options.seed, net.layout.example_axis)

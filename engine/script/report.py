@@ -69,6 +69,7 @@ def report(recording: Recording, events: list[ScriptEvent], twin: Twin | None, h
     else:
         out.append(f"twin network: {twin.describe()}")
         out += [f"  {reason}" for reason in twin.reasons]
+        out.append(f"  {twin.weights}")
         said: set[tuple[int, str]] = set()
         for e in (e for e in steps if e.twin is not None and (e.line, e.name) not in said):
             said.add((e.line, e.name))

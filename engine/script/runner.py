@@ -32,6 +32,7 @@ def _limit_memory(megabytes: int):
     def apply() -> None:
         size = megabytes * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (size, size))
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # as the parent had it before starting us
     return apply
 
 
@@ -53,16 +54,22 @@ def run(script: str | os.PathLike, argv: list[str] = (), timeout: float = TIMEOU
     with tempfile.TemporaryDirectory(prefix="stepprop-") as tmp:
         out = Path(tmp) / "recording.npz"
         command = [sys.executable, TRACER, str(out), str(path), *argv]
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   preexec_fn=_limit_memory(memory_mb), start_new_session=True,
-                                   text=True, errors="replace")
-        timed_out = False
+        process, timed_out = None, False
         try:
+            # Ctrl-C waits until Popen has returned the process: in between, it would leave the script running alone
+            held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            try:
+                process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                           stderr=subprocess.PIPE, preexec_fn=_limit_memory(memory_mb),
+                                           start_new_session=True, text=True, errors="replace")
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
             stdout, stderr = process.communicate(timeout=timeout)
         except BaseException as error:
             if not isinstance(error, subprocess.TimeoutExpired):  # ctrl+c, say: the script must not run on alone
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+                if process is not None:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
                 raise
             timed_out = True
             process.send_signal(signal.SIGTERM)  # the tracer stops the script where it is and writes what it has

@@ -39,6 +39,8 @@ class Twin:
     X: np.ndarray  # laid out for the layout: (m, n) for rows, (n, m) for columns
     Y: np.ndarray
     reasons: tuple[str, ...] = field(default=())
+    params: dict = field(default_factory=dict, compare=False, repr=False)  # the script's own W and b that fit
+    weights: str = field(default="", compare=False)  # which weights are the script's, which re-initialised
 
     @property
     def network(self) -> dict:
@@ -197,12 +199,59 @@ def infer(recording: Recording) -> tuple[Twin | None, str]:
         Network(sizes=sizes, hidden=hidden, output=output, loss=loss, layout=layout, bias=bias)
     except ValueError as error:
         return None, f"no twin: {error}"
-    twin = Twin(sizes, hidden, output, loss, layout, bias, float(lr), X, Y, tuple(reasons))
+    params, weights = _own_params(records, Network(sizes=sizes, hidden=hidden, output=output, loss=loss,
+                                                   layout=layout, bias=bias))
+    twin = Twin(sizes, hidden, output, loss, layout, bias, float(lr), X, Y, tuple(reasons), params, weights)
     try:
         twin.events()
     except ValueError as error:
         return None, f"no twin: {error}"
     return twin, "; ".join(reasons)
+
+
+def _own_params(records: list[Record], net: Network) -> tuple[dict[str, np.ndarray], str]:
+    """The script's W and b as the twin's parameters, where their shapes fit, each by its first value in its final
+    shape (the one a training loop starts from); and a sentence saying which the twin takes from the script and which
+    it draws anew."""
+    last = {r.name: r for r in records if r.kind != "argument"}
+    first: dict[str, Record] = {}
+    for r in records:
+        if r.kind != "argument" and r.shape == last[r.name].shape:
+            first.setdefault(r.name, r)
+
+    def by_layer(pattern: re.Pattern, ndims: tuple[int, ...]) -> list[Record]:
+        found = {k: r for k, r in first.items() if pattern.match(k) and len(r.shape) in ndims}
+        return [found[k] for _, k in sorted((_layer_key(k, pattern.match(k)), k) for k in found)]
+
+    Ws, bs = by_layer(W_NAMES, (2,)), by_layer(B_NAMES, (1, 2))
+    theirs = dict(zip((f"W{l}" for l in range(1, net.depth + 1)), Ws)) if len(Ws) == net.depth else {}
+    if len(bs) == net.depth and net.bias == "vector":
+        theirs.update(zip((f"b{l}" for l in range(1, net.depth + 1)), bs))
+    own, why = {}, []
+    unnamed = [key for key in net.params if key not in theirs]
+    if unnamed and theirs:
+        why.append(f"no array of your script is {' or '.join(unnamed)} by its name")
+    for key, P in net.params.items():
+        r = theirs.get(key)
+        if r is None:
+            continue
+        if r.value is None:
+            why.append(f"your {r.name} {shape_text(r.shape)} was too large to record")
+        elif r.value.size == P.size and (r.value.shape == P.shape or (r.value.ndim == 1 and 1 in P.shape)):
+            own[key] = r.value.reshape(P.shape).astype(np.float64)  # a vector b as the row or column it stands for
+        else:
+            why.append(f"your {r.name} {shape_text(r.shape)} does not fit {key} {shape_text(P.shape)}")
+    drawn = [key for key in net.params if key not in own]
+    mine = ", ".join(theirs[key].name for key in own)
+    if not drawn:
+        return own, f"weights: your script's {mine}"
+    anew = f"re-initialised ({net.init}, seed {net.seed})"
+    if not theirs:
+        why = [f"no weights recorded for {net.depth} layer{'s' * (net.depth != 1)} (named like W1, w1, b1)"]
+    reason = f": {why[0]}{f', and {len(why) - 1} more' if len(why) > 1 else ''}" if why else ""
+    if not own:
+        return own, f"weights {anew}{reason}"
+    return own, f"weights: your script's {mine}; {', '.join(drawn)} {anew}{reason}"
 
 
 def _ones_column(records: list[Record], X: np.ndarray, layout: str) -> str | None:

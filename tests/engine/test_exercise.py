@@ -139,3 +139,21 @@ def test_a_line_that_gives_nan_is_wrong_without_a_warning(make_data):
     v = check(net, X, Y, "dZ1", "dA1 * np.log(A1 - 2)", lr=0.3)  # log of negatives: nan everywhere
     assert (v.shape_ok, v.exact, v.close, v.max_diff, v.right) == (True, False, False, None, False)
     assert "Some of its entries are nan or inf." in v.diagnosis
+
+
+@pytest.mark.parametrize("layout, bias", MODES)
+def test_an_update_written_with_minus_equals_is_judged_as_the_plain_one(make_data, layout, bias):
+    net, X, Y, sheet = sheet_for(make_data, (3, 4, 2), layout, bias)
+    updates = [(i, e) for i, e in enumerate(sheet.events) if e.phase == "update"]
+    assert updates
+    for i, event in updates:
+        name, _, rhs = event.formula.partition(" = ")
+        step = rhs.removeprefix(f"{name} - ")
+        assert step != rhs, event.formula  # the update is W = W - lr * dW, so -= can say the same
+        for plain, augmented in ((f"{name} = {name} - {step}", f"{name} -= {step}"),
+                                 (f"{name} = {name} + {step}", f"{name} += {step}")):
+            a, b = sheet.judge(i, plain), sheet.judge(i, augmented)
+            assert (a.right, a.exact, a.max_diff, b.error) == (b.right, b.exact, b.max_diff, None), augmented
+        assert sheet.judge(i, f"{name} -= {step}").exact and not sheet.judge(i, f"{name} += {step}").right
+    other = updates[1][1].name
+    assert "assigns " + other in sheet.judge(updates[0][0], f"{other} -= lr").error  # the name on the left counts

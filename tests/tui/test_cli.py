@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tui.arguments import options_from, parser
-from tui.cli import main
+from tui.cli.arguments import options_from, parser
+from tui.cli.main import main
 from tui.session import Options
 
 

@@ -48,4 +48,4 @@ def build(place: Place) -> Built:
 
     back = () if place.first else (bind(backward, "backward", l, lay.example_axis, dA=f"d{A}", dD=f"d{D}", mask=mask),)
     return Built(D, shape, (), (bind(forward, "forward", l, lay.example_axis, D=D, A=A, mask=mask),), back,
-                 3 * int(np.prod(shape)), draws=(Draw(mask, draw, code),))
+                 4 * int(np.prod(shape)), draws=(Draw(mask, draw, code),))  # mask, D, its gradient, a temporary

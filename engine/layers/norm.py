@@ -131,12 +131,12 @@ def build(place: Place, prefix: str, over_examples: bool) -> Built:
                          op("dxmu", dxmu=d["xmu"], dxhat=d["xhat"], ivar=ivar, xmu=xmu, dsq=d["sq"]),
                          op("dmu", dmu=d["mu"], dxmu=d["xmu"]),
                          op("dZ_fine", dZ=f"d{Z}", dxmu=d["xmu"], dmu=d["mu"])]
-        floats = 8 * n + 4 * 2
+        floats = 10 * n  # xmu, sq, xhat, the output, the gradients of those four, two temporaries
     else:
         forward = [op("mu", mu=mu, Z=Z), op("var", var=var, Z=Z, mu=mu), op("xhat", xhat=xhat, Z=Z, mu=mu, var=var)]
         backward = head + [op("dxhat", dxhat=d["xhat"], dN=f"d{N}", gamma=g)]
         if not place.first:
             backward.append(op("dZ", dZ=f"d{Z}", dxhat=d["xhat"], xhat=xhat, var=var))
-        floats = 5 * n
+        floats = 6 * n  # xhat, the output, their gradients, the one-line formula's two temporaries
     forward.append(op("out", N=N, gamma=g, xhat=xhat, beta=beta))
     return Built(N, place.shape, params, tuple(forward), tuple(backward), floats)

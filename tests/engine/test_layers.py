@@ -378,3 +378,34 @@ def test_fine_detail_steps_softmax_with_cross_entropy_as_makemore_does(layout):
     assert np.allclose(v["A2"], np.exp(v["Z2"]) / np.exp(v["Z2"]).sum(axis=axis, keepdims=True))
     assert np.allclose(v["dZ2"], (v["A2"] - Y) / 7, atol=1e-15)  # m = 7: the fused gradient, step by step
     assert Network(**fine.options).detail == "fine"
+
+
+BUDGETED = [("linear 64, batchnorm, tanh, linear 3, softmax", "compact"),
+            ("linear 64, batchnorm, tanh, linear 3, softmax", "fine"),
+            ("linear 64, layernorm, relu, dropout 0.5, linear 3, softmax", "compact"),
+            ("linear 64, layernorm, relu, linear 3, softmax", "fine")]
+
+
+@pytest.mark.parametrize("stack, detail", BUDGETED)
+def test_the_memory_a_step_is_refused_for_covers_what_the_step_holds(stack, detail):
+    """The budget's estimate of a step's arrays is no less than what a step really holds at its peak (measured), and
+    not wildly more, so a network is refused only when it would not fit."""
+    import gc
+    import tracemalloc
+
+    net = Network(inputs=4, layers=stack, loss="ce", detail=detail)
+    X, Y = dense_data("rows", m=2000)
+    for _ in net.step(X, Y, 0.1):  # once, so that nothing made on first use is counted
+        pass
+    gc.collect()
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        held = []
+        for event in net.step(X, Y, 0.1):
+            held.append(event)  # the app keeps a step's events on screen: every one of them at once
+        peak = tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+    estimate = 8 * 2000 * net._floats + 3 * 8 * net.parameter_count
+    assert peak <= estimate <= 3 * peak, (peak, estimate)

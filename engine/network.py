@@ -69,7 +69,8 @@ def _inputs(value: object) -> tuple[int, ...]:
     except TypeError:
         raise ValueError(f"inputs must be the shape of one example, such as 4 or (3,); got {value!r}") from None
     if not items or not all(checks.is_whole(n, 1) for n in items):
-        raise ValueError(f"inputs must be the shape of one example, whole numbers >= 1 such as 4 or (3,); got {value!r}")
+        raise ValueError("inputs must be the shape of one example, whole numbers >= 1 such as 4 or (3,); "
+                         f"got {value!r}")
     return tuple(int(n) for n in items)
 
 

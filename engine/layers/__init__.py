@@ -127,7 +127,8 @@ def parse(text: object) -> tuple[Item, ...]:
     for position, piece in enumerate(pieces, start=1):
         words = piece.split()
         if not words:
-            raise _expected(position, piece.strip(), "is empty; expected a layer such as 'linear 64' between the commas")
+            raise _expected(position, piece.strip(),
+                            "is empty; expected a layer such as 'linear 64' between the commas")
         word = words[0].lower()
         if word not in KINDS:
             known = ", ".join(KINDS)

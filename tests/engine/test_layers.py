@@ -136,7 +136,8 @@ def test_sizes_and_the_layer_string_give_the_same_events_and_parameters(layout, 
                   seed=3)
     assert [(p.phase, p.layer, p.name, p.formula) for p in old.plan] == \
            [(p.phase, p.layer, p.name, p.formula) for p in new.plan]
-    assert all(np.array_equal(old.params[k], new.params[k]) for k in old.params) and old.params.keys() == new.params.keys()
+    assert old.params.keys() == new.params.keys()
+    assert all(np.array_equal(old.params[k], new.params[k]) for k in old.params)
     X, Y = dense_data(layout)
     if output != "softmax":
         Y = np.clip(Y + 0.2, 0, 1)
@@ -282,7 +283,8 @@ def test_an_embedding_picks_rows_and_repeated_ids_add_up_their_gradients():
     Y = np.eye(2)[[0, 1]]
     v = events_by_name(net, X, Y)
     E = net.params["E1"]
-    assert v["emb1"].shape == (2, 2, 2) and np.array_equal(v["emb1"][0, 0], E[1]) and np.array_equal(v["emb1"][1, 0], E[3])
+    assert v["emb1"].shape == (2, 2, 2)
+    assert np.array_equal(v["emb1"][0, 0], E[1]) and np.array_equal(v["emb1"][1, 0], E[3])
     d = v["demb1"]
     assert np.allclose(v["dE1"][1], d[0, 0] + d[0, 1] + d[1, 1])  # id 1 is read three times
     assert np.allclose(v["dE1"][3], d[1, 0]) and not v["dE1"][[0, 2]].any()

@@ -10,7 +10,8 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from engine.doctor.grammar import (COMPARISONS, OPERATORS, Parsed, app_function, keywords, method, np_function)
+from engine.doctor.grammar import (COMPARISONS, OPERATORS, Parsed, app_function, keywords, method, np_function,
+                                   random_function)
 from engine.doctor.shaperules import Inference, infer
 
 Shape = tuple[int, ...]
@@ -36,10 +37,14 @@ def slots(node: ast.expr) -> list[tuple[tuple, ast.expr]]:
         return [((("left", None),), node.left), ((("comparators", 0),), node.comparators[0])]
     if isinstance(node, (ast.Attribute, ast.Subscript)):
         return [((("value", None),), node.value)]
+    if isinstance(node, (ast.List, ast.Tuple)):  # np.array([a, b])'s items
+        return [((("elts", i),), a) for i, a in enumerate(node.elts)]
+    if random_function(node):
+        return []
     name = np_function(node)
-    if name in ("hstack", "vstack", "concatenate"):
+    if name in ("hstack", "vstack", "concatenate", "stack"):
         return [((("args", 0), ("elts", i)), a) for i, a in enumerate(node.args[0].elts)]
-    if name in ("power", "expand_dims", "sum", "mean") or app_function(node):
+    if name in ("power", "expand_dims", "sum", "mean", "var", "max", "pad", "transpose") or app_function(node):
         return [((("args", 0),), node.args[0])]
     if name in ("ones", "zeros"):
         return []

@@ -13,7 +13,7 @@ import numpy as np
 from engine import activations
 from engine.checks import shape_text
 from engine.doctor.grammar import (MAX_ELEMENTS, app_function, axes_order, einsum_terms, int_literal, is_add_at,
-                                   is_set_rows, keywords, method, np_function, pad_widths, sizes)
+                                   is_set_rows, keywords, method, np_function, pad_widths, random_function, sizes)
 
 MAX_WORK = 10**9  # nor may a product take more multiply-adds
 
@@ -145,7 +145,7 @@ def reduce(shape: tuple[int, ...], axis: int | tuple[int, ...] | None, keepdims:
         axes = set(range(len(shape)))
     elif -len(shape) <= axis < len(shape):
         axes = {axis % len(shape)}
-    elif not shape and axis in (0, -1) and name != "mean":
+    elif not shape and axis in (0, -1) and name not in ("mean", "var"):
         axes = set()  # NumPy's ufunc reductions let a plain number stand in for an array with one axis
     elif not shape:
         raise Mismatch(f"a plain number (shape ()) has no axes, so there is no axis {axis} to {name} along.")
@@ -181,6 +181,19 @@ def stack(kind: str, axis: int, *shapes: tuple[int, ...]) -> tuple[int, ...]:
             raise Mismatch(f"to join arrays {along}, they need the same number of {side}: "
                            f"{_listed([shape_text(s) for s in shapes])} have {_listed([s[k] for s in shapes])}.")
     return tuple(sum(s[k] for s in shapes) if k == axis else shapes[0][k] for k in range(ndim))
+
+
+def joined(name: str, axis: int, *shapes: tuple[int, ...]) -> tuple[int, ...]:
+    """np.stack and np.array put arrays of one shape side by side along a new axis: three (4, 5) make (3, 4, 5)."""
+    if len(set(shapes)) > 1:
+        raise Mismatch(f"np.{name} puts its arrays side by side along a new axis, so they need one shape, but got "
+                       f"{_listed([shape_text(s) for s in shapes])}.")
+    n = len(shapes[0]) + 1
+    if not -n <= axis < n:
+        raise Mismatch(f"np.{name} can put the new axis of {len(shapes)} arrays of shape {shape_text(shapes[0])} at "
+                       f"0 to {n - 1} (or -1 to -{n}); there is no axis {axis}.")
+    axis %= n
+    return shapes[0][:axis] + (len(shapes),) + shapes[0][axis:]
 
 
 def expand_dims(shape: tuple[int, ...], axis: int) -> tuple[int, ...]:
@@ -289,10 +302,25 @@ def _mean(a, axis: int | None, keepdims: bool):
     # np.mean would warn "Mean of empty slice" through the warnings module; a sum over a count only trips
     # np.errstate, which run() already silences.
     a = np.asarray(a)
-    if axis is not None and not -a.ndim <= axis < a.ndim:
-        raise np.exceptions.AxisError(axis, a.ndim)
+    axes = (axis,) if isinstance(axis, int) else axis  # None, or every axis averaged over
+    for k in axes or ():
+        if not -a.ndim <= k < a.ndim:
+            raise np.exceptions.AxisError(k, a.ndim)
     total = np.sum(a, axis=axis, keepdims=keepdims, dtype=np.float64 if a.dtype.kind in "biu" else None)
-    return total / (a.size if axis is None else a.shape[axis])
+    return total / (a.size if axes is None else math.prod(a.shape[k] for k in axes))
+
+
+def _var(a, axis, keepdims: bool):
+    """np.var as the mean squared distance from the mean, so that an empty axis trips only np.errstate."""
+    a = np.asarray(a, dtype=np.float64)
+    return _mean((a - _mean(a, axis, True)) ** 2, axis, keepdims)
+
+
+def _draw(name: str, shape: tuple[int, ...]):
+    """np.random.rand or randn from a fixed seed: the same line always draws the same numbers, and NumPy's own
+    random state is left as it was."""
+    generator = np.random.RandomState(0)
+    return generator.rand(*shape) if name == "rand" else generator.randn(*shape)
 
 
 def _logaddexp(a, b):
@@ -321,7 +349,7 @@ _APP = {"sigmoid": activations.sigmoid, "log_sigmoid": activations.log_sigmoid,
 
 _STACKS = {"hstack": np.hstack, "vstack": np.vstack, "concatenate": np.concatenate}
 
-_REDUCTIONS = {"sum": np.sum, "mean": _mean, "max": np.max}
+_REDUCTIONS = {"sum": np.sum, "mean": _mean, "max": np.max, "var": _var}
 
 
 def _index_key(node: ast.AST) -> tuple:
@@ -362,7 +390,19 @@ def operation(node: ast.expr, env: dict) -> Operation:
     if isinstance(node, ast.Subscript):
         key = _index_key(node.slice)
         return Operation((node.value,), lambda s: index(s, key), operator.itemgetter(key))
+    if isinstance(node, (ast.List, ast.Tuple)):  # inside np.array([...]): its items along a new first axis
+        return Operation(tuple(node.elts), lambda *shapes: joined("array", 0, *shapes), lambda *xs: np.array(xs))
+    drawn = random_function(node)
+    if drawn:
+        shape = tuple(int_literal(a) for a in node.args)
+        return Operation((), lambda: shape, lambda: _draw(drawn, shape))
     name = np_function(node)
+    if name == "array":
+        return Operation((node.args[0],), same, np.asarray)
+    if name == "stack":
+        axis = keywords(node)["axis"] or 0
+        return Operation(tuple(node.args[0].elts), lambda *shapes: joined("stack", axis, *shapes),
+                         lambda *xs: np.stack(xs, axis=axis))
     if name == "pad":
         widths = pad_widths(node.args[1])
         return Operation((node.args[0],), lambda s: pad(s, widths), lambda a: np.pad(a, widths))

@@ -266,7 +266,7 @@ HOSTILE = [
     "__import__('os')", "import os", "from os import system", "X.__class__", "().__class__.__bases__",
     "open('f')", "np.save('f', X)", "np.load('f')", "[x for x in X]", "(lambda: 1)()",
     "np.ones((100000, 100000, 100))", "2 ** 10 ** 10", "X ** 100", "X ** 2.5", "unknown + 1", "exec('1')",
-    "eval('1')", "getattr(X, 'T')", "X.ctypes", "np.random.rand(3)", "X.tofile('f')", "X.T.__array_interface__",
+    "eval('1')", "getattr(X, 'T')", "X.ctypes", "np.random.seed(0)", "np.random.rand(100000, 100000)", "X.tofile('f')", "X.T.__array_interface__",
     "np.sum(X, out=X)", "X[X > 0]", "X.reshape(X)", "X.reshape(-2, 6)", "W1 //= X", "W1.T -= X", "X.T = X", "np", "np.pi",
     "'text'", "X; X",
     "np.outer(big, big)", "big.reshape(-1, 1) * big", "np.dot(big.reshape(-1, 1), big.reshape(1, -1))",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -98,6 +99,19 @@ def headline(recording: Recording) -> str:
     if recording.status == "error" and f is not None:
         return f"failed at line {f.line}, in {scope_label(f.scope)}: {f.type}"
     return recording.message
+
+
+_HELD = re.compile(r"""(?:\[(?:'([^']*)'|"([^"]*)"|(-?\d+))\]|\.(\w+))$""")
+
+
+def short(name: str) -> str:
+    """The textbook name of a recorded array: W1 for parameters['W1'] and self.W1, X for data['X'], cache for
+    cache[0]; a plain name is itself."""
+    found = _HELD.search(name)
+    if found is None:
+        return name
+    key = found.group(1) or found.group(2) or found.group(4)
+    return key if key and key.isidentifier() else short(name[:found.start()])
 
 
 def scope_label(scope: str) -> str:

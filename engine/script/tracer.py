@@ -24,6 +24,8 @@ MAX_VALUES = 10_000  # an array with more numbers is recorded by shape only
 MAX_OPERAND = 1_000_000  # numbers of one operand of the failing line shipped for the diagnosis
 SAMPLE = 64  # numbers compared to notice an in-place change in an array too big to copy
 NUMBERS = "biufc"  # dtype kinds whose values are recorded; others (objects, text) by shape and dtype only
+HELD_ITEMS = 64  # entries of a dict, tuple or list (or attributes of an object) looked into for arrays
+HELD_DEPTH = 2  # parameters["W1"], self.cache["X"]: keys and attributes followed from a name
 
 
 class TimeLimit(BaseException):
@@ -80,9 +82,7 @@ class Recorder:
         self._scan(module, self.seen, line, scope, run, "global")
 
     def _scan(self, names: dict, seen: dict, line: int, scope: str, run: int, kind: str) -> None:
-        for name, value in names.items():
-            if type(value) is not np.ndarray:
-                continue
+        for name, value in held_arrays(names):
             before = seen.get(name)
             if before is not None and before[0] == id(value) and _same(before, value):
                 continue
@@ -99,6 +99,34 @@ class Recorder:
     def records(self) -> list[dict]:
         kept = self.first + [r for d in self.last.values() for r in d]
         return sorted(kept, key=lambda r: r["seq"])
+
+
+def held_arrays(names: dict):
+    """(name, array) for each array a namespace holds: by its name, or in a dict, tuple, list or an object of the
+    script's own classes, named as the script reads it: cache['A1'], cache[0], self.who, self.cache['X']."""
+    for name, value in list(names.items()):
+        if not name.startswith("_"):
+            yield from _held(name, value, HELD_DEPTH)
+
+
+def _held(name: str, value, depth: int):
+    if type(value) is np.ndarray:
+        yield name, value
+        return
+    if depth == 0:
+        return
+    if type(value) is dict:
+        items = [(f"{name}[{k!r}]", v) for k, v in value.items() if type(k) in (str, int)]
+    elif type(value) in (tuple, list):
+        items = [(f"{name}[{k}]", v) for k, v in enumerate(value)]
+    elif getattr(type(value), "__module__", None) == "__main__" and isinstance(getattr(value, "__dict__", None), dict):
+        items = [(f"{name}.{k}", v) for k, v in vars(value).items() if not k.startswith("_")]
+    else:
+        return
+    if len(items) > HELD_ITEMS:
+        return
+    for held_name, item in items:
+        yield from _held(held_name, item, depth - 1)
 
 
 def _fingerprint(value: np.ndarray) -> tuple:
@@ -140,7 +168,7 @@ def _failure(error: BaseException, filename: str, arrays: dict) -> dict | None:
     operands: dict = {}
     scalars: dict = {}
     for scope in (frame.f_globals, frame.f_locals):
-        for name, value in scope.items():
+        for name, value in [*scope.items(), *held_arrays(scope)]:
             if type(value) is np.ndarray and value.size <= MAX_OPERAND and value.dtype.kind in NUMBERS:
                 key = f"operand:{name}"
                 arrays[key] = value

@@ -115,15 +115,15 @@ def _held(name: str, value, depth: int):
         return
     if depth == 0:
         return
-    if type(value) is dict:
-        items = [(f"{name}[{k!r}]", v) for k, v in value.items() if type(k) in (str, int)]
-    elif type(value) in (tuple, list):
-        items = [(f"{name}[{k}]", v) for k, v in enumerate(value)]
-    elif getattr(type(value), "__module__", None) == "__main__" and isinstance(getattr(value, "__dict__", None), dict):
+    if type(value) in (dict, tuple, list) and len(value) <= HELD_ITEMS:  # a long list of costs is no cache
+        if type(value) is dict:
+            items = [(f"{name}[{k!r}]", v) for k, v in value.items() if type(k) in (str, int)]
+        else:
+            items = [(f"{name}[{k}]", v) for k, v in enumerate(value)]
+    elif getattr(type(value), "__module__", None) == "__main__" and isinstance(getattr(value, "__dict__", None), dict) \
+            and len(vars(value)) <= HELD_ITEMS:
         items = [(f"{name}.{k}", v) for k, v in vars(value).items() if not k.startswith("_")]
     else:
-        return
-    if len(items) > HELD_ITEMS:
         return
     for held_name, item in items:
         yield from _held(held_name, item, depth - 1)

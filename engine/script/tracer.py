@@ -26,6 +26,7 @@ SAMPLE = 64  # numbers compared to notice an in-place change in an array too big
 NUMBERS = "biufc"  # dtype kinds whose values are recorded; others (objects, text) by shape and dtype only
 HELD_ITEMS = 64  # entries of a dict, tuple or list (or attributes of an object) looked into for arrays
 HELD_DEPTH = 2  # parameters["W1"], self.cache["X"]: keys and attributes followed from a name
+CONTAINERS = (dict, tuple, list)
 
 
 class TimeLimit(BaseException):
@@ -82,19 +83,27 @@ class Recorder:
         self._scan(module, self.seen, line, scope, run, "global")
 
     def _scan(self, names: dict, seen: dict, line: int, scope: str, run: int, kind: str) -> None:
-        for name, value in held_arrays(names):
-            before = seen.get(name)
-            if before is not None and before[0] == id(value) and _same(before, value):
-                continue
-            seen[name] = _fingerprint(value)
-            self.seq += 1
-            record = {"seq": self.seq, "line": line, "scope": scope, "kind": kind, "name": name, "run": run,
-                      "shape": list(value.shape), "dtype": value.dtype.str,
-                      "value": value.copy() if value.size <= MAX_VALUES and value.dtype.kind in NUMBERS else None}
-            if run <= KEEP:
-                self.first.append(record)
-            else:
-                self.last.setdefault(line, deque(maxlen=KEEP)).append(record)
+        for name, value in names.items():
+            kind_of = type(value)
+            if kind_of is np.ndarray:
+                self._record(name, value, seen, line, scope, run, kind)
+            elif (kind_of in CONTAINERS or kind_of.__module__ == "__main__") and name[:1] != "_":  # as _holds
+                for held_name, array in _held(name, value, HELD_DEPTH):
+                    self._record(held_name, array, seen, line, scope, run, kind)
+
+    def _record(self, name: str, value: np.ndarray, seen: dict, line: int, scope: str, run: int, kind: str) -> None:
+        before = seen.get(name)
+        if before is not None and before[0] == id(value) and _same(before, value):
+            return
+        seen[name] = _fingerprint(value)
+        self.seq += 1
+        record = {"seq": self.seq, "line": line, "scope": scope, "kind": kind, "name": name, "run": run,
+                  "shape": list(value.shape), "dtype": value.dtype.str,
+                  "value": value.copy() if value.size <= MAX_VALUES and value.dtype.kind in NUMBERS else None}
+        if run <= KEEP:
+            self.first.append(record)
+        else:
+            self.last.setdefault(line, deque(maxlen=KEEP)).append(record)
 
     def records(self) -> list[dict]:
         kept = self.first + [r for d in self.last.values() for r in d]
@@ -105,8 +114,15 @@ def held_arrays(names: dict):
     """(name, array) for each array a namespace holds: by its name, or in a dict, tuple, list or an object of the
     script's own classes, named as the script reads it: cache['A1'], cache[0], self.who, self.cache['X']."""
     for name, value in list(names.items()):
-        if not name.startswith("_"):
+        if type(value) is np.ndarray:
+            yield name, value
+        elif _holds(name, value):
             yield from _held(name, value, HELD_DEPTH)
+
+
+def _holds(name: str, value) -> bool:
+    """Whether to look into a value for arrays: a dict, tuple or list, or an object of the script's own classes."""
+    return (type(value) in CONTAINERS or type(value).__module__ == "__main__") and not name.startswith("_")
 
 
 def _held(name: str, value, depth: int):
@@ -115,7 +131,7 @@ def _held(name: str, value, depth: int):
         return
     if depth == 0:
         return
-    if type(value) in (dict, tuple, list) and len(value) <= HELD_ITEMS:  # a long list of costs is no cache
+    if type(value) in CONTAINERS and len(value) <= HELD_ITEMS:  # a long list of costs is no cache
         if type(value) is dict:
             items = [(f"{name}[{k!r}]", v) for k, v in value.items() if type(k) in (str, int)]
         else:

@@ -39,6 +39,8 @@ class ScriptEvent:
         self.kept = (True,) * len(arrays)  # which operands' numbers were recorded; the others are shape-only
         self.layer = 0
         self.term = ""
+        self.place = f"line {line}"  # "cell 5, line 3" in a notebook
+        self.cell = 0  # the notebook cell the line is in, 0 outside notebooks
 
     failing = property(lambda self: self.diagnosis is not None)
 
@@ -75,7 +77,7 @@ class ScriptEvent:
     @property
     def where(self) -> str:
         runs = f" · run {self.run} of {self.runs}" if self.runs > 1 else ""
-        return f"line {self.line}, in {self.phase}{runs}"
+        return f"{self.place}, in {self.phase}{runs}"
 
     @property
     def twin_sentence(self) -> str:
@@ -113,6 +115,9 @@ def build(recording: Recording, twin: Twin | None = None) -> list[ScriptEvent]:
         event = ScriptEvent(len(events), scope_label(scope), name, source.text_at(line, name), line, value, shape,
                             text, tuple(names), arrays, run, runs, diagnosis)
         event.kept = tuple(id(a) not in stand_ins for a in arrays)
+        event.place = recording.place(line)
+        cell = recording.cells.cell_at(line) if recording.cells is not None else None
+        event.cell = cell.number if cell is not None else 0
         return event
 
     for r in recording.records:

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from engine.script.notebook import Cells
+
 Shape = tuple[int, ...]
 
 
@@ -65,9 +67,14 @@ class Recording:
     memory_mb: int = 0
     size: int = 0  # bytes of the recording file
     lines: list[str] = field(default_factory=list)
+    cells: Cells | None = None  # a notebook's (or a # %% script's) cells, which places are reported by
 
     def __post_init__(self):
         self.lines = self.source.splitlines()
+
+    def place(self, line: int) -> str:
+        """"line 12", or "cell 5, line 3" in a notebook."""
+        return f"line {line}" if self.cells is None else self.cells.place(line)
 
     @property
     def ok(self) -> bool:
@@ -76,7 +83,7 @@ class Recording:
     @property
     def message(self) -> str:
         """One line: how the run ended, naming the limit when one stopped it."""
-        at = f" at line {self.failure.line}" if self.failure else ""
+        at = f" at {self.place(self.failure.line)}" if self.failure else ""
         if self.status == "ok":
             return "ran to the end"
         if self.status == "timeout":
@@ -90,14 +97,14 @@ class Recording:
         f = self.failure
         if f is None:
             return "failed"
-        return f"failed at line {f.line}, in {scope_label(f.scope)}: {f.type}: {f.message}"
+        return f"failed at {self.place(f.line)}, in {scope_label(f.scope)}: {f.type}: {f.message}"
 
 
 def headline(recording: Recording) -> str:
     """The message, short enough for one line: a failure's type without NumPy's words."""
     f = recording.failure
     if recording.status == "error" and f is not None:
-        return f"failed at line {f.line}, in {scope_label(f.scope)}: {f.type}"
+        return f"failed at {recording.place(f.line)}, in {scope_label(f.scope)}: {f.type}"
     return recording.message
 
 

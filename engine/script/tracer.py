@@ -11,6 +11,7 @@ arrays.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 import traceback
@@ -228,7 +229,8 @@ def run(out: str, script: str, argv: list[str]) -> int:
     module.__builtins__ = __builtins__
     sys.modules["__main__"] = module
     sys.argv = [script, *argv]
-    sys.path[0] = str(__import__("pathlib").Path(script).resolve().parent)
+    # the script's folder, as python SCRIPT.py would have it; a notebook's own folder rather than the temporary one
+    sys.path[0] = os.environ.get("STEPPROP_FOLDER") or str(__import__("pathlib").Path(script).resolve().parent)
     recorder = Recorder(script)
     signal.signal(signal.SIGTERM, _stop)
     status, exit_code, failure = "ok", 0, None

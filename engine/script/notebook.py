@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-MARKER = re.compile(r"^# ?%%")  # "# %%", "# %% [markdown]", "#%%": a cell of a notebook exported as .py
+MARKER = re.compile(r"^# ?%%(\s|$)")  # "# %%", "# %% [markdown]", "#%%"; not "# %%time", a commented cell magic
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import numpy as np
 
 from engine.doctor import rules
 from engine.script.failure import Diagnosis, diagnose_failure
+from engine.script.notebook import Cell
 from engine.script.recording import Recording, scope_label
 from engine.script.source import Source, rule
 from engine.script.twin import Match, Twin, infer, match
@@ -40,7 +41,7 @@ class ScriptEvent:
         self.layer = 0
         self.term = ""
         self.place = f"line {line}"  # "cell 5, line 3" in a notebook
-        self.cell = 0  # the notebook cell the line is in, 0 outside notebooks
+        self.cell: Cell | None = None  # the notebook cell the line is in, with its source
 
     failing = property(lambda self: self.diagnosis is not None)
 
@@ -116,8 +117,7 @@ def build(recording: Recording, twin: Twin | None = None) -> list[ScriptEvent]:
                             text, tuple(names), arrays, run, runs, diagnosis)
         event.kept = tuple(id(a) not in stand_ins for a in arrays)
         event.place = recording.place(line)
-        cell = recording.cells.cell_at(line) if recording.cells is not None else None
-        event.cell = cell.number if cell is not None else 0
+        event.cell = recording.cells.cell_at(line) if recording.cells is not None else None
         return event
 
     for r in recording.records:

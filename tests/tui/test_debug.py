@@ -180,3 +180,24 @@ async def test_a_big_array_shows_its_shape_and_says_its_numbers_were_not_kept(tm
         await pilot.press("end")
         card = card_text(app)
         assert "(200, 100) @ (100, 2) → (200, 2)" in card and "Z (200, 2)" in card
+
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "engine" / "notebooks"
+
+
+async def test_a_notebook_is_stepped_by_cell_with_the_cells_source_beside_each_line():
+    recording = engine.script.run(NOTEBOOKS / "planar_backprop.ipynb")
+    app = DebugApp(recording, *engine.script.trace(recording))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen, card = screen_text(app), card_text(app)
+        assert "planar_backprop.ipynb: failed at cell 12, line 12, in backward_propagation(): ValueError" in screen
+        assert "backward_propagation()  ·  cell 12, line 12" in card
+        assert "→ 12      dW2 = np.dot(dZ2, cache[\"A1\"]) / m" in card  # the cell's own source, the line marked
+        assert "shapes:  dZ2 is (1, 40), cache[\"A1\"] is (4, 40)" in card
+        assert "── cell 12 ──" in screen and "── cell 10 ──" in screen  # the timeline shows where cells begin
+        await pilot.press("home")
+        await pilot.pause()
+        card = card_text(app)
+        assert "the script  ·  cell 6, line 1  ·  1 of" in card
+        assert "→  1  X, Y = load_planar_dataset()" in card

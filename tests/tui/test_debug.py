@@ -201,3 +201,14 @@ async def test_a_notebook_is_stepped_by_cell_with_the_cells_source_beside_each_l
         card = card_text(app)
         assert "the script  ·  cell 6, line 1  ·  1 of" in card
         assert "→  1  X, Y = load_planar_dataset()" in card
+
+
+async def test_the_doctor_on_a_notebook_line_reads_the_arrays_in_its_dicts():
+    recording = engine.script.run(NOTEBOOKS / "planar_backprop.ipynb")
+    app = DebugApp(recording, *engine.script.trace(recording))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("d")
+        await pilot.pause()
+        screen = screen_text(app)
+        assert "Shape doctor" in screen and 'culprit: np.dot(dZ2, cache["A1"])' in screen
+        assert 'cache["A1"]  (4, 40)' in screen and "dZ2  (1, 40)" in screen

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import atexit
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -55,7 +57,10 @@ def twin_options(twin: Twin, folder: str | Path | None = None) -> Options:
     if X.shape == question_X.shape and Y.shape == question_Y.shape and np.array_equal(X, question_X) \
             and np.array_equal(Y, question_Y):
         return options.but(dataset="question")
-    folder = Path(folder or tempfile.mkdtemp(prefix="stepprop-twin-"))
+    if folder is None:  # removed when the command ends, however it ends
+        folder = tempfile.mkdtemp(prefix="stepprop-twin-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    folder = Path(folder)
     np.save(folder / "X.npy", X)
     np.save(folder / "Y.npy", Y)
     return options.but(dataset=FILE, data=str(folder / "X.npy"), targets=str(folder / "Y.npy"))

@@ -1,4 +1,4 @@
-"""deeplearning.ai's linear_backward with the cache as a tuple, and the data in a dict: dW forgets A_prev's transpose."""
+"""deeplearning.ai's linear_backward, its cache a tuple and the data in a dict: dW forgets A_prev's transpose."""
 import numpy as np
 
 rng = np.random.default_rng(1)

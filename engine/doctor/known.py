@@ -1,5 +1,6 @@
 """What the namespace already fixes, rewritten before the grammar checks a line: whole numbers where NumPy wants one
-(axis=c, x.shape[0], h + f in a slice) as literals, and arrays held in dicts, tuples and objects as leaves."""
+(axis=c, x.shape[0], h + f in a slice) as literals, arrays held in dicts, tuples and objects as leaves, and numpy
+spelled out as np."""
 
 from __future__ import annotations
 
@@ -112,6 +113,11 @@ class _Known(ast.NodeTransformer):
         if name is not None and name in self.env:
             return ast.copy_location(ast.Name(id=name, ctx=ast.Load()), node)
         return None
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        if node.id == "numpy" and "numpy" not in self.env:  # import numpy, as Make Your Own Neural Network writes it
+            return ast.copy_location(ast.Name(id="np", ctx=node.ctx), node)
+        return node
 
     def visit_Attribute(self, node: ast.Attribute) -> ast.expr:
         return self._leaf(node) or self.generic_visit(node)

@@ -154,3 +154,12 @@ def test_what_the_namespace_does_not_fix_is_refused_before_anything_runs(line, w
 def test_the_learners_spelling_is_kept_in_the_diagnosis_while_the_namespace_fixes_the_numbers():
     d = diagnose("y = x.sum(axis=c) + a_slice[:, :, c]", namespace())
     assert "x.sum(axis=c)" in d.explanation or d.culprit == "x.sum(axis=c)"
+
+
+def test_numpy_spelled_out_reads_as_np_and_keeps_the_learners_spelling():
+    env = {"self.who": np.ones((3, 5)), "output_errors": np.ones((3, 1))}
+    d = diagnose("hidden_errors = numpy.dot(self.who, output_errors)", env)
+    assert d.culprit == "numpy.dot(self.who, output_errors)" and "(3, 5) @ (3, 1)" in d.explanation
+    assert d.suggestions[0] == "hidden_errors = np.dot(self.who.T, output_errors)"
+    with pytest.raises(ValueError, match="not allowed"):
+        diagnose("numpy.load('f')", env)

@@ -97,8 +97,17 @@ def as_array(name: str, data: object, ndim: int) -> np.ndarray:
     return a
 
 
+def is_int_array(a: object, ndim: int) -> bool:
+    """An array of integers with ndim axes: token ids as they come, with nothing to convert or check for finiteness."""
+    return isinstance(a, np.ndarray) and a.dtype.kind in "iu" and a.ndim == ndim
+
+
 def ids(name: str, X: np.ndarray, vocabulary: int, layer: str) -> np.ndarray:
     """X as integer token ids in [0, vocabulary), or a ValueError naming the first entry that is not one."""
+    if X.dtype.kind in "iu":
+        if X.size and (X.min() < 0 or X.max() >= vocabulary):
+            return ids(name, X.astype(np.float64), vocabulary, layer)  # names the entry outside
+        return X
     whole = X == np.floor(X)
     if not whole.all():
         where = tuple(int(i) for i in np.argwhere(~whole)[0])

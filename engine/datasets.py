@@ -1,5 +1,6 @@
 """Datasets: the question's data, xor, spirals, synthetic data, and loading .csv/.npy files."""
 
+import functools
 import warnings
 from pathlib import Path
 
@@ -269,7 +270,7 @@ def read_words(path) -> list[str]:
 
 def word_examples(words: list[str], context: int = CONTEXT) -> tuple[np.ndarray, np.ndarray]:
     """makemore's examples: each character of each word (and the "." that ends it) with the ids of the `context`
-    characters before it. X (m, context) holds ids 0 to 26; Y (m, 27) the next character, one-hot."""
+    characters before it. X (m, context) holds ids 0 to 26, as integers; Y (m, 27) the next character, one-hot."""
     X, labels = [], []
     for word in words:
         window = [0] * context
@@ -278,13 +279,23 @@ def word_examples(words: list[str], context: int = CONTEXT) -> tuple[np.ndarray,
             X.append(window)
             labels.append(ix)
             window = window[1:] + [ix]
-    return np.array(X, dtype=np.float64), np.eye(len(SYMBOLS))[labels]
+    return np.array(X, dtype=np.int64), np.eye(len(SYMBOLS))[labels]
 
 
 def words(path=None) -> Data:
     """The words shipped with stepprop, or a word list of the user's own, as next-character examples."""
-    listed = read_words(WORDS if path is None else path)
-    return Data("words" if path is None else Path(path).name, *word_examples(listed))
+    if path is None:
+        return Data("words", *_shipped_words())
+    return Data(Path(path).name, *word_examples(read_words(path)))
+
+
+@functools.cache
+def _shipped_words() -> tuple[np.ndarray, np.ndarray]:
+    """The shipped list's examples, made once: every edit of a network on words would otherwise make them again."""
+    X, Y = word_examples(read_words(WORDS))
+    X.setflags(write=False)
+    Y.setflags(write=False)
+    return X, Y
 
 
 def from_files(x_path, y_path) -> Data:

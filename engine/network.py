@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from functools import partial
 from operator import itemgetter
@@ -52,6 +53,12 @@ def _reader(p: Planned) -> Callable[[dict], tuple]:
         key = p.inputs[0].key
         return lambda env: (env[key],)
     return itemgetter(*(i.key for i in p.inputs))
+
+
+def _slots(op: Op, names: dict[str, str]) -> dict[str, str]:
+    """The names an Op's formula has slots for; a layer's number ({t}) is filled in before binding."""
+    filled = {k: v for k, v in names.items() if "{" + k + "}" in op.formula}
+    return filled
 
 
 def _inputs(value: object) -> tuple[int, ...]:
@@ -127,6 +134,8 @@ class Network:
         self.max_bytes = int(max_bytes)
         self.layout: Layout = LAYOUTS[layout]
         self._built = self._stack(stack.parse(text))
+        self._parameter_count = sum(math.prod(p.shape) for b in self._built for p in b.params)
+        self._floats = sum(b.floats for b in self._built)  # numbers per example a step holds
         self._check_pairing()
         self.fused = (self.output, self.loss_name) in losses.FUSED
         needed = 3 * 8 * self.parameter_count  # bytes: three float64 copies of every parameter
@@ -213,7 +222,7 @@ class Network:
 
     @property
     def parameter_count(self) -> int:
-        return sum(int(np.prod(p.shape)) for b in self._built for p in b.params)
+        return self._parameter_count
 
     @property
     def parameters(self) -> tuple[stack.Param, ...]:
@@ -246,12 +255,25 @@ class Network:
         L = self._layer_of[built[-1].out]
         Z, A = self._Z, self._A
         forward = [p for b in built for p in b.forward]
-        loss_op = losses.loss_op(self.output, self.loss_name, lay.class_axis)
-        forward.append(bind(loss_op, "loss", L, Z=Z, A=A, Y="Y"))
-
-        backward: list[Planned] = []
+        fine = losses.FINE.get((self.output, self.loss_name)) if self.detail == "fine" else None
         layers = list(reversed(built))
-        if self.fused:
+        backward: list[Planned] = []
+        if fine:  # the output activation and the loss, one operation at a time
+            tag = A[len("A"):]
+            ahead, loss_op, back = fine(lay.class_axis)
+            names = dict(Z=Z, A=A, Y="Y", dZ=f"d{Z}", dA=f"d{A}")
+            for name in losses.FINE_NAMES:
+                names[name], names[f"d{name}"] = f"{name}{tag}", f"d{name}{tag}"
+            forward[-1:] = [bind(op, "forward", L, **_slots(op, names)) for op in ahead]
+            forward.append(bind(loss_op, "loss", L, **_slots(loss_op, names)))
+            backward += [bind(op, "backward", L, **_slots(op, names)) for op in back]
+            layers = layers[1:]
+        else:
+            loss_op = losses.loss_op(self.output, self.loss_name, lay.class_axis)
+            forward.append(bind(loss_op, "loss", L, Z=Z, A=A, Y="Y"))
+        if fine:
+            pass  # its backward pass is above
+        elif self.fused:
             backward.append(bind(losses.FUSED_GRADIENT, "backward", L, dZ=f"d{Z}", A=A, Y="Y", Z=Z))
             if built[-1].activation:
                 layers = layers[1:]  # the loss's gradient and the output activation's cancel into dZ
@@ -268,8 +290,9 @@ class Network:
     def _data(self, X, Y) -> tuple[np.ndarray, np.ndarray, int]:
         lay, n_in, n_out = self.layout, self.inputs[0], self._built[-1].shape[0]
         ex = lay.example_axis
+        vocabulary = self._built[0].ids
         if len(self.inputs) == 1:
-            X = checks.as_matrix("X", X)
+            X = checks.as_matrix("X", X) if not (vocabulary and checks.is_int_array(X, 2)) else X
             if X.shape[1 - ex] != n_in:
                 expected = "(m, {})".format(n_in) if ex == 0 else "({}, m)".format(n_in)
                 hint = "; did you mean X.T?" if X.shape[ex] == n_in else ""
@@ -306,10 +329,9 @@ class Network:
                     "softmax with ce needs each example's labels to sum to 1 (one-hot or a distribution); "
                     f"example {k} sums to {sums[k]:g}. For independent 0/1 labels use output='sigmoid', loss='bce'"
                 )
-        needed = 8 * m * sum(b.floats for b in self._built) + 3 * 8 * self.parameter_count
+        needed = 8 * m * self._floats + 3 * 8 * self._parameter_count
         if needed > self.max_bytes:
             raise checks.over_budget(f"a step of {self!r} on {m} examples", needed, self.max_bytes)
-        vocabulary = self._built[0].ids
         if vocabulary:
             X = checks.ids("X", X, vocabulary, self.layers.split(",")[0])
         return X, Y, m
@@ -381,22 +403,52 @@ class Network:
         """Run whole steps without making their events; returns the loss before the last update."""
         lr = checks.learning_rate(lr)
         loss = float("nan")
-        if self._readers is None or self._readers[0] is not self.plan:
-            self._readers = (self.plan, tuple((p, _reader(p), p.frees) for p in self.plan))
-        operations = self._readers[1]
+        run = self._compiled()
+        X, Y, m = self._data(X, Y)  # the same data every step: checked once
+        ctx = _Scalars(m, lr)
+        draws = [d for b in self._built for d in b.draws]
         for _ in range(steps):
-            env, m = self._env(X, Y, self._params)
-            ctx = _Scalars(m, lr)
-            for p, read, frees in operations:
-                value = p.fn(ctx, *read(env))
-                for key in frees:
-                    del env[key]
-                env[p.name] = value
-            loss = float(env["L"])
-            params = {}
-            for key in self._params:
-                params[key] = value = np.asarray(env[key])
+            env = {**self._params, "X": X, "Y": Y}
+            for d in draws:
+                env[d.name] = d.fn(self.seed, self.steps, m)
+            loss, params = run(env, ctx)
+            for value in params.values():
                 value.setflags(write=False)
             self._params = params
             self.steps += 1
-        return loss
+        return float(loss)
+
+    def _compiled(self) -> Callable[[dict, _Scalars], tuple[np.ndarray, dict]]:
+        """The plan as one Python function of the step's names, each held in a local: a training step then costs
+        the NumPy it runs and a call per operation, with no lookups between. Returns the loss and the new
+        parameters. Each name is released after its last read, as a step does."""
+        if getattr(self, "_compiled_for", None) is self.plan:
+            return self._run
+        local: dict[str, str] = {}
+        namespace: dict[str, object] = {}
+        lines, loaded = [], set()
+
+        def read(i: Input, k: int, j: int) -> str:
+            if i.key not in local:
+                local[i.key] = f"v{len(local)}"
+            name = local[i.key]
+            if i.key not in loaded:
+                lines.append(f"    {name} = env[{i.key!r}]")
+                loaded.add(i.key)
+            if i.index is None:
+                return name
+            namespace[f"i{k}_{j}"] = i.index
+            return f"{name}[i{k}_{j}]"
+
+        for k, p in enumerate(self.plan):
+            namespace[f"f{k}"] = p.fn
+            args = ", ".join(["c", *(read(i, k, j) for j, i in enumerate(p.inputs))])
+            local.setdefault(p.name, f"v{len(local)}")
+            lines.append(f"    {local[p.name]} = f{k}({args})")
+            loaded.add(p.name)
+            lines += [f"    del {local[key]}" for key in p.frees if key in local and key != p.name]
+        results = ", ".join(f"{key!r}: {local[key]}" for key in self._params)  # an update's P - lr * dP
+        source = "def run(env, c):\n" + "\n".join(lines) + f"\n    return {local['L']}, {{{results}}}\n"
+        exec(compile(source, f"<the plan of {self.layers}>", "exec"), namespace)  # our own lines, no input
+        self._run, self._compiled_for = namespace["run"], self.plan
+        return self._run

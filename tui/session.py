@@ -171,7 +171,10 @@ def _resolve_stack(options: Options) -> tuple[engine.datasets.Data, Options]:
     if last is not None and last.numbers[0] != data.n_out:
         raise ValueError(f"item {last.position} '{last.text}': the last linear layer makes the outputs, and "
                          f"{data.describe()} has {data.n_out}; write 'linear {data.n_out}'")
-    return data, options.but(sizes=(data.n_in, *sizes))
+    activations = [item.kind for item in items if item.kind in engine.activations.FORWARD or item.kind == "softmax"]
+    output = items[-1].kind if activations and items[-1].kind == activations[-1] else "identity"
+    hidden = next((a for a in activations[:-1] if a in engine.activations.HIDDEN), options.hidden)
+    return data, options.but(sizes=(data.n_in, *sizes), hidden=hidden, output=output)
 
 
 def _simplest(options: Options) -> Options:

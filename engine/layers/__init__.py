@@ -180,4 +180,4 @@ def positive(v) -> str | None:
 
 
 def fraction(v) -> str | None:
-    return None if 0 <= v < 1 else "must be in [0, 1), the share of units dropped"
+    return None if 0 <= v < 1 else "must be in [0, 1)"

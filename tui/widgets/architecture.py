@@ -27,6 +27,7 @@ class Architecture(Horizontal):
     def __init__(self, options: Options, *, id: str | None = None):
         super().__init__(id=id)
         self._options = options
+        self._submitted: str | None = None  # a line sent to run: kept while it runs, in case it is refused
 
     def compose(self) -> ComposeResult:
         yield Static("layers", id="layers-label")
@@ -46,6 +47,7 @@ class Architecture(Horizontal):
         self.mark(False)
 
     def mark(self, refused: bool) -> None:
+        self._submitted = None
         self.query_one("#layers", Input).set_class(refused, "-refused")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -56,6 +58,7 @@ class Architecture(Horizontal):
             self.mark(True)
             self.post_message(EditorRow.Invalid("layers", str(error)))
             return
+        self._submitted = event.value
         self.post_message(EditorRow.Edited("layers", text))
 
     def on_choice_changed(self, event: Choice.Changed) -> None:
@@ -72,5 +75,6 @@ class Architecture(Horizontal):
             if self.app.screen is self.screen:  # a preset list open over it keeps it open
                 self.remove_class("-open")
                 field = self.query_one("#layers", Input)
-                if field.value != self._options.stack and not field.has_class("-refused"):
+                if field.value != self._submitted:  # escape, or the keys elsewhere: what was typed is forgotten
                     field.value = self._options.stack
+                    field.remove_class("-refused")

@@ -111,6 +111,8 @@ def _is_scalar(node: ast.AST) -> bool:
         return _is_scalar(node.left) and _is_scalar(node.right)
     if isinstance(node, ast.UnaryOp):
         return _is_scalar(node.operand)
+    if grammar.np_function(node) == "sqrt" and len(node.args) == 1:  # np.sqrt(8), the √d of attention
+        return _is_scalar(node.args[0])
     return False
 
 
@@ -128,15 +130,25 @@ class _Renderer:
         text, binds = self.render(node)
         return text if binds >= needs else f"{brackets[0]}{text}{brackets[1]}"
 
-    def over(self, axis: int) -> str:
-        """Which way a sum or a softmax runs: "over examples (rows)" for axis 0 with examples as rows."""
+    def over(self, axis: int | tuple[int, ...]) -> str:
+        """Which way a sum or a softmax runs: "over examples (rows)" for axis 0 with examples as rows; an image's
+        axes beyond a matrix's two, and tuples of axes, by their numbers: "over axes 0, 2, 3"."""
+        if isinstance(axis, tuple):
+            return f"over axes {', '.join(str(a) for a in axis)}"
         if axis not in (-2, -1, 0, 1):
-            raise ValueError(f"cannot render axis={axis}; a matrix has axes 0 and 1")
+            return f"over axis {axis}"
         axis %= 2
         if self.example_axis is None:
             return f"over {AXES[axis]}"
         what = "examples" if axis == self.example_axis else "classes"
         return f"over {what} ({AXES[axis]})"
+
+    @staticmethod
+    def axis_word(axis: int | tuple[int, ...]) -> str:
+        """A sum's axis in a shape rule: Σ_rows for a matrix's axis 0, Σ_(0, 2, 3) for an image's axes."""
+        if isinstance(axis, tuple):
+            return f"({', '.join(str(a) for a in axis)})"
+        return AXES[axis % 2] if axis in (-2, -1, 0, 1) else str(axis)
 
     def render(self, node: ast.AST) -> tuple[str, int]:
         if self.slots is not None and not _is_scalar(node):
@@ -234,13 +246,37 @@ class _Renderer:
             if axis is None:
                 return f"Σ {self.wrap(func.value, MUL, '[]')}", MUL
             if self.slots is not None:
-                return f"Σ_{AXES[axis % 2]} {self.wrap(func.value, ATOM)}", MUL
+                return f"Σ_{self.axis_word(axis)} {self.wrap(func.value, ATOM)}", MUL
             return f"Σ {self.over(axis)} of {self.wrap(func.value, MUL)}", ADD
         if method in ("mean", "max") and not args and grammar.keywords(node)["axis"] is not None:
             axis = grammar.keywords(node)["axis"]
             if self.slots is not None:
-                return f"{method}_{AXES[axis % 2]} {self.wrap(func.value, ATOM)}", MUL
+                return f"{method}_{self.axis_word(axis)} {self.wrap(func.value, ATOM)}", MUL
             return f"{method} {self.over(axis)} of {self.wrap(func.value, MUL)}", ADD
+        if method == "max" and not args:  # the max of every entry
+            return f"max of {self.wrap(func.value, MUL, '[]')}", MUL
+        order = (grammar.axes_order(args) if method == "transpose" and args else
+                 grammar.axes_order(args[1:]) if np_name == "transpose" and len(args) == 2 else None)
+        if order is not None:  # dZ1.transpose(1, 2, 3, 0): the axes in their new order
+            value = func.value if method else args[0]
+            axes = ", ".join(str(a) for a in order)
+            if self.slots is not None:
+                return f"{self.wrap(value, ATOM)}.transpose({axes})", ATOM
+            return f"{self.wrap(value, ATOM)} with axes ({axes})", LOW
+        if np_name == "pad" and len(args) == 2:  # np.pad(X, ((0, 0), (0, 0), (1, 1), (1, 1)))
+            widths = ast.unparse(args[1])
+            if self.slots is not None:
+                return f"pad({self.text(args[0])}, {widths})", ATOM
+            return f"{self.wrap(args[0], ATOM)} padded with zeros {widths}", LOW
+        if method == "swapaxes":
+            a, b = (grammar.int_literal(x) for x in args)
+            if {a, b} == {-2, -1}:  # each matrix of the stack transposed: Q Kᵀ
+                return self.wrap(func.value, ATOM) + "ᵀ", ATOM
+            return f"{self.wrap(func.value, ATOM)} with axes {a} and {b} swapped", LOW
+        if np_name == "einsum":
+            terms, right = grammar.einsum_terms(node)
+            inputs = ", ".join(f"{self.wrap(x, ATOM)}[{t}]" for x, t in zip(args[1:], terms))
+            return f"einsum({inputs} → [{right}])", ATOM
         if method == "reshape":
             sizes = ", ".join(ast.unparse(a) for a in args)
             return f"{self.wrap(func.value, ATOM)} reshaped to ({sizes})", LOW

@@ -15,7 +15,7 @@ from engine import datasets
 from engine.checks import shape_text
 from engine.events import Event
 from engine.network import Network
-from engine.script.recording import Record, Recording
+from engine.script.recording import Record, Recording, short
 
 X_NAMES = re.compile(r"^((x|X)(_?(train|data|in|input|batch)s?)?|inputs|features)(_?T|_t)?$")
 Y_NAMES = re.compile(r"^((y|Y)(_?(train|true|data|label|target|batch)s?)?|labels|targets)(_?T|_t)?$")
@@ -58,16 +58,17 @@ class Twin:
 
 
 def _last(records: list[Record], pattern: re.Pattern) -> dict[str, Record]:
+    """The latest record of each textbook name the pattern matches: parameters['W1'] and W1 are one weight."""
     found: dict[str, Record] = {}
     for r in records:
-        if r.kind != "argument" and pattern.match(r.name) and 1 <= len(r.shape) <= 2:
-            found[r.name] = r
+        if r.kind != "argument" and pattern.match(short(r.name)) and 1 <= len(r.shape) <= 2:
+            found[short(r.name)] = r
     return found
 
 
 def _best(found: dict[str, Record]) -> Record:
     """Of the candidates for X (or Y): a plain X before X_train before inputs, a matrix before a vector."""
-    return min(found.values(), key=lambda r: (len(r.shape) != 2, r.name[0] not in "xXyY", len(r.name)))
+    return min(found.values(), key=lambda r: (len(r.shape) != 2, short(r.name)[0] not in "xXyY", len(short(r.name))))
 
 
 def _as_matrix(r: Record, m_axis_hint: int | None = None) -> tuple[int, int]:
@@ -160,6 +161,8 @@ def infer(recording: Recording) -> tuple[Twin | None, str]:
                        f"twin uses synthetic {kind} data of the same shapes")
 
     weights = _last(records, W_NAMES)
+    if any(W_NAMES.match(k).group(1) for k in weights):  # W1, W2 (or wih, who): a plain W is a helper's own local
+        weights = {k: r for k, r in weights.items() if W_NAMES.match(k).group(1)}
     ordered = sorted(((_layer_key(k, W_NAMES.match(k)), k) for k, r in weights.items() if len(r.shape) == 2))
     hidden_sizes: list[int] = []
     augmented = False
@@ -174,7 +177,7 @@ def infer(recording: Recording) -> tuple[Twin | None, str]:
             others = [d for d in (p, q) if d != m]
             size = others[0] if len(others) == 1 else (q if layout == "rows" else p)
         hidden_sizes.append(size)
-        reasons.append(f"{size} hidden units from {name} {shape_text((p, q))}")
+        reasons.append(f"{size} hidden units from {weights[name].name} {shape_text((p, q))}")
         previous = size
     if ordered:
         p, q = weights[ordered[-1][1]].shape
@@ -274,7 +277,7 @@ def _ones_column(records: list[Record], X: np.ndarray, layout: str) -> str | Non
 
 def _role(name: str) -> tuple[str, int | None]:
     """("dW", 2) for dW2, dw_2, grad_w2; ("Z", 1) for Z1, A1_dot, z_hidden; ("A", 1) for A1_sig, a1, h1."""
-    lower = name.lower()
+    lower = short(name).lower()
     digits = re.findall(r"\d+", lower)
     layer = int(digits[0]) if digits else None
     stem = re.sub(r"\d+", "", lower).strip("_")
@@ -356,9 +359,9 @@ def match(name: str, shape: tuple[int, ...], value: np.ndarray | None, events: l
     if twin is not None:
         for data, pattern in (("X", X_NAMES), ("Y", Y_NAMES)):
             array = getattr(twin, data)
-            if pattern.match(name) and tuple(shape) == array.shape:
+            if pattern.match(short(name)) and tuple(shape) == array.shape:
                 return Match(_Data(data, array), "data")
-            if pattern.match(name) and tuple(shape) == array.shape[::-1]:
+            if pattern.match(short(name)) and tuple(shape) == array.shape[::-1]:
                 return Match(_Data(data, array), "data transposed")
     candidates = [e for e in events if e.shape]
     if value is not None:

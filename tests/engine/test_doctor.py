@@ -266,7 +266,8 @@ HOSTILE = [
     "__import__('os')", "import os", "from os import system", "X.__class__", "().__class__.__bases__",
     "open('f')", "np.save('f', X)", "np.load('f')", "[x for x in X]", "(lambda: 1)()",
     "np.ones((100000, 100000, 100))", "2 ** 10 ** 10", "X ** 100", "X ** 2.5", "unknown + 1", "exec('1')",
-    "eval('1')", "getattr(X, 'T')", "X.ctypes", "np.random.rand(3)", "X.tofile('f')", "X.T.__array_interface__",
+    "eval('1')", "getattr(X, 'T')", "X.ctypes", "np.random.seed(0)", "np.random.rand(100000, 100000)",
+    "X.tofile('f')", "X.T.__array_interface__",
     "np.sum(X, out=X)", "X[X > 0]", "X.reshape(X)", "X.reshape(-2, 6)", "W1 //= X", "W1.T -= X", "X.T = X", "np", "np.pi",
     "'text'", "X; X",
     "np.outer(big, big)", "big.reshape(-1, 1) * big", "np.dot(big.reshape(-1, 1), big.reshape(1, -1))",
@@ -276,7 +277,7 @@ HOSTILE = [
     "np.ones((2.5, 1))", "np.ones(shape=(2, 2))", "np.power(X, 5)", "np.power(X, -5)", "X ** -5",
     "np.power(X, 2.5)", "np.power(X, X)", "np.hstack(X)", "np.hstack([])", "np.vstack([X, X], axis=1)",
     "np.concatenate([X, X], axis=X)", "np.expand_dims(X, X)", "np.expand_dims(X)", "sigmoid(X, out=X)",
-    "softmax(X)", "softmax(X, axis=X)", "log_softmax(X, 1)", "X.dot(X, out=X)", "X.transpose(1, 0)",
+    "softmax(X)", "softmax(X, axis=X)", "log_softmax(X, 1)", "X.dot(X, out=X)", "X.transpose(X)",
     "np.hstack([X, np.ones((n, n))])", "np.logaddexp(0, big.reshape(-1, 1) * big)", "W1 -= np.outer(big, big)",
     "W1 @= X", "W1 -= unknown", "W1[0] -= X",
 ]

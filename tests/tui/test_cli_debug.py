@@ -98,3 +98,24 @@ def test_the_twins_data_folder_goes_when_the_twin_fails_too(monkeypatch, tmp_pat
         debug.step_through(recording, *engine.script.trace(recording))
     assert sorted(p.name for p in made) == ["X.npy", "Y.npy"]
     assert list(tmp_path.iterdir()) == []
+
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "engine" / "notebooks"
+
+
+def test_a_notebook_is_reported_by_cell(capsys):
+    assert main(["debug", "--report", str(NOTEBOOKS / "planar_backprop.ipynb")]) == 1
+    out, err = capsys.readouterr()
+    assert out.startswith("stepprop debug planar_backprop.ipynb: failed at cell 12, line 12, in "
+                          "backward_propagation(): ValueError")
+    assert "stepprop: planar_backprop.ipynb failed at cell 12, line 12" in err
+
+
+def test_a_bad_notebook_gets_one_line_and_no_traceback(capsys):
+    for name, message in (("broken.ipynb", "is not a notebook: invalid JSON at line 3, column 1"),
+                          ("old_format.ipynb", "is nbformat 3; stepprop reads nbformat 4 and later"),
+                          ("only_markdown.ipynb", "has no code cells to run")):
+        assert main(["debug", "--report", str(NOTEBOOKS / name)]) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and f"stepprop: {name} {message}" in err and "Traceback" not in err
+        assert err.strip().splitlines()[-1].startswith(f"stepprop: {name}")

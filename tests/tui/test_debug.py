@@ -214,3 +214,50 @@ async def test_a_big_array_shows_its_shape_and_says_its_numbers_were_not_kept(tm
         await pilot.press("end")
         card = card_text(app)
         assert "(200, 100) @ (100, 2) → (200, 2)" in card and "Z (200, 2)" in card
+
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "engine" / "notebooks"
+
+
+async def test_a_notebook_is_stepped_by_cell_with_the_cells_source_beside_each_line():
+    recording = engine.script.run(NOTEBOOKS / "planar_backprop.ipynb")
+    app = DebugApp(recording, *engine.script.trace(recording))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen, card = screen_text(app), card_text(app)
+        assert "planar_backprop.ipynb: failed at cell 12, line 12, in backward_propagation(): ValueError" in screen
+        assert "backward_propagation()  ·  cell 12, line 12" in card
+        assert "→ 12      dW2 = np.dot(dZ2, cache[\"A1\"]) / m" in card  # the cell's own source, the line marked
+        assert "shapes:  dZ2 is (1, 40), cache[\"A1\"] is (4, 40)" in card
+        assert "── cell 12 ──" in screen and "── cell 10 ──" in screen  # the timeline shows where cells begin
+        await pilot.press("home")
+        await pilot.pause()
+        card = card_text(app)
+        assert "the script  ·  cell 6, line 1  ·  1 of" in card
+        assert "→  1  X, Y = load_planar_dataset()" in card
+
+
+async def test_the_doctor_on_a_notebook_line_reads_the_arrays_in_its_dicts():
+    recording = engine.script.run(NOTEBOOKS / "planar_backprop.ipynb")
+    app = DebugApp(recording, *engine.script.trace(recording))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("d")
+        await pilot.pause()
+        screen = screen_text(app)
+        assert "Shape doctor" in screen and 'culprit: np.dot(dZ2, cache["A1"])' in screen
+        assert 'cache["A1"]  (4, 40)' in screen and "dZ2  (1, 40)" in screen
+
+
+def test_the_twins_data_folder_is_removed_when_the_command_ends(tmp_path):
+    """`o` writes the script's data for the stepping view; nothing of it is left in the temporary folder after."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import engine.script; from tui.debug import twin_options; "
+            f"r = engine.script.run({str(SCRIPTS / 'columns_vector.py')!r}); "
+            "o = twin_options(engine.script.trace(r)[1]); import pathlib; print(pathlib.Path(o.data).exists())")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "TMPDIR": str(tmp_path)}, cwd=Path(__file__).resolve().parents[2])
+    assert done.stdout.strip() == "True", done.stderr  # the folder was there while the command ran
+    assert list(tmp_path.iterdir()) == []

@@ -23,7 +23,7 @@ def parser() -> argparse.ArgumentParser:
                    help=f"time limit in seconds (default {engine.script.TIMEOUT:g})")
     p.add_argument("--memory", type=int, default=engine.script.MEMORY_MB, metavar="MB",
                    help=f"memory limit in MB (default {engine.script.MEMORY_MB})")
-    p.add_argument("script", metavar="SCRIPT.py", help="your script")
+    p.add_argument("script", metavar="SCRIPT.py", help="your script, or a notebook (.ipynb): its code cells in order")
     p.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS", help="the script's own arguments")
     return p
 

@@ -297,11 +297,31 @@ def _check(node: ast.AST, env: dict, where: dict | None = None) -> None:
         raise refuse(_NAMES.get(type(node), type(node).__name__))
 
 
+def power_literal(node: ast.AST) -> int | float | None:
+    """The exponent a power's right side writes: a whole number (2, -1), or arithmetic on number literals alone,
+    as CS231n's batchnorm writes (var + eps)**(-1. / 2.); None for anything else."""
+    whole = int_literal(node)
+    if whole is not None:
+        return whole
+    if isinstance(node, ast.Constant) and type(node.value) is float:
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = power_literal(node.operand)
+        return None if inner is None else -inner
+    if isinstance(node, ast.BinOp) and type(node.op) in (ast.Add, ast.Sub, ast.Mult, ast.Div):
+        a, b = power_literal(node.left), power_literal(node.right)
+        if a is None or b is None or (isinstance(node.op, ast.Div) and b == 0):
+            return None
+        return {ast.Add: a + b, ast.Sub: a - b, ast.Mult: a * b}.get(type(node.op), None) if not \
+            isinstance(node.op, ast.Div) else a / b
+    return None
+
+
 def _check_exponent(node: ast.AST) -> None:
-    n = int_literal(node)
-    if n is None or abs(n) > MAX_POWER:
-        raise refuse(f"power with exponent {ast.unparse(node)}; "
-                     f"the exponent must be a whole number from -{MAX_POWER} to {MAX_POWER}")
+    n = power_literal(node)
+    if n is None or not math.isfinite(n) or abs(n) > MAX_POWER:
+        raise refuse(f"power with exponent {ast.unparse(node)}; the exponent must be a whole number from "
+                     f"-{MAX_POWER} to {MAX_POWER}, or a number between them such as -1. / 2.")
 
 
 def _check_name(name: str, env: dict, where: dict | None = None) -> None:

@@ -187,7 +187,10 @@ class _Renderer:
         if isinstance(op, ast.Pow):
             n = grammar.int_literal(right)
             if n is None:
-                raise ValueError(f"cannot render the power {ast.unparse(node)!r}; write a whole-number exponent")
+                p = grammar.power_literal(right)
+                if p is None:
+                    raise ValueError(f"cannot render the power {ast.unparse(node)!r}; write a number as exponent")
+                return f"{self.wrap(left, ATOM)}^({_number(p).replace('-', '−')})", POW
             return self.wrap(left, ATOM) + str(n).translate(SUPERSCRIPTS), POW
         if isinstance(op, (ast.Add, ast.Sub)):
             symbol = " + " if isinstance(op, ast.Add) else " − "

@@ -13,7 +13,8 @@ import numpy as np
 from engine import activations
 from engine.checks import shape_text
 from engine.doctor.grammar import (MAX_ELEMENTS, app_function, axes_order, einsum_terms, int_literal, is_add_at,
-                                   is_set_rows, keywords, method, np_function, pad_widths, random_function, sizes)
+                                   is_set_rows, keywords, method, np_function, pad_widths, power_literal,
+                                   random_function, sizes)
 
 MAX_WORK = 10**9  # nor may a product take more multiply-adds
 
@@ -369,7 +370,7 @@ def operation(node: ast.expr, env: dict) -> Operation:
     if isinstance(node, ast.Constant):
         return Operation((), lambda: (), lambda: leaf(node.value))
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
-        n = int_literal(node.right)
+        n = power_literal(node.right)
         return Operation((node.left,), same, lambda a: _power(a, n))
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
         return Operation((node.left, node.right), matmul, np.matmul, product_work)
@@ -419,7 +420,7 @@ def operation(node: ast.expr, env: dict) -> Operation:
         rule, compute = _FUNCTIONS[name]
         return Operation(tuple(node.args), rule, compute, product_work if name in ("dot", "matmul") else _no_work)
     if name == "power":
-        n = int_literal(node.args[1])
+        n = power_literal(node.args[1])
         return Operation((node.args[0],), same, lambda a: _power(a, n))
     if name in _STACKS:
         axis = keywords(node)["axis"] or 0
@@ -485,9 +486,9 @@ def _set_rows(target, ids, values):
     return out
 
 
-def _power(a, n: int):
+def _power(a, n: int | float):
     # NumPy refuses whole numbers to negative powers; the learner meant the real-valued power
-    return np.power(a, n) if n >= 0 else np.power(np.asarray(a, dtype=float), n)
+    return np.power(a, n) if isinstance(n, int) and n >= 0 else np.power(np.asarray(a, dtype=float), n)
 
 
 def postorder(root: ast.expr, env: dict) -> list[tuple[ast.expr, Operation]]:

@@ -346,5 +346,5 @@ def test_the_markdown_trace_shows_an_eight_by_eight_matrix_whole():
                                           ("2 * 0.25", 0.5)])
 def test_the_grammar_takes_a_fractional_power_as_batchnorm_lines_write_it(power, value):
     A = np.array([[1.0, 4.0], [9.0, 16.0]])
-    parsed = grammar.parse(f"Q = A ** {power}", {"A": A})
+    parsed = grammar.parse(f"Q = A ** ({power})", {"A": A})
     assert grammar.power_literal(parsed.expr.right) == value

@@ -22,7 +22,7 @@ FUNCTIONS = {
     "exp": 1, "log": 1, "tanh": 1, "abs": 1, "sqrt": 1, "square": 1, "transpose": 1, "ones_like": 1,
     "zeros_like": 1, "sum": 1, "mean": 1,
 }
-STACKS = ("hstack", "vstack", "concatenate")  # np.hstack([A, B]): one list of arrays
+STACKS = ("hstack", "vstack", "concatenate", "stack")  # np.hstack([A, B]): one list of arrays
 CREATORS = ("ones", "zeros")  # np.ones((m, 1)): a shape of whole numbers, checked before anything is made
 METHODS = ("sum", "mean", "max", "reshape", "dot", "transpose")
 REDUCE_KEYWORDS = ("axis", "keepdims")
@@ -342,9 +342,9 @@ def _check_call(node: ast.Call, env: dict, where: dict | None = None) -> None:
     if name in STACKS:
         if len(node.args) != 1 or not isinstance(node.args[0], (ast.List, ast.Tuple)) or not node.args[0].elts:
             raise refuse(f"np.{name} without one list of arrays; write np.{name}([A, B])")
-        _check_keywords(node, ("axis",) if name == "concatenate" else ())
-        if name == "concatenate" and keywords(node)["axis"] is None and node.keywords:
-            raise refuse("np.concatenate with axis=None; write a whole number")
+        _check_keywords(node, ("axis",) if name in ("concatenate", "stack") else ())
+        if name in ("concatenate", "stack") and keywords(node)["axis"] is None and node.keywords:
+            raise refuse(f"np.{name} with axis=None; write a whole number")
         for a in node.args[0].elts:
             _check(a, env, where)
         return

@@ -131,6 +131,8 @@ def reduce(shape: tuple[int, ...], axis: int | None, keepdims: bool, name: str) 
 def stack(kind: str, axis: int, *shapes: tuple[int, ...]) -> tuple[int, ...]:
     """hstack joins side by side (along the columns), vstack one above the other (along the rows); every
     other axis must have the same size."""
+    if kind == "stack":
+        return _stack_new(axis, shapes)
     if kind == "vstack":
         shapes = tuple(s if len(s) >= 2 else (1,) * (2 - len(s)) + s for s in shapes)
         axis = 0
@@ -152,6 +154,18 @@ def stack(kind: str, axis: int, *shapes: tuple[int, ...]) -> tuple[int, ...]:
             raise Mismatch(f"to join arrays {along}, they need the same number of {side}: "
                            f"{_listed([shape_text(s) for s in shapes])} have {_listed([s[k] for s in shapes])}.")
     return tuple(sum(s[k] for s in shapes) if k == axis else shapes[0][k] for k in range(ndim))
+
+
+def _stack_new(axis: int, shapes: tuple[tuple[int, ...], ...]) -> tuple[int, ...]:
+    """np.stack puts arrays of one shape side by side along a new axis: T arrays (m, H) along axis 1 make (m, T, H)."""
+    if len(set(shapes)) > 1:
+        raise Mismatch(f"np.stack needs arrays of the same shape, but got {_listed([shape_text(s) for s in shapes])}.")
+    n = len(shapes[0]) + 1
+    if not -n <= axis < n:
+        raise Mismatch(f"np.stack of arrays {shape_text(shapes[0])} can put the new axis at 0 to {n - 1}; "
+                       f"there is no axis {axis}.")
+    axis %= n
+    return shapes[0][:axis] + (len(shapes),) + shapes[0][axis:]
 
 
 def expand_dims(shape: tuple[int, ...], axis: int) -> tuple[int, ...]:
@@ -256,7 +270,7 @@ _FUNCTIONS = {
 _APP = {"sigmoid": activations.sigmoid, "log_sigmoid": activations.log_sigmoid,
         "softmax": activations.softmax, "log_softmax": activations.log_softmax}
 
-_STACKS = {"hstack": np.hstack, "vstack": np.vstack, "concatenate": np.concatenate}
+_STACKS = {"hstack": np.hstack, "vstack": np.vstack, "concatenate": np.concatenate, "stack": np.stack}
 
 _REDUCTIONS = {"sum": np.sum, "mean": _mean, "max": np.max}
 
@@ -310,7 +324,7 @@ def operation(node: ast.expr, env: dict) -> Operation:
         axis = keywords(node)["axis"] or 0
         parts, join = tuple(node.args[0].elts), _STACKS[name]
         return Operation(parts, lambda *shapes: stack(name, axis, *shapes),
-                         lambda *arrays: join(arrays, axis=axis) if name == "concatenate" else join(arrays))
+                         lambda *arrays: join(arrays, axis=axis) if name in ("concatenate", "stack") else join(arrays))
     if name == "expand_dims":
         axis = int_literal(node.args[1] if len(node.args) == 2 else node.keywords[0].value)
         return Operation((node.args[0],), lambda s: expand_dims(s, axis), lambda a: np.expand_dims(a, axis))

@@ -37,7 +37,7 @@ def slots(node: ast.expr) -> list[tuple[tuple, ast.expr]]:
     if isinstance(node, (ast.Attribute, ast.Subscript)):
         return [((("value", None),), node.value)]
     name = np_function(node)
-    if name in ("hstack", "vstack", "concatenate"):
+    if name in ("hstack", "vstack", "concatenate", "stack"):
         return [((("args", 0), ("elts", i)), a) for i, a in enumerate(node.args[0].elts)]
     if name in ("power", "expand_dims", "sum", "mean") or app_function(node):
         return [((("args", 0),), node.args[0])]

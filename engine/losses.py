@@ -66,3 +66,23 @@ def loss_op(output: str, loss: str, class_axis: int) -> Op:
         return softmax_ce(class_axis)
     return LOSS[(output, loss)]
 
+
+
+class _Positions:
+    """The step's scalars with m counting every scored position: m·T predictions for m sequences of T."""
+
+    __slots__ = ("m", "lr")
+
+    def __init__(self, c, positions: int):
+        self.m = c.m * positions
+        self.lr = c.lr
+
+
+def over(op: Op, positions: int) -> Op:
+    """A loss or its gradient as the mean over m·T predictions, when each example has T positions: "/ m" becomes
+    "/ (m * T)" with T written out."""
+    if positions == 1:
+        return op
+    fn = op.fn
+    return op._replace(formula=op.formula.replace("/ m", f"/ (m * {positions})"),
+                       fn=lambda c, *arrays: fn(_Positions(c, positions), *arrays))

@@ -183,7 +183,7 @@ class Network:
             hidden = [b.activation for b in built[:-1] if b.activation]
             self.hidden = hidden[0] if hidden else self.output
             self.sizes = (int(np.prod(self.inputs)), *(it.numbers[0] for it in items if it.kind == "linear"))
-        if len(last.shape) != 1 and not (len(last.shape) == 2 and len(self.inputs) == 2):
+        if len(last.shape) not in (1, 2):
             raise ValueError(f"the output must have one axis of outputs per example, or one at every time step of a "
                              f"sequence; the stack ends with {last.shape}")
         # The output activation's input and output: the loss reads both.

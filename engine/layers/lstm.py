@@ -114,6 +114,9 @@ def build(place: Place) -> Built:
     def op(key, phase, **names):
         return bind(SHARED[key] if key in SHARED else table[key], phase, l, ex, **names)
 
+    def added(key, s, **names):  # the first share added to zeros: assigning it is no mistake
+        return bind(table[key]._replace(mistakes=()) if s == T - 1 else table[key], "backward", l, ex, **names)
+
     forward = []
     for s in range(T):
         a, c, h = f"a{s}", f"c{s}", f"h{s}"
@@ -151,9 +154,9 @@ def build(place: Place) -> Built:
             backward.append(op("df0", "backward", df=grads["df"], f=gates["f"], dc=dc))
         backward.append(op("dg", "backward", dg=grads["dg"], dc=dc, i=gates["i"]))
         backward.append(op("da", "backward", da=da, **gates, **grads))
-        backward.append(op("dWx", "backward", dWx=f"d{Wx}", x=x(s), da=da))
+        backward.append(added("dWx", s, dWx=f"d{Wx}", x=x(s), da=da))
         if s:
-            backward.append(op("dWh", "backward", dWh=f"d{Wh}", hp=f"h{s - 1}", da=da))
+            backward.append(added("dWh", s, dWh=f"d{Wh}", hp=f"h{s - 1}", da=da))
         backward.append(op("db", "backward", db=f"d{b}", da=da))
         if not place.first:
             backward.append(op("dx", "backward", dx=f"dx{s}", da=da, Wx=Wx))

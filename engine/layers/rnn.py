@@ -74,6 +74,7 @@ def build(place: Place) -> Built:
     Wx, Wh, b, out = f"Wx{t}", f"Wh{t}", f"b{t}", f"H{t}"
     dWx = accumulating(table["dWx"], "Wx", table["share"]["dWx"])
     dWh = accumulating(table["dWh"], "Wh", table["share"]["dWh"])
+    first = {dWx: table["dWx"], dWh: table["dWh"]}  # the first share added to zeros: assigning it is no mistake
 
     def x(s):
         return recurrent.at(place.inp, s, layout)
@@ -95,9 +96,10 @@ def build(place: Place) -> Built:
         else:
             backward.append(bind(table["dh"], "backward", l, ex, dh=f"dh{s}", dout=dout, dzn=f"dz{s + 1}", Wh=Wh))
         backward.append(bind(DZ, "backward", l, ex, dz=f"dz{s}", dh=f"dh{s}", h=f"h{s}", z=f"z{s}"))
-        backward.append(bind(dWx, "backward", l, ex, dWx=f"d{Wx}", x=x(s), dz=f"dz{s}"))
+        backward.append(bind(dWx if s < T - 1 else first[dWx], "backward", l, ex, dWx=f"d{Wx}", x=x(s), dz=f"dz{s}"))
         if s:
-            backward.append(bind(dWh, "backward", l, ex, dWh=f"d{Wh}", hp=f"h{s - 1}", dz=f"dz{s}"))
+            backward.append(bind(dWh if s < T - 1 else first[dWh], "backward", l, ex, dWh=f"d{Wh}", hp=f"h{s - 1}",
+                                 dz=f"dz{s}"))
         backward.append(bind(table["db"], "backward", l, ex, db=f"d{b}", dz=f"dz{s}"))
         if not place.first:
             backward.append(bind(table["dx"], "backward", l, ex, dx=f"dx{s}", dz=f"dz{s}", Wx=Wx))

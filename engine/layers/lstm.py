@@ -4,7 +4,7 @@ Forward at step t, as CS231n's lstm_step_forward: a_t = x_t Wx + h_{t-1} Wh + b 
 side, i f o g in that order (H each); i, f, o = σ(...), g = tanh(...); c_t = f ⊙ cₜ₋₁ + i ⊙ g and
 h_t = o ⊙ tanh(c_t). The columns layout writes the same with the examples as columns, W @ x, as deeplearning.ai's
 lstm_cell_forward does (it keeps one W per gate; here the four are the row blocks of one Wx and one Wh).
-Backward through time: dh_t = dH[t] + dh_next, dc_t = dh_t ⊙ o ⊙ tanh′(c_t) + dc_next ⊙ fₜ₊₁, then each
+The forget gate's bias starts at 1 (engine/layers/recurrent.py says why). Backward through time: dh_t = dH[t] + dh_next, dc_t = dh_t ⊙ o ⊙ tanh′(c_t) + dc_next ⊙ fₜ₊₁, then each
 gate's gradient, da_t through each gate's derivative, and the step's share added into dWx, dWh and db.
 """
 
@@ -163,4 +163,4 @@ def build(place: Place) -> Built:
     if not place.first:
         backward.append(recurrent.stack(f"d{place.inp}", [f"dx{s}" for s in range(T)], layout, "backward", l))
     floats = T * (24 * H + 2 * D)  # a and da (4H each), the gates and their gradients, c, h, H, dH, dh, dc; x, dx
-    return Built(out, (T, H), recurrent.params(place, D, 4 * H), tuple(forward), tuple(backward), floats)
+    return Built(out, (T, H), recurrent.params(place, D, 4 * H, forget=slice(H, 2 * H)), tuple(forward), tuple(backward), floats)

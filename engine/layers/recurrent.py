@@ -61,16 +61,34 @@ def _stacked(arrays, axis):
     return np.stack(arrays, axis=axis)
 
 
-def params(place: Place, D: int, n: int) -> tuple[Param, Param, Param]:
-    """Wx (D, n), Wh (H, n) and b (1, n) as rows, transposed in the columns layout; n is H, or 4H for the gates."""
+def params(place: Place, D: int, n: int, forget: slice | None = None) -> tuple[Param, Param, Param]:
+    """Wx (D, n), Wh (H, n) and b (1, n) as rows, transposed in the columns layout; n is H, or 4H for the gates.
+
+    `forget`, the forget gate's block of b, starts at 1 whatever the init (Gers et al. 2000; Jozefowicz et al. 2015;
+    Keras's unit_forget_bias): the cell keeps most of itself, and its gradient through time with it.
+    """
     t, layout, H = place.tag, place.layout, place.item.numbers[0]
     lay = LAYOUTS[layout]
     Wx, Wh, b = f"Wx{t}", f"Wh{t}", f"b{t}"
+    bias, bias_code = _bias(n), _code(Wx, b, D, n, layout, "vector", "b")
+    if forget is not None:
+        plain, plain_code = bias, bias_code
+
+        def bias(rng, init):
+            drawn = plain(rng, init)
+            drawn[:, forget] = 1.0
+            return drawn
+
+        def bias_code(init):
+            lines = list(plain_code(init))
+            lines.insert(1 if layout == "columns" else len(lines),
+                         f"{b}[:, {forget.start}:{forget.stop}] = 1.0  # the forget gate's bias starts at 1")
+            return tuple(lines)
     return (Param(Wx, lay.weight_shape(D, n), _oriented(_weights(D, n), layout),
                   _code(Wx, b, D, n, layout, "vector", "W")),
             Param(Wh, lay.weight_shape(H, n), _oriented(_weights(H, n), layout),
                   _code(Wh, b, H, n, layout, "vector", "W")),
-            Param(b, lay.bias_shape(n), _oriented(_bias(n), layout), _code(Wx, b, D, n, layout, "vector", "b")))
+            Param(b, lay.bias_shape(n), _oriented(bias, layout), bias_code))
 
 
 def zeros(place: Place, names: tuple[str, ...]):

@@ -299,12 +299,8 @@ class Network:
                     f"X has shape {X.shape} but a {lay.name}-layout network with {n_in} inputs expects {expected}{hint}"
                 )
         else:
-            X = checks.as_array("X", X, 1 + len(self.inputs))
-            if X.shape != lay.batch_shape(X.shape[ex], self.inputs):
-                raise ValueError(f"X has shape {X.shape} but a {lay.name}-layout network whose examples are "
-                                 f"{self.inputs} expects "
-                                 f"{checks.shape_text(lay.batch_shape('m', self.inputs))}".replace("'", ""))
-        Y = checks.as_matrix("Y", Y) if len(out) == 1 else checks.as_array("Y", Y, 1 + len(out))
+            X = self._shaped("X", X, self.inputs)
+        Y = checks.as_matrix("Y", Y) if len(out) == 1 else self._shaped("Y", Y, out)
         m = X.shape[ex]
         if m == 0:
             raise ValueError(f"X has shape {X.shape}: no examples; expected at least one")
@@ -338,6 +334,19 @@ class Network:
         if vocabulary:
             X = checks.ids("X", X, vocabulary, self.layers.split(",")[0])
         return X, Y, m
+
+    def _shaped(self, name: str, data, shape: tuple[int, ...]) -> np.ndarray:
+        """Data of examples of `shape` (a sequence's (T, D)), or a ValueError saying the shape this layout expects."""
+        lay = self.layout
+        expected = "(" + ", ".join(map(str, lay.batch_shape("m", shape))) + ")"
+        what = "examples are" if name == "X" else "outputs per example are"
+        whose = f"a {lay.name}-layout network whose {what} {shape} expects {expected}"
+        if np.ndim(data) != 1 + len(shape):
+            raise ValueError(f"{name} has shape {np.shape(data)} but {whose}")
+        A = checks.as_array(name, data, 1 + len(shape))
+        if A.shape != lay.batch_shape(A.shape[lay.example_axis], shape):
+            raise ValueError(f"{name} has shape {A.shape} but {whose}")
+        return A
 
     # ---- running the plan --------------------------------------------------------------------------------
 

@@ -25,9 +25,9 @@ def sequence(place: Place) -> tuple[int, int]:
     where = f"item {place.item.position} '{place.item.text}'"
     lay = LAYOUTS[place.layout]
     if len(place.shape) != 2:
-        raise ValueError(f"{where}: a recurrent layer reads sequences, examples of shape (T, D), data "
-                         f"{lay.batch_shape('m', ('T', 'D'))}".replace("'", "") +
-                         f"; these examples are {place.shape}. Give inputs=(T, D), or (T,) ids before an embedding")
+        data = "(" + ", ".join(lay.batch_shape("m", ("T", "D"))) + ")"
+        raise ValueError(f"{where}: a recurrent layer reads sequences, examples of shape (T, D), data {data}; "
+                         f"these examples are {place.shape}. Give inputs=(T, D), or (T,) ids before an embedding")
     T, D = place.shape
     if T > MAX_T:
         raise ValueError(f"{where}: every time step is stepped as its own events, for up to {MAX_T} steps; "

@@ -119,6 +119,7 @@ def build(place: Place) -> Built:
 
     forward = []
     for s in range(T):
+        start = len(forward)
         a, c, h = f"a{s}", f"c{s}", f"h{s}"
         if s == 0:
             forward.append(op("a0", "forward", a=a, x=x(0), Wx=Wx, b=b))
@@ -131,10 +132,12 @@ def build(place: Place) -> Built:
         else:
             forward.append(op("c", "forward", c=c, cp=f"c{s - 1}", **gates))
         forward.append(op("h", "forward", h=h, o=gates["o"], c=c))
+        recurrent.timed(forward, start, s)
     forward.append(recurrent.stack(out, [f"h{s}" for s in range(T)], layout, "forward", l))
 
     backward = recurrent.zeros(place, (Wx, Wh, b))
     for s in reversed(range(T)):
+        start = len(backward)
         gates = {g: f"{g}{s}" for g in "ifog"}
         grads = {f"d{g}": f"d{g}{s}" for g in "ifog"}
         dh, dc, da, c = f"dh{s}", f"dc{s}", f"da{s}", f"c{s}"
@@ -160,6 +163,7 @@ def build(place: Place) -> Built:
         backward.append(op("db", "backward", db=f"d{b}", da=da))
         if not place.first:
             backward.append(op("dx", "backward", dx=f"dx{s}", da=da, Wx=Wx))
+        recurrent.timed(backward, start, s)
     if not place.first:
         backward.append(recurrent.stack(f"d{place.inp}", [f"dx{s}" for s in range(T)], layout, "backward", l))
     floats = T * (24 * H + 2 * D)  # a and da (4H each), the gates and their gradients, c, h, H, dH, dh, dc; x, dx

@@ -94,3 +94,9 @@ def params(place: Place, D: int, n: int, forget: slice | None = None) -> tuple[P
 def zeros(place: Place, names: tuple[str, ...]):
     ex = LAYOUTS[place.layout].example_axis
     return [bind(ZEROS, "backward", place.layer, ex, dP=f"d{P}", P=P) for P in names]
+
+
+
+def timed(ops: list, start: int, s: int) -> None:
+    """Mark the operations from `start` on as time step s's: the timeline groups and folds by it."""
+    ops[start:] = [p._replace(time=s) for p in ops[start:]]

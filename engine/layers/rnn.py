@@ -81,15 +81,18 @@ def build(place: Place) -> Built:
 
     forward = []
     for s in range(T):
+        start = len(forward)
         if s == 0:
             forward.append(bind(table["z0"], "forward", l, ex, z="z0", x=x(0), Wx=Wx, b=b))
         else:
             forward.append(bind(table["z"], "forward", l, ex, z=f"z{s}", x=x(s), Wx=Wx, hp=f"h{s - 1}", Wh=Wh, b=b))
         forward.append(bind(H_OF_Z, "forward", l, ex, h=f"h{s}", z=f"z{s}"))
+        recurrent.timed(forward, start, s)
     forward.append(recurrent.stack(out, [f"h{s}" for s in range(T)], layout, "forward", l))
 
     backward = recurrent.zeros(place, (Wx, Wh, b))
     for s in reversed(range(T)):
+        start = len(backward)
         dout = recurrent.at(f"d{out}", s, layout)
         if s == T - 1:
             backward.append(bind(LAST, "backward", l, ex, dh=f"dh{s}", dout=dout))
@@ -103,6 +106,7 @@ def build(place: Place) -> Built:
         backward.append(bind(table["db"], "backward", l, ex, db=f"d{b}", dz=f"dz{s}"))
         if not place.first:
             backward.append(bind(table["dx"], "backward", l, ex, dx=f"dx{s}", dz=f"dz{s}", Wx=Wx))
+        recurrent.timed(backward, start, s)
     if not place.first:
         backward.append(recurrent.stack(f"d{place.inp}", [f"dx{s}" for s in range(T)], layout, "backward", l))
     floats = T * (6 * H + 2 * D)  # z, h, H, dH, dh, dz each step, and x and dx

@@ -4,7 +4,7 @@ here, central differences for every parameter in both layouts, the events of eve
 import numpy as np
 import pytest
 
-from engine import Network
+from engine import Network, gradient_check
 from engine.exercise import Sheet
 
 T, D, H, V, M = 4, 3, 2, 5, 3
@@ -177,3 +177,13 @@ def test_the_forget_gates_mistake_is_wrong_in_values_not_shape():
     verdict = sheet.judge(i, "df2 = dc2")
     assert verdict.mistake == "forget gate's gradient without cₜ₋₁"
     assert verdict.shape_ok and not verdict.close
+
+
+@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+@pytest.mark.parametrize("layout", ["rows", "columns"])
+def test_the_apps_gradient_check_passes_every_parameter(kind, layout):
+    x, y = data(np.random.default_rng(6))
+    net = Network(inputs=(T, D), layers=f"{kind} {H}, linear {V}, softmax", loss="ce", layout=layout)
+    errors = gradient_check(net, *((x, y) if layout == "rows" else (columns(x), columns(y))))
+    assert set(errors) == {"Wx1", "Wh1", "b1", "W2", "b2"}
+    assert max(errors.values()) < 1e-6, errors

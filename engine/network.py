@@ -57,8 +57,9 @@ class _Scalars:
 
 def _reader(p: Planned) -> Callable[[dict], tuple]:
     """A function gathering one planned operation's operands from the step's names."""
-    if any(i.index for i in p.inputs):  # an operand is a slice, such as W2[:-1]
-        return lambda env: tuple(env[i.key] if i.index is None else env[i.key][i.index] for i in p.inputs)
+    if any(i.index for i in p.inputs):  # an operand is a slice, such as W2[:-1] or a time step's X[:, 3, :]
+        pairs = tuple((i.key, i.index) for i in p.inputs)
+        return lambda env: tuple([env[key] if index is None else env[key][index] for key, index in pairs])
     if len(p.inputs) == 1:  # every operation has an operand; itemgetter of one key gives no tuple
         key = p.inputs[0].key
         return lambda env: (env[key],)

@@ -8,6 +8,7 @@ import pytest
 
 from engine import Network
 from engine.doctor import render
+from engine.doctor.breakit import mistakes
 from engine.exercise import Sheet
 
 T, D, H, V, M = 4, 3, 5, 6, 2
@@ -271,3 +272,13 @@ def test_a_long_sequence_over_the_memory_budget_is_refused_before_it_runs():
     with pytest.raises(ValueError, match="needs about .* more than the 1.9 MiB limit"):
         net.step(x, y)
     assert net.steps == 0
+
+
+def test_break_it_reads_a_time_steps_slice_as_no_bias_row():
+    x, y = data(np.random.default_rng(10))
+    sheet = Sheet.of(network(), x, y)
+    i = next(i for i, e in enumerate(sheet.events) if e.name == "dh1")
+    found = mistakes(sheet.events[i].formula, sheet.env(i), expected=sheet.events[i].value, axes=sheet.axes,
+                     own=sheet.events[i].planned.mistakes)
+    kinds = {m.kind for m in found}
+    assert "dh_next forgotten" in kinds and "kept the bias row" not in kinds

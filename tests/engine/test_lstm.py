@@ -187,3 +187,22 @@ def test_the_apps_gradient_check_passes_every_parameter(kind, layout):
     errors = gradient_check(net, *((x, y) if layout == "rows" else (columns(x), columns(y))))
     assert set(errors) == {"Wx1", "Wh1", "b1", "W2", "b2"}
     assert max(errors.values()) < 1e-6, errors
+
+
+@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+def test_a_layer_before_the_recurrent_one_gets_its_gradient_in_both_layouts(kind):
+    """dx_t of every step, stacked, reaches a temporal linear layer below: the same numbers in either layout."""
+    x, y = data(np.random.default_rng(7))
+    layers = f"linear 4, tanh, {kind} {H}, linear {V}, softmax"
+    rows = Network(inputs=(T, D), layers=layers, loss="ce", init="xavier")
+    cols = Network(inputs=(T, D), layers=layers, loss="ce", init="xavier", layout="columns")
+    r, c = rows.gradients(x, y), cols.gradients(columns(x), columns(y))
+    for key in r:
+        np.testing.assert_allclose(c[key], r[key].T, atol=1e-14, err_msg=key)
+    assert max(gradient_check(cols, columns(x), columns(y)).values()) < 1e-6
+    formulas = [p.formula for p in cols.plan]
+    assert any(f.startswith("dA1 = np.stack([dx0, dx1") and f.endswith("axis=2)") for f in formulas)
+    sheet = Sheet.of(cols, columns(x), columns(y))
+    for i, e in enumerate(sheet.events):
+        if e.name.startswith("dx") or e.name == "dA1":
+            assert sheet.judge(i, e.formula).right, e.formula

@@ -100,3 +100,9 @@ DERIVATIVE = {
 
 HIDDEN = ("sigmoid", "tanh", "relu", "leaky_relu", "identity")
 OUTPUT = ("sigmoid", "softmax", "identity")
+
+
+def softmax_along(axis: int) -> Op:
+    """softmax over the classes of a sequence's every position: axis 2 of (m, T, V), axis 0 of (V, m, T)."""
+    return Op(f"{{A}} = softmax({{Z}}, axis={axis})", "softmax(z) = e^z / Σ e^z, a distribution at every time step",
+              lambda c, Z: softmax(Z, axis=axis))

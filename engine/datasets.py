@@ -1,4 +1,4 @@
-"""Datasets: the question's data, xor, spirals, synthetic data, and loading .csv/.npy files."""
+"""Datasets: the question's data, xor, spirals, synthetic data, words, sequences, and loading .csv/.npy files."""
 
 import functools
 import warnings
@@ -374,3 +374,81 @@ class Batches:
         i = self.indices(step)
         return (np.ascontiguousarray(np.take(self.X, i, axis=self.axis)),
                 np.ascontiguousarray(np.take(self.Y, i, axis=self.axis)))
+
+
+# ---- sequences: every position scored, for rnn and lstm --------------------------------------------------------
+
+SEQUENCE_T = 16  # time steps of a sequence unless told otherwise
+
+
+def _sequence_layout(X: np.ndarray, Y: np.ndarray, layout: str) -> tuple[np.ndarray, np.ndarray]:
+    """(m, T, n) as CS231n, or (n, m, T) as deeplearning.ai; ids (m, T) stay as they are, for an embedding."""
+    _check_layout(layout)
+    if layout == "rows":
+        return X, Y
+    return (X if X.ndim == 2 else X.transpose(2, 0, 1)), Y.transpose(2, 0, 1)
+
+
+def word_sequences(words: list[str], T: int = SEQUENCE_T) -> tuple[np.ndarray, np.ndarray]:
+    """Each word as one sequence, the next character at every position: ".emma" reads X and "emma." is Y.
+
+    X (m, T) holds ids 0 to 26 (27 symbols, "." first); Y (m, T, 27) the next character, one-hot. A shorter word
+    is padded with ".", which then predicts "." (the sequence has ended); a longer one keeps its first T characters.
+    """
+    _check_int("T", T, 1)
+    X = np.zeros((len(words), T), dtype=np.int64)
+    labels = np.zeros((len(words), T), dtype=np.int64)
+    for k, word in enumerate(words):
+        ids = [SYMBOLS.index(ch) for ch in word]
+        read, next_ = ([0] + ids)[:T], (ids + [0])[:T]
+        X[k, :len(read)] = read
+        labels[k, :len(next_)] = next_
+    return X, np.eye(len(SYMBOLS))[labels]
+
+
+def text_sequences(path, T: int = SEQUENCE_T) -> tuple[np.ndarray, np.ndarray, str]:
+    """The user's own text file as sequences, as min-char-rnn reads it: consecutive pieces of T + 1 characters, each
+    character predicting the next. Returns X (m, T) ids, Y (m, T, V) one-hot, and the V characters in id order."""
+    _check_int("T", T, 1)
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file")
+    raw = path.read_bytes()
+    nul = raw.find(b"\0")
+    if nul >= 0:
+        raise ValueError(f"{path}: binary content (a NUL byte at offset {nul}); expected a text file")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[:e.start].count(b"\n") + 1
+        raise ValueError(f"{path}: line {line} is not UTF-8 text; expected a text file") from None
+    m = (len(text) - 1) // T
+    if m < 1:
+        raise ValueError(f"{path}: {len(text)} characters; sequences of T = {T} need at least {T + 1}")
+    chars = "".join(sorted(set(text)))
+    ids = np.array([chars.index(ch) for ch in text[:m * T + 1]])
+    X = np.stack([ids[k * T:(k + 1) * T] for k in range(m)])
+    labels = np.stack([ids[k * T + 1:(k + 1) * T + 1] for k in range(m)])
+    return X, np.eye(len(chars))[labels], chars
+
+
+def remember(T: int = SEQUENCE_T, symbols: int = 4, m: int = 64, noise: float = 2.0, seed: int = 0,
+             layout: str = "rows") -> tuple[np.ndarray, np.ndarray]:
+    """"Remember the first symbol": a one-hot symbol at t = 0, then T − 1 steps of Gaussian noise (std `noise`),
+    and at the last step the answer, that first symbol. Before it the targets are uniform, "no answer yet".
+
+    X (m, T, symbols) and Y (m, T, symbols) in rows. What reaches the first step from the answer has come back
+    through every step: an RNN's tanh saturates on the noise and its gradient vanishes; an LSTM's cell carries it.
+    """
+    _check_int("T", T, 2)
+    _check_int("symbols", symbols, 2)
+    _check_int("m", m, 1)
+    if not (isinstance(noise, (int, float)) and np.isfinite(noise) and noise >= 0):
+        raise ValueError(f"noise must be a number >= 0; got {noise!r}")
+    rng = np.random.default_rng(seed)
+    first = rng.integers(0, symbols, m)
+    X = rng.normal(0.0, noise, (m, T, symbols))
+    X[:, 0, :] = np.eye(symbols)[first]
+    Y = np.full((m, T, symbols), 1.0 / symbols)
+    Y[:, -1, :] = np.eye(symbols)[first]
+    return _sequence_layout(X, Y, layout)

@@ -51,6 +51,7 @@ class Planned(NamedTuple):
     fn: Callable[..., np.ndarray]
     frees: tuple[str, ...] = ()  # names no later operation reads, released once this one has run
     mistakes: tuple[tuple[str, str, str], ...] = ()  # the Op's own mistakes, bound to the same names
+    time: int | None = None  # the time step of a recurrent layer's operation (h3: 3); None outside time
 
     # The term and rule are rendered from the formula when first read (render caches them): a step's plan is made
     # at start-up, where only the event on screen needs its maths.
@@ -103,6 +104,7 @@ class Event:
     term = property(lambda self: self.planned.term)
     rule = property(lambda self: self.planned.rule)
     note = property(lambda self: self.planned.note)
+    time = property(lambda self: self.planned.time)
 
     @property
     def shape(self) -> tuple[int, ...]:

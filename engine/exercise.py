@@ -77,8 +77,8 @@ class Sheet:
         steps = net.step(X, Y, lr)
         events = list(islice(steps, len(net.plan)))
         steps.close()  # stopping early applies no update
-        first = events[0]
-        X, Y = _operand(first, "X"), _find_y(events)
+        # The data as the step read it (ids as integers); a recurrent layer reads X only a time step at a time.
+        X, Y, _ = net._data(X, Y)
         m = X.shape[net.layout.example_axis]
         base = {"X": X, "Y": Y, "m": m, "lr": float(lr), **params, **net.draws(m)}  # draws: dropout's masks
         return cls(events, base, Axes(net.layout_name, net.sizes, m, net.bias))
@@ -116,14 +116,6 @@ class Sheet:
 
     def hints(self, index: int) -> tuple[str, str, str]:
         return hints(self.events[index])
-
-
-def _operand(event: Event, key: str) -> np.ndarray:
-    return next(a for i, a in zip(event.planned.inputs, event.arrays) if i.key == key)
-
-
-def _find_y(events: list[Event]) -> np.ndarray:
-    return next(a for e in events for i, a in zip(e.planned.inputs, e.arrays) if i.key == "Y")
 
 
 def check(net: Network, X, Y, name: str, expr: str, lr: float = 0.5) -> Verdict:

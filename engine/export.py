@@ -89,7 +89,7 @@ def script(net: Network, X, Y, lr: float, steps: int = STEPS) -> str:
     lines = {phase: [] for phase in PHASES}
     for e in events(net, X, Y, lr):
         lines[e.phase].append(f"{e.formula}  # {e.shape_rule.replace('→', '->')}")
-    X, Y = checks.as_matrix("X", X), checks.as_matrix("Y", Y)
+    X, Y, _ = net._data(X, Y)  # as the step reads them: 2-D, or a sequence's 3-D
     if net._built[0].ids:  # token ids: written as the whole numbers an index needs
         X = X.astype(np.int64)
     m_line = f"m = X.shape[{net.layout.example_axis}]  # examples are {net.layout_name}"
@@ -100,7 +100,7 @@ def script(net: Network, X, Y, lr: float, steps: int = STEPS) -> str:
     cached = [p.name for p in net.plan if p.phase == "forward"] + masks
     step = ", step" if drawn else ""
     imports = "import numpy as np"
-    if max(X.size, Y.size) > LITERAL_LIMIT:
+    if _embedded(X) or _embedded(Y):
         imports = "import base64\nimport io\n\n" + imports
     constants = [f"LR = {lr!r}", f"STEPS = {steps}"]
     if drawn:
@@ -206,7 +206,7 @@ def _data(name: str, A: np.ndarray, net: Network) -> str:
     n = net.sizes[0] if name == "X" else net.sizes[-1]
     what = "inputs" if name == "X" else "outputs"
     note = f"# {A.shape}: {A.shape[net.layout.example_axis]} examples as {net.layout_name}, {n} {what}"
-    if A.size <= LITERAL_LIMIT:
+    if not _embedded(A):
         return f"{note}\n{_literal(name, A)}"
     buffer = io.BytesIO()
     np.save(buffer, np.ascontiguousarray(A))  # float64: no pickle, which the script refuses to load
@@ -214,6 +214,11 @@ def _data(name: str, A: np.ndarray, net: Network) -> str:
     chunks = "\n".join(f'    "{encoded[i:i + WIDTH - 6]}"' for i in range(0, len(encoded), WIDTH - 6))
     return (f"{note}, stored exactly as .npy bytes\n"
             f"{name} = np.load(io.BytesIO(base64.b64decode(\n{chunks}\n)), allow_pickle=False)")
+
+
+def _embedded(A: np.ndarray) -> bool:
+    """Whether data is written as .npy bytes: too many numbers to read as a literal, or a sequence's 3 axes."""
+    return A.size > LITERAL_LIMIT or A.ndim > 2
 
 
 def _literal(name: str, A: np.ndarray, indent: str = "") -> str:

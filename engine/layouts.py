@@ -35,6 +35,16 @@ class Layout(NamedTuple):
     def data_shape(self, m: int, n: int) -> tuple[int, int]:
         return (m, n) if self.name == "rows" else (n, m)
 
+    def batch_shape(self, m, shape: tuple[int, ...]) -> tuple:
+        """The data of m examples of `shape`: (m, T, D) in rows, as CS231n; (D, m, T) in columns, as deeplearning.ai
+        writes (n_x, m, T_x): the features first, then the examples, then time."""
+        return (m, *shape) if self.name == "rows" else (shape[-1], m, *shape[:-1])
+
+    def classes_axis(self, shape: tuple[int, ...]) -> int:
+        """The axis of the outputs' classes in a batch of examples of `shape`: the last in rows, the first in
+        columns."""
+        return len(shape) if self.name == "rows" else 0
+
 
 ROWS = Layout(
     name="rows",

@@ -113,3 +113,23 @@ FINE_NAMES = ("maxes", "norm", "counts", "sums", "inv", "logp")
 
 # The output/loss pairs that detail="fine" steps through one operation at a time.
 FINE = {("softmax", "ce"): softmax_ce_fine}
+
+
+class _Positions:
+    """The step's scalars with m counting every scored position: m·T predictions for m sequences of T."""
+
+    __slots__ = ("m", "lr")
+
+    def __init__(self, c, positions: int):
+        self.m = c.m * positions
+        self.lr = c.lr
+
+
+def over(op: Op, positions: int) -> Op:
+    """A loss or its gradient as the mean over m·T predictions, when each example has T positions: "/ m" becomes
+    "/ (m * T)" with T written out."""
+    if positions == 1:
+        return op
+    fn = op.fn
+    return op._replace(formula=op.formula.replace("/ m", f"/ (m * {positions})"),
+                       fn=lambda c, *arrays: fn(_Positions(c, positions), *arrays))

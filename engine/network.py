@@ -35,6 +35,17 @@ def _with_frees(plan: list[Planned]) -> tuple[Planned, ...]:
     return tuple(p._replace(frees=tuple(frees.get(position, ()))) for position, p in enumerate(plan))
 
 
+def _check_names(plan: list[Planned]) -> None:
+    """Two layers that make the same name would overwrite each other's arrays: refuse the stack. A name made again
+    from itself (dWx1 = dWx1 + ...) is an accumulation, which is meant."""
+    made: dict[str, int] = {}
+    for p in plan:
+        if p.name in made and p.name not in {i.key for i in p.inputs} and p.layer != made[p.name]:
+            raise ValueError(f"layers {made[p.name]} and {p.layer} both make {p.name}; a stack holds one recurrent "
+                             "layer, whose names are its time steps' own (h3, c3)")
+        made[p.name] = p.layer
+
+
 class _Scalars:
     """The step's scalars: m, and lr, which only the update reads (None where a pass stops before it)."""
 
@@ -47,8 +58,9 @@ class _Scalars:
 
 def _reader(p: Planned) -> Callable[[dict], tuple]:
     """A function gathering one planned operation's operands from the step's names."""
-    if any(i.index for i in p.inputs):  # an operand is a slice, such as W2[:-1]
-        return lambda env: tuple(env[i.key] if i.index is None else env[i.key][i.index] for i in p.inputs)
+    if any(i.index for i in p.inputs):  # an operand is a slice, such as W2[:-1] or a time step's X[:, 3, :]
+        pairs = tuple((i.key, i.index) for i in p.inputs)
+        return lambda env: tuple([env[key] if index is None else env[key][index] for key, index in pairs])
     if len(p.inputs) == 1:  # every operation has an operand; itemgetter of one key gives no tuple
         key = p.inputs[0].key
         return lambda env: (env[key],)
@@ -182,8 +194,9 @@ class Network:
             hidden = [b.activation for b in built[:-1] if b.activation]
             self.hidden = hidden[0] if hidden else self.output
             self.sizes = (int(np.prod(self.inputs)), *(it.numbers[0] for it in items if it.kind == "linear"))
-        if len(last.shape) != 1:
-            raise ValueError(f"the output must have one axis of outputs per example; the stack ends with {last.shape}")
+        if len(last.shape) not in (1, 2):
+            raise ValueError(f"the output must have one axis of outputs per example, or one at every time step of a "
+                             f"sequence; the stack ends with {last.shape}")
         # The output activation's input and output: the loss reads both.
         self._Z = built[-2].out if last.activation and len(built) > 1 else ("X" if last.activation else last.out)
         self._A = last.out
@@ -269,40 +282,52 @@ class Network:
         L = self._layer_of[built[-1].out]
         Z, A = self._Z, self._A
         forward = [p for b in built for p in b.forward]
+        out = built[-1].shape
+        # Every position of a sequence is scored: the loss is the mean over its m·T predictions.
+        positions = int(np.prod(out[:-1]))
+        classes = lay.classes_axis(out)
         fine = losses.FINE.get((self.output, self.loss_name)) if self.detail == "fine" else None
         layers = list(reversed(built))
         backward: list[Planned] = []
         if fine:  # the output activation and the loss, one operation at a time
             tag = A[len("A"):]
-            ahead, loss_op, back = fine(lay.class_axis)
+            ahead, loss_op, back = fine(classes)
             names = dict(Z=Z, A=A, Y="Y", dZ=f"d{Z}", dA=f"d{A}")
             for name in losses.FINE_NAMES:
                 names[name], names[f"d{name}"] = f"{name}{tag}", f"d{name}{tag}"
             forward[-1:] = [bind(op, "forward", L, **_slots(op, names)) for op in ahead]
+            loss_op = losses.over(loss_op, positions)
             forward.append(bind(loss_op, "loss", L, **_slots(loss_op, names)))
-            backward += [bind(op, "backward", L, **_slots(op, names)) for op in back]
+            backward += [bind(losses.over(op, positions), "backward", L, **_slots(op, names)) for op in back]
             layers = layers[1:]
         else:
-            loss_op = losses.loss_op(self.output, self.loss_name, lay.class_axis)
+            loss_op = losses.over(losses.loss_op(self.output, self.loss_name, classes), positions)
             forward.append(bind(loss_op, "loss", L, Z=Z, A=A, Y="Y"))
         if fine:
             pass  # its backward pass is above
         elif self.fused:
-            backward.append(bind(losses.FUSED_GRADIENT, "backward", L, dZ=f"d{Z}", A=A, Y="Y", Z=Z))
+            backward.append(bind(losses.over(losses.FUSED_GRADIENT, positions), "backward", L, dZ=f"d{Z}", A=A, Y="Y",
+                                 Z=Z))
             if built[-1].activation:
                 layers = layers[1:]  # the loss's gradient and the output activation's cancel into dZ
         else:
-            backward.append(bind(losses.OUTPUT_GRADIENT[self.loss_name], "backward", L, dA=f"d{A}", A=A, Y="Y"))
+            backward.append(bind(losses.over(losses.OUTPUT_GRADIENT[self.loss_name], positions), "backward", L,
+                                 dA=f"d{A}", A=A, Y="Y"))
         for b in layers:
             backward.extend(b.backward)
+        names = tuple(self._params)
+        for b in built:  # what a layer does to the parameters' gradients once they are all known (clip)
+            if b.finish is not None:
+                backward.extend(b.finish(names))
         owner = {p.name: self._layer_of[b.out] for b in built for p in b.params}
         update = [bind(UPDATE, "update", owner[key], P=key, dP=f"d{key}") for key in self._params]
+        _check_names(forward + backward)
         return _with_frees(forward + backward + update), len(forward), len(backward)
 
     # ---- data --------------------------------------------------------------------------------------------
 
     def _data(self, X, Y) -> tuple[np.ndarray, np.ndarray, int]:
-        lay, n_in, n_out = self.layout, self.inputs[0], self._built[-1].shape[0]
+        lay, n_in, out = self.layout, self.inputs[0], self._built[-1].shape
         ex = lay.example_axis
         vocabulary = self._built[0].ids
         if len(self.inputs) == 1:
@@ -314,34 +339,33 @@ class Network:
                     f"X has shape {X.shape} but a {lay.name}-layout network with {n_in} inputs expects {expected}{hint}"
                 )
         else:
-            X = checks.as_array("X", X, 1 + len(self.inputs))
-            if X.shape[1:] != self.inputs:
-                raise ValueError(f"X has shape {X.shape} but a network whose examples are {self.inputs} expects "
-                                 f"{checks.shape_text(('m',) + self.inputs)}".replace("'", ""))
-        Y = checks.as_matrix("Y", Y)
+            X = self._shaped("X", X, self.inputs)
+        Y = checks.as_matrix("Y", Y) if len(out) == 1 else self._shaped("Y", Y, out)
         m = X.shape[ex]
         if m == 0:
             raise ValueError(f"X has shape {X.shape}: no examples; expected at least one")
-        expected_Y = lay.data_shape(m, n_out)
+        expected_Y = lay.batch_shape(m, out)
         if Y.shape != expected_Y:
             hint = "; did you mean Y.T?" if Y.T.shape == expected_Y else ""
+            outputs = f"{out[0]} output(s)" if len(out) == 1 else f"outputs of shape {out} per example"
             raise ValueError(
-                f"Y has shape {Y.shape} but X holds {m} example(s) and the network has {n_out} output(s), "
+                f"Y has shape {Y.shape} but X holds {m} example(s) and the network has {outputs}, "
                 f"so a {lay.name}-layout network expects {expected_Y}{hint}"
             )
         if self.loss_name in ("bce", "ce"):
             outside = (Y < 0) | (Y > 1)
             if outside.any():
-                i, j = (int(k) for k in np.argwhere(outside)[0])
-                raise ValueError(f"loss {self.loss_name!r} needs labels in [0, 1]; got Y[{i}, {j}] = {Y[i, j]:g}")
+                where = tuple(int(k) for k in np.argwhere(outside)[0])
+                raise ValueError(f"loss {self.loss_name!r} needs labels in [0, 1]; got Y{list(where)} = {Y[where]:g}")
         if self.output == "softmax":
-            sums = Y.sum(axis=lay.class_axis)
-            off = np.flatnonzero(np.abs(sums - 1.0) > 1e-9)
+            sums = Y.sum(axis=lay.classes_axis(out))
+            off = np.argwhere(np.abs(sums - 1.0) > 1e-9)
             if off.size:
-                k = int(off[0])
+                k = tuple(int(i) for i in off[0])
+                which = f"example {k[0]}" if len(k) == 1 else f"the labels at {list(k)}"
                 raise ValueError(
                     "softmax with ce needs each example's labels to sum to 1 (one-hot or a distribution); "
-                    f"example {k} sums to {sums[k]:g}. For independent 0/1 labels use output='sigmoid', loss='bce'"
+                    f"{which} sums to {sums[k]:g}. For independent 0/1 labels use output='sigmoid', loss='bce'"
                 )
         needed = 8 * m * self._floats + 3 * 8 * self._parameter_count
         if needed > self.max_bytes:
@@ -349,6 +373,19 @@ class Network:
         if vocabulary:
             X = checks.ids("X", X, vocabulary, self.layers.split(",")[0])
         return X, Y, m
+
+    def _shaped(self, name: str, data, shape: tuple[int, ...]) -> np.ndarray:
+        """Data of examples of `shape` (a sequence's (T, D)), or a ValueError saying the shape this layout expects."""
+        lay = self.layout
+        expected = "(" + ", ".join(map(str, lay.batch_shape("m", shape))) + ")"
+        what = "examples are" if name == "X" else "outputs per example are"
+        whose = f"a {lay.name}-layout network whose {what} {shape} expects {expected}"
+        if np.ndim(data) != 1 + len(shape):
+            raise ValueError(f"{name} has shape {np.shape(data)} but {whose}")
+        A = checks.as_array(name, data, 1 + len(shape))
+        if A.shape != lay.batch_shape(A.shape[lay.example_axis], shape):
+            raise ValueError(f"{name} has shape {A.shape} but {whose}")
+        return A
 
     # ---- running the plan --------------------------------------------------------------------------------
 

@@ -46,13 +46,22 @@ class Mistake:
     why: str
 
 
+def _drops_bias(index: ast.AST) -> bool:
+    """W[:-1] or W[:, :-1]: the weights without their bias row or column; not a time step's X[:, 3, :]."""
+    parts = index.elts if isinstance(index, ast.Tuple) else [index]
+    whole = [p for p in parts[:-1] if isinstance(p, ast.Slice) and p.lower is p.upper is p.step is None]
+    last = parts[-1]
+    return (len(whole) == len(parts) - 1 and isinstance(last, ast.Slice) and last.lower is None and last.step is None
+            and ast.unparse(last.upper or ast.Constant(0)) == "-1")
+
+
 def _wrong_versions(expr: ast.expr) -> list[tuple[str, ast.expr, str]]:
     """(kind, wrong tree, what happens if it still runs) for each place the formula can be broken."""
     found = []
     for path, node in walk(expr):
         if untransposed(node) is not None:
             found.append(("missing transpose", replace(expr, path, untransposed(node)), "It still runs"))
-        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and _drops_bias(node.slice):
             found.append(("kept the bias row", replace(expr, path, node.value), _BIAS_RUNS))
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
             a, b = node.left, node.right

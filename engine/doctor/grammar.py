@@ -404,7 +404,7 @@ def _check_call(node: ast.Call, env: dict, where: dict | None = None) -> None:
             raise refuse(f"np.{name} without one list of arrays; write np.{name}([A, B])")
         _check_keywords(node, ("axis",) if name == "concatenate" else ())
         if name == "concatenate" and keywords(node)["axis"] is None and node.keywords:
-            raise refuse("np.concatenate with axis=None; write a whole number")
+            raise refuse(f"np.{name} with axis=None; write a whole number")
         for a in node.args[0].elts:
             _check(a, env, where)
         return

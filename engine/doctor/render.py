@@ -33,7 +33,7 @@ LOW, ADD, MUL, UNARY, POW, ATOM = range(6)
 
 # Functions called by name (not np.), which the engine's formulas use: rendered as the textbook names them.
 CALLS = {"sigmoid": "σ", "log_sigmoid": "log σ", "softmax": "softmax", "log_softmax": "log softmax"}
-NP_CALLS = {"tanh": "tanh", "log": "log", "maximum": "max"}
+NP_CALLS = {"tanh": "tanh", "log": "log", "maximum": "max", "minimum": "min"}
 
 
 def term(line: str, example_axis: int | None = None) -> str:
@@ -135,6 +135,8 @@ class _Renderer:
         axes beyond a matrix's two, and tuples of axes, by their numbers: "over axes 0, 2, 3"."""
         if isinstance(axis, tuple):
             return f"over axes {', '.join(str(a) for a in axis)}"
+        if axis == 2 and self.example_axis == 0:  # (m, T, V): a sequence's classes, at every time step
+            return "over classes (axis 2)"
         if axis not in (-2, -1, 0, 1):
             return f"over axis {axis}"
         axis %= 2
@@ -302,6 +304,9 @@ class _Renderer:
         if np_name in ("hstack", "vstack") and len(args) == 1 and isinstance(args[0], ast.List):
             bar = " | " if np_name == "hstack" else " ; "
             return "[" + bar.join(self.wrap(a, ADD) for a in args[0].elts) + "]", ATOM
+        if np_name == "stack" and len(args) == 1 and isinstance(args[0], ast.List):
+            axis = grammar.keywords(node)["axis"] or 0
+            return "stack(" + ", ".join(self.text(a) for a in args[0].elts) + f") along axis {axis}", LOW
         if np_name == "ones" and len(args) == 1 and isinstance(args[0], ast.Tuple) and len(args[0].elts) == 2:
             rows, columns = (grammar.int_literal(a) for a in args[0].elts)
             if columns == 1:

@@ -27,6 +27,9 @@ KINDS = {
     "dropout": "dropout",
     "embedding": "embedding",
     "flatten": "flatten",
+    "rnn": "rnn",
+    "lstm": "lstm",
+    "clip": "clip",
 }
 DETAILS = ("compact", "fine")
 
@@ -101,6 +104,9 @@ class Built(NamedTuple):
     draws: tuple[Draw, ...] = ()  # arrays a step draws before it runs, such as masks
     activation: str | None = None  # for an activation layer, its kind: the loss may fuse with it
     ids: int = 0  # for a layer reading integer ids (an embedding), the vocabulary size
+    # Operations on the parameters' gradients once backward has made them all, before the update (clip): a function
+    # of every parameter's name.
+    finish: Callable[[tuple[str, ...]], tuple[Planned, ...]] | None = None
 
 
 def _number_text(n) -> str:

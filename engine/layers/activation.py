@@ -22,10 +22,12 @@ def build(place: Place) -> Built:
         if not place.last:
             raise ValueError(f"item {place.item.position} 'softmax': softmax makes the output's probabilities, so it "
                              "comes last, where cross-entropy reads it")
-        if len(place.shape) != 1:
+        if len(place.shape) > 2:
             raise ValueError(f"item {place.item.position} 'softmax': softmax takes examples with one axis of classes, "
-                             f"and these are {place.shape}")
-        forward = bind(activations.FORWARD[f"softmax_{place.layout}"], "forward", l, lay.example_axis, A=A, Z=Z)
+                             f"or a sequence of them (T, classes), and these are {place.shape}")
+        op = (activations.FORWARD[f"softmax_{place.layout}"] if len(place.shape) == 1
+              else activations.softmax_along(lay.classes_axis(place.shape)))
+        forward = bind(op, "forward", l, lay.example_axis, A=A, Z=Z)
         backward = ()  # only ever last and fused with cross-entropy: dZ = (A − Y) / m
     else:
         forward = bind(activations.FORWARD[name], "forward", l, lay.example_axis, A=A, Z=Z)

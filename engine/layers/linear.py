@@ -1,5 +1,10 @@
 """linear N: Z = A @ W + b (rows) or W @ A + b (columns), with the bias as a vector, a flat (n,) array, or a ones
-column folded into W; the products and sums for each layout are the tables in engine/layouts.py."""
+column folded into W; the products and sums for each layout are the tables in engine/layouts.py.
+
+On a sequence, examples of shape (T, n), it is the temporal affine layer: the same W and b at every time step. The
+rows layout's products broadcast over (m, T, n) as they are; the gradients join the time steps to the examples with
+a reshape, as CS231n's temporal_affine_backward does, and the columns layout (n, m, T) does the same on its side.
+"""
 
 from __future__ import annotations
 
@@ -83,7 +88,36 @@ def _oriented(draw, layout: str, shape_of_flat: bool = False):
     return oriented
 
 
+def _temporal(layout: str, n_in: int, n_out: int, T: int) -> tuple[Op, Op, Op, Op]:
+    """Z, dW, db and dA on sequences, with the sizes written out: the time steps of every example joined."""
+    if layout == "rows":  # A (m, T, n_in)
+        return (
+            Op("{Z} = {A} @ {W} + {b}", "the same {W} and {b} at every example and time step",
+               lambda c, A, W, b: A @ W + b),
+            Op(f"{{dW}} = {{A}}.reshape(-1, {n_in}).T @ {{dZ}}.reshape(-1, {n_out})",
+               "every time step's contribution, summed by the product over the m·T rows",
+               lambda c, A, dZ: A.reshape(-1, n_in).T @ dZ.reshape(-1, n_out)),
+            Op(f"{{db}} = {{dZ}}.reshape(-1, {n_out}).sum(axis=0, keepdims=True)", "over examples and time steps",
+               lambda c, dZ: dZ.reshape(-1, n_out).sum(axis=0, keepdims=True)),
+            Op("{dA} = {dZ} @ {W}.T", "", lambda c, dZ, W: dZ @ W.T),
+        )
+    return (  # A (n_in, m, T)
+        Op(f"{{Z}} = ({{W}} @ {{A}}.reshape({n_in}, -1) + {{b}}).reshape({n_out}, m, {T})",
+           "the m·T columns side by side, the same {W} and {b} for each",
+           lambda c, W, A, b: (W @ A.reshape(n_in, -1) + b).reshape(n_out, A.shape[1], T)),
+        Op(f"{{dW}} = {{dZ}}.reshape({n_out}, -1) @ {{A}}.reshape({n_in}, -1).T",
+           "every time step's contribution, summed by the product over the m·T columns",
+           lambda c, dZ, A: dZ.reshape(n_out, -1) @ A.reshape(n_in, -1).T),
+        Op(f"{{db}} = {{dZ}}.reshape({n_out}, -1).sum(axis=1, keepdims=True)", "over examples and time steps",
+           lambda c, dZ: dZ.reshape(n_out, -1).sum(axis=1, keepdims=True)),
+        Op(f"{{dA}} = ({{W}}.T @ {{dZ}}.reshape({n_out}, -1)).reshape({n_in}, m, {T})", "",
+           lambda c, W, dZ: (W.T @ dZ.reshape(n_out, -1)).reshape(n_in, dZ.shape[1], T)),
+    )
+
+
 def build(place: Place) -> Built:
+    if len(place.shape) == 2:
+        return _build_temporal(place)
     if len(place.shape) != 1:
         raise ValueError(f"item {place.item.position} '{place.item.text}': linear takes examples with one axis of "
                          f"features, and these are {place.shape}; put flatten before it")
@@ -122,3 +156,25 @@ def build(place: Place) -> Built:
     if not place.first:
         backward.append(bind(lay.dA, "backward", l, **bound, dA=f"d{A}", dZ=f"d{Z}", W=W_in))
     return Built(Z, (n_out,), params, tuple(forward), tuple(backward), floats)
+
+
+def _build_temporal(place: Place) -> Built:
+    """linear N on examples of shape (T, n): one W and b for every time step."""
+    if place.bias != "vector":
+        raise ValueError(f"item {place.item.position} '{place.item.text}': on a sequence, linear takes bias 'vector'; "
+                         f"got bias {place.bias!r}")
+    lay, t, l = LAYOUTS[place.layout], place.tag, place.layer
+    (T, n_in), n_out = place.shape, place.item.numbers[0]
+    W, b, Z, A = f"W{t}", f"b{t}", f"Z{t}", place.inp
+    Zop, dW, db, dA = _temporal(place.layout, n_in, n_out, T)
+    ex = lay.example_axis
+    params = (Param(W, lay.weight_shape(n_in, n_out), _oriented(_weights(n_in, n_out), place.layout),
+                    _code(W, b, n_in, n_out, place.layout, place.bias, "W")),
+              Param(b, lay.bias_shape(n_out), _oriented(_bias(n_out), place.layout),
+                    _code(W, b, n_in, n_out, place.layout, place.bias, "b")))
+    forward = (bind(Zop, "forward", l, ex, Z=Z, A=A, W=W, b=b),)
+    backward = [bind(dW, "backward", l, ex, dW=f"d{W}", A=A, dZ=f"d{Z}"), bind(db, "backward", l, ex, db=f"d{b}",
+                                                                               dZ=f"d{Z}")]
+    if not place.first:
+        backward.append(bind(dA, "backward", l, ex, dA=f"d{A}", dZ=f"d{Z}", W=W))
+    return Built(Z, (T, n_out), params, forward, tuple(backward), 4 * T * n_out)

@@ -15,25 +15,47 @@ from engine import Event
 FORMULAS = 50  # the timeline's width from which each row also shows its NumPy line
 
 
-def rows(events: list[Event], formulas: bool) -> list[tuple[int | None, Content]]:
+def rows(events: list[Event], formulas: bool, current: int | None = None) -> list[tuple[int | None, Content]]:
     """Each phase's heading (no event: None) and then its events, one row each, with the event's index.
 
     Within a phase the events are grouped by layer: a group's first row carries the layer's number in the gutter.
+    A recurrent layer's time steps other than the current event's fold into one row per run ("⋯ t0–t14  30 events"),
+    which stands for its first event, so that T = 16 steps fit a small screen.
     """
     found: list[tuple[int | None, Content]] = []
     phase = layer = None
+    focus = events[current].time if current is not None and 0 <= current < len(events) else None
     name_width = max(len(e.name) for e in events)
     shape_width = max(len(str(e.shape)) for e in events)
     gutter = max(len(str(e.layer)) for e in events)
+    fold: list = []  # the run being folded: [first index, first step, last step, events, gutter text]
+
+    def close() -> None:
+        if fold:
+            first, a, b, n, number = fold
+            found.append((first, Content.assemble((f"{number:>{gutter}} ", "$text-muted"),
+                                                  (f"⋯ t{a}–t{b}  {n} events" if a != b else f"⋯ t{a}  {n} events",
+                                                   "dim"))))
+            fold.clear()
+
     for i, e in enumerate(events):
         if e.phase != phase:
+            close()
             phase, layer = e.phase, None
             found.append((None, Content(phase)))
         number = str(e.layer) if e.layer != layer else ""
         layer = e.layer
+        if e.time is not None and e.time != focus:
+            if fold:
+                fold[2], fold[3] = e.time, fold[3] + 1
+            else:
+                fold.extend([i, e.time, e.time, 1, number])
+            continue
+        close()
         shape = f"{e.shape}".ljust(shape_width + 1) if formulas else str(e.shape)
         found.append((i, Content.assemble((f"{number:>{gutter}} ", "$text-muted"), f"{e.name:<{name_width}} ",
                                           (shape, "dim"), (e.formula if formulas else "", "$text-muted"))))
+    close()
     return found
 
 
@@ -68,7 +90,8 @@ class Timeline(ScrollView, can_focus=False):
         self._events = events
         if formulas is not None:
             self.formulas = formulas
-        self._rows = rows(events, self.formulas)
+        self._rows = rows(events, self.formulas, self.current)
+        self._focus = self._time(self.current)
         self._strips.clear()
         self.virtual_size = Size(max(row.cell_length for _, row in self._rows), len(self._rows))
         self.refresh()
@@ -76,10 +99,15 @@ class Timeline(ScrollView, can_focus=False):
     def mark(self, index: int) -> None:
         """Highlight event `index`, scrolled into view."""
         self.current = index
+        if self._time(index) != self._focus:  # another time step: unfold it, fold the one before
+            self.load(self._events)
         self.refresh()
         y = next(y for y, (i, _) in enumerate(self._rows) if i == index)
         top = y - 1 if self.row_event(y - 1) is None else y  # a phase's first event brings its heading along
         self.scroll_to_region(Region(0, top, 1, y - top + 1), animate=False)  # stepping fast, the rows keep up
+
+    def _time(self, index: int) -> int | None:
+        return self._events[index].time if 0 <= index < len(self._events) else None
 
     def row_event(self, y: int) -> int | None:
         """The event on row y, counted from the first row; None for a phase heading or outside the rows."""

@@ -246,18 +246,3 @@ async def test_the_doctor_on_a_notebook_line_reads_the_arrays_in_its_dicts():
         screen = screen_text(app)
         assert "Shape doctor" in screen and 'culprit: np.dot(dZ2, cache["A1"])' in screen
         assert 'cache["A1"]  (4, 40)' in screen and "dZ2  (1, 40)" in screen
-
-
-def test_the_twins_data_folder_is_removed_when_the_command_ends(tmp_path):
-    """`o` writes the script's data for the stepping view; nothing of it is left in the temporary folder after."""
-    import os
-    import subprocess
-    import sys
-
-    code = ("import engine.script; from tui.debug import twin_options; "
-            f"r = engine.script.run({str(SCRIPTS / 'columns_vector.py')!r}); "
-            "o = twin_options(engine.script.trace(r)[1]); import pathlib; print(pathlib.Path(o.data).exists())")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "TMPDIR": str(tmp_path)}, cwd=Path(__file__).resolve().parents[2])
-    assert done.stdout.strip() == "True", done.stderr  # the folder was there while the command ran
-    assert list(tmp_path.iterdir()) == []

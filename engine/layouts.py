@@ -1,4 +1,8 @@
-"""The two layouts, examples as rows or as columns: each layer's linear step forward and backward."""
+"""The layouts, examples as rows or as columns: each layer's linear step forward and backward.
+
+Images come in two layouts, CS231n's rows (m, C, H, W) and deeplearning.ai's channels_last (m, H, W, C); both keep
+the examples first, so the dense layers after a flatten are written as in rows.
+"""
 
 from __future__ import annotations
 
@@ -21,19 +25,24 @@ class Layout(NamedTuple):
     db: Op
     dA: Op
     bias_slice: tuple  # the part of an augmented W that multiplies the previous layer, not the ones
+    images: bool = False  # a layout for images only: examples (C, H, W) are laid out (H, W, C)
 
     @property
     def class_axis(self) -> int:
         return 1 - self.example_axis
 
     def weight_shape(self, n_in: int, n_out: int) -> tuple[int, int]:
-        return (n_in, n_out) if self.name == "rows" else (n_out, n_in)
+        return (n_in, n_out) if self.example_axis == 0 else (n_out, n_in)
 
     def bias_shape(self, n_out: int) -> tuple[int, int]:
-        return (1, n_out) if self.name == "rows" else (n_out, 1)
+        return (1, n_out) if self.example_axis == 0 else (n_out, 1)
 
     def data_shape(self, m: int, n: int) -> tuple[int, int]:
-        return (m, n) if self.name == "rows" else (n, m)
+        return (m, n) if self.example_axis == 0 else (n, m)
+
+    def example(self, inputs: tuple[int, ...]) -> tuple[int, ...]:
+        """One example's shape as laid out: inputs (C, H, W) are (H, W, C) with channels last."""
+        return (*inputs[1:], inputs[0]) if self.images else inputs
 
 
 ROWS = Layout(
@@ -70,4 +79,6 @@ COLUMNS = Layout(
     bias_slice=(slice(None), slice(None, -1)),
 )
 
-LAYOUTS = {"rows": ROWS, "columns": COLUMNS}
+CHANNELS_LAST = ROWS._replace(name="channels_last", images=True)
+
+LAYOUTS = {"rows": ROWS, "columns": COLUMNS, "channels_last": CHANNELS_LAST}

@@ -126,6 +126,9 @@ class Network:
         self.seed = int(seed)
         self.max_bytes = int(max_bytes)
         self.layout: Layout = LAYOUTS[layout]
+        if self.layout.images and len(self.inputs) != 3:
+            raise ValueError(f"layout {layout!r} lays out images (m, H, W, C), with inputs=(C, H, W); these examples "
+                             f"are {self.inputs}: use layout 'rows' or 'columns'")
         self._built = self._stack(stack.parse(text))
         self._check_pairing()
         self.fused = (self.output, self.loss_name) in losses.FUSED
@@ -143,7 +146,7 @@ class Network:
         """Bind each item to its place: the output of one layer is the input of the next."""
         built: list[stack.Built] = []
         self._layer_of: dict[str, int] = {}  # each layer's output name: its layer number
-        inp, shape, layer, used = "X", self.inputs, 0, set()
+        inp, shape, layer, used = "X", self.layout.example(self.inputs), 0, set()
         for k, item in enumerate(items):
             kind = stack.kind(item.kind)
             layer += kind.STARTS_LAYER
@@ -273,9 +276,10 @@ class Network:
                 )
         else:
             X = checks.as_array("X", X, 1 + len(self.inputs))
-            if X.shape[1:] != self.inputs:
-                raise ValueError(f"X has shape {X.shape} but a network whose examples are {self.inputs} expects "
-                                 f"{checks.shape_text(('m',) + self.inputs)}".replace("'", ""))
+            example = self.layout.example(self.inputs)
+            if X.shape[1:] != example:
+                raise ValueError(f"X has shape {X.shape} but a {lay.name}-layout network whose examples are "
+                                 f"{self.inputs} expects {checks.shape_text(('m',) + example)}".replace("'", ""))
         Y = checks.as_matrix("Y", Y)
         m = X.shape[ex]
         if m == 0:

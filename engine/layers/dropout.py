@@ -36,7 +36,7 @@ def build(place: Place) -> Built:
     number = place.item.position
 
     def draw(seed: int, step: int, m: int) -> np.ndarray:
-        full = (m, *shape) if place.layout == "rows" else (*shape, m)
+        full = (m, *shape) if lay.example_axis == 0 else (*shape, m)
         return (np.random.default_rng([seed, step, number]).random(full) >= P).astype(np.float64)
 
     back = () if place.first else (bind(backward, "backward", l, lay.example_axis, dA=f"d{A}", dD=f"d{D}", mask=mask),)

@@ -99,7 +99,7 @@ def build(place: Place, prefix: str, over_examples: bool) -> Built:
     names = {k: f"{k}{t}" for k in NAMES}
     N, Z = f"{prefix}{t}", place.inp
     g, beta = f"gamma{t}", f"beta{t}"
-    rows = place.layout == "rows"
+    rows = e == 0
     params = (Param(g, (1, n) if rows else (n, 1), _ones(rows, n, 1.0)),
               Param(beta, (1, n) if rows else (n, 1), _ones(rows, n, 0.0)))
 

@@ -137,7 +137,9 @@ def is_reduction(node: ast.expr) -> bool:
     return method(node) in REDUCTIONS or np_function(node) in ("sum", "mean")
 
 
-def literal(n: int) -> ast.expr:
+def literal(n: int | tuple[int, ...]) -> ast.expr:
+    if isinstance(n, tuple):
+        return ast.Tuple(elts=[literal(k) for k in n], ctx=ast.Load())
     return ast.UnaryOp(op=ast.USub(), operand=ast.Constant(-n)) if n < 0 else ast.Constant(n)
 
 
@@ -217,7 +219,7 @@ def fixes(node: ast.expr, inference: Inference, env: dict, style: str, under_T: 
         out.append(with_keywords(node, k["axis"], not k["keepdims"]))
         operand = inference.shapes.get(slots(node)[0][1])
         axes = range(len(operand)) if operand is not None else (0, 1)
-        if operand is not None and k["axis"] is not None and -len(operand) <= k["axis"] < len(operand):
+        if operand is not None and isinstance(k["axis"], int) and -len(operand) <= k["axis"] < len(operand):
             current = k["axis"] % len(operand)
         else:
             current = k["axis"]

@@ -217,13 +217,22 @@ def method(node: ast.AST) -> str | None:
     return None
 
 
+def axis_value(node: ast.AST) -> int | tuple[int, ...] | None:
+    """axis=1 is 1, axis=(0, 2, 3) is (0, 2, 3); anything else None."""
+    if isinstance(node, ast.Tuple):
+        axes = tuple(int_literal(e) for e in node.elts)
+        return axes if axes and None not in axes else None
+    return int_literal(node)
+
+
 def keywords(node: ast.Call) -> dict[str, object]:
-    """A checked call's keyword values: axis an int or None, keepdims a bool."""
+    """A checked call's keyword values: axis an int, a tuple of ints (a sum over several axes) or None, keepdims a
+    bool."""
     values = {"axis": None, "keepdims": False}
     if np_function(node) in ("sum", "mean") and len(node.args) == 2:
-        values["axis"] = int_literal(node.args[1])  # np.sum(grad, 0)
+        values["axis"] = axis_value(node.args[1])  # np.sum(grad, 0)
     for k in node.keywords:
-        values[k.arg] = int_literal(k.value) if k.arg == "axis" else k.value.value
+        values[k.arg] = axis_value(k.value) if k.arg == "axis" else k.value.value
     return values
 
 
@@ -422,6 +431,8 @@ def _check_keywords(node: ast.Call, allowed: tuple[str, ...]) -> None:
         if k.arg not in allowed:
             raise refuse(f"keyword {k.arg!r} in {ast.unparse(node.func)}(...)")
         if k.arg == "axis":
+            if isinstance(k.value, ast.Tuple) and allowed == REDUCE_KEYWORDS and axis_value(k.value) is not None:
+                continue  # a sum over several axes at once: axis=(0, 2, 3)
             if int_literal(k.value) is None and not (isinstance(k.value, ast.Constant) and k.value.value is None):
                 raise refuse(f"axis={ast.unparse(k.value)}; write a whole number or None")
         elif not (isinstance(k.value, ast.Constant) and isinstance(k.value.value, bool)):

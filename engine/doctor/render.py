@@ -128,15 +128,25 @@ class _Renderer:
         text, binds = self.render(node)
         return text if binds >= needs else f"{brackets[0]}{text}{brackets[1]}"
 
-    def over(self, axis: int) -> str:
-        """Which way a sum or a softmax runs: "over examples (rows)" for axis 0 with examples as rows."""
+    def over(self, axis: int | tuple[int, ...]) -> str:
+        """Which way a sum or a softmax runs: "over examples (rows)" for axis 0 with examples as rows; an image's
+        axes beyond a matrix's two, and tuples of axes, by their numbers: "over axes 0, 2, 3"."""
+        if isinstance(axis, tuple):
+            return f"over axes {', '.join(str(a) for a in axis)}"
         if axis not in (-2, -1, 0, 1):
-            raise ValueError(f"cannot render axis={axis}; a matrix has axes 0 and 1")
+            return f"over axis {axis}"
         axis %= 2
         if self.example_axis is None:
             return f"over {AXES[axis]}"
         what = "examples" if axis == self.example_axis else "classes"
         return f"over {what} ({AXES[axis]})"
+
+    @staticmethod
+    def axis_word(axis: int | tuple[int, ...]) -> str:
+        """A sum's axis in a shape rule: Σ_rows for a matrix's axis 0, Σ_(0, 2, 3) for an image's axes."""
+        if isinstance(axis, tuple):
+            return f"({', '.join(str(a) for a in axis)})"
+        return AXES[axis % 2] if axis in (-2, -1, 0, 1) else str(axis)
 
     def render(self, node: ast.AST) -> tuple[str, int]:
         if self.slots is not None and not _is_scalar(node):
@@ -234,15 +244,22 @@ class _Renderer:
             if axis is None:
                 return f"Σ {self.wrap(func.value, MUL, '[]')}", MUL
             if self.slots is not None:
-                return f"Σ_{AXES[axis % 2]} {self.wrap(func.value, ATOM)}", MUL
+                return f"Σ_{self.axis_word(axis)} {self.wrap(func.value, ATOM)}", MUL
             return f"Σ {self.over(axis)} of {self.wrap(func.value, MUL)}", ADD
         if method == "mean" and not args:
             axis = grammar.keywords(node)["axis"]
             if axis is None:
                 return f"mean of {self.wrap(func.value, MUL, '[]')}", MUL
             if self.slots is not None:
-                return f"mean_{AXES[axis % 2]} {self.wrap(func.value, ATOM)}", MUL
+                return f"mean_{self.axis_word(axis)} {self.wrap(func.value, ATOM)}", MUL
             return f"mean {self.over(axis)} of {self.wrap(func.value, MUL)}", ADD
+        if method == "max" and not args:  # a max pool's window maximum: max over axis 3 of x_win1
+            axis = grammar.keywords(node)["axis"]
+            if axis is None:
+                return f"max of {self.wrap(func.value, MUL, '[]')}", MUL
+            if self.slots is not None:
+                return f"max_{self.axis_word(axis)} {self.wrap(func.value, ATOM)}", MUL
+            return f"max {self.over(axis)} of {self.wrap(func.value, MUL)}", ADD
         if method == "reshape":
             sizes = ", ".join(ast.unparse(a) for a in args)
             return f"{self.wrap(func.value, ATOM)} reshaped to ({sizes})", LOW

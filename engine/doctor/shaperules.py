@@ -110,8 +110,21 @@ def transpose(shape: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(reversed(shape))
 
 
-def reduce(shape: tuple[int, ...], axis: int | None, keepdims: bool, name: str) -> tuple[int, ...]:
-    """A sum, mean or max removes the axis it runs along, or keeps it as a 1 with keepdims=True."""
+def reduce(shape: tuple[int, ...], axis: int | tuple[int, ...] | None, keepdims: bool, name: str) -> tuple[int, ...]:
+    """A sum, mean or max removes the axis it runs along, or keeps it as a 1 with keepdims=True; a tuple of axes
+    removes each of them."""
+    if isinstance(axis, tuple):
+        n = len(shape)
+        for a in axis:
+            if not -n <= a < n:
+                raise Mismatch(f"an array of shape {shape_text(shape)} has {n} axes, numbered 0 to {n - 1} "
+                               f"(or -1 to -{n}); there is no axis {a} in axis={axis}.")
+        axes = {a % n for a in axis}
+        if len(axes) != len(axis):
+            raise Mismatch(f"axis={axis} names the same axis twice.")
+        if name == "max" and math.prod(shape[i] for i in axes) == 0:
+            raise Mismatch(f"the max along an empty axis of {shape_text(shape)} has no value to return.")
+        return tuple(1 if i in axes else n for i, n in enumerate(shape) if keepdims or i not in axes)
     if axis is None:
         axes = set(range(len(shape)))
     elif -len(shape) <= axis < len(shape):

@@ -328,6 +328,11 @@ def _check_call(node: ast.Call, env: dict, where: dict | None = None) -> None:
         _check_ids(node.args[1], env)
         return
     name = np_function(node)
+    if name == "transpose" and len(node.args) == 2:  # np.transpose(dZ1, (1, 2, 3, 0))
+        _check_keywords(node, ())
+        _check_axes_order(node.args[1:])
+        _check(node.args[0], env, where)
+        return
     if name in FUNCTIONS:
         n = FUNCTIONS[name]
         if name in ("sum", "mean") and len(node.args) == 2 and not node.keywords:
@@ -391,8 +396,10 @@ def _check_call(node: ast.Call, env: dict, where: dict | None = None) -> None:
                 raise refuse(".dot with other than one array; write A.dot(B)")
             _check(node.args[0], env, where)
         elif name == "transpose":
-            if node.args or node.keywords:
-                raise refuse(".transpose with arguments; write .T or .transpose()")
+            if node.keywords:
+                raise refuse(".transpose with keywords; write .transpose(1, 0) or .transpose((1, 0))")
+            if node.args:
+                _check_axes_order(node.args)
         else:
             if node.args:
                 raise refuse(f".{name} with positional arguments; write axis= and keepdims=")
@@ -402,6 +409,18 @@ def _check_call(node: ast.Call, env: dict, where: dict | None = None) -> None:
         raise refuse(f"call to {ast.unparse(func)!r}")
     _check(func, env, where)
     raise refuse(f"calling {ast.unparse(func)}")
+
+
+def axes_order(args: list[ast.expr]) -> tuple[int, ...] | None:
+    """The axes of .transpose(1, 2, 0) or .transpose((1, 2, 0)), else None."""
+    items = args[0].elts if len(args) == 1 and isinstance(args[0], ast.Tuple) else args
+    axes = tuple(int_literal(a) for a in items)
+    return axes if axes and None not in axes else None
+
+
+def _check_axes_order(args: list[ast.expr]) -> None:
+    if axes_order(args) is None:
+        raise refuse("transpose with other than whole-number axes; write .transpose(1, 2, 0)")
 
 
 def _check_new_array(node: ast.Call, env: dict) -> None:

@@ -260,6 +260,14 @@ class _Renderer:
             if self.slots is not None:
                 return f"max_{self.axis_word(axis)} {self.wrap(func.value, ATOM)}", MUL
             return f"max {self.over(axis)} of {self.wrap(func.value, MUL)}", ADD
+        order = (grammar.axes_order(args) if method == "transpose" and args else
+                 grammar.axes_order(args[1:]) if np_name == "transpose" and len(args) == 2 else None)
+        if order is not None:  # dZ1.transpose(1, 2, 3, 0): the axes in their new order
+            value = func.value if method else args[0]
+            axes = ", ".join(str(a) for a in order)
+            if self.slots is not None:
+                return f"{self.wrap(value, ATOM)}.transpose({axes})", ATOM
+            return f"{self.wrap(value, ATOM)} with axes ({axes})", LOW
         if method == "reshape":
             sizes = ", ".join(ast.unparse(a) for a in args)
             return f"{self.wrap(func.value, ATOM)} reshaped to ({sizes})", LOW

@@ -12,9 +12,8 @@ import numpy as np
 
 from engine import activations
 from engine.checks import shape_text
-from engine.doctor.grammar import (MAX_ELEMENTS, app_function, int_literal, is_add_at, is_set_rows, keywords, method,
-                                   np_function,
-                                   sizes)
+from engine.doctor.grammar import (MAX_ELEMENTS, app_function, axes_order, int_literal, is_add_at, is_set_rows,
+                                   keywords, method, np_function, sizes)
 
 MAX_WORK = 10**9  # nor may a product take more multiply-adds
 
@@ -108,6 +107,15 @@ def same(*shapes: tuple[int, ...]) -> tuple[int, ...]:
 def transpose(shape: tuple[int, ...]) -> tuple[int, ...]:
     """.T reverses the axes: (4, 3) becomes (3, 4); a vector (3,) stays (3,)."""
     return tuple(reversed(shape))
+
+
+def permute(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
+    """.transpose(1, 2, 0) puts axis 1 first, then 2, then 0: it names every axis once, in its new order."""
+    n = len(shape)
+    if len(axes) != n or sorted(a % n if -n <= a < n else a for a in axes) != list(range(n)):
+        raise Mismatch(f"transpose{axes} must name each axis of {shape_text(shape)} once, 0 to {n - 1} in its new "
+                       f"order; it names {_listed(list(axes))}.")
+    return tuple(shape[a] for a in axes)
 
 
 def reduce(shape: tuple[int, ...], axis: int | tuple[int, ...] | None, keepdims: bool, name: str) -> tuple[int, ...]:
@@ -313,6 +321,9 @@ def operation(node: ast.expr, env: dict) -> Operation:
         key = _index_key(node.slice)
         return Operation((node.value,), lambda s: index(s, key), operator.itemgetter(key))
     name = np_function(node)
+    if name == "transpose" and len(node.args) == 2:
+        axes = axes_order(node.args[1:])
+        return Operation((node.args[0],), lambda s: permute(s, axes), lambda a: np.transpose(a, axes))
     if name in _FUNCTIONS:
         rule, compute = _FUNCTIONS[name]
         return Operation(tuple(node.args), rule, compute, product_work if name in ("dot", "matmul") else _no_work)
@@ -342,6 +353,9 @@ def operation(node: ast.expr, env: dict) -> Operation:
         name = method(node)
     if name == "dot":
         return Operation((node.func.value, node.args[0]), dot, np.dot, product_work)
+    if name == "transpose" and node.args:
+        axes = axes_order(node.args)
+        return Operation((node.func.value,), lambda s: permute(s, axes), lambda a: np.transpose(a, axes))
     if name == "transpose":
         return Operation((node.func.value,), transpose, np.transpose)
     if name == "reshape":

@@ -371,6 +371,15 @@ def _check_call(node: ast.Call, env: dict, where: dict | None = None) -> None:
             raise refuse(f"axis={ast.unparse(axis)}; write a whole number")
         _check(node.args[0], env, where)
         return
+    if name == "pad":
+        if len(node.args) != 2 or pad_widths(node.args[1]) is None:
+            raise refuse("np.pad without one pair (before, after) of whole numbers per axis; write "
+                         "np.pad(X, ((0, 0), (0, 0), (1, 1), (1, 1)))")
+        for k in node.keywords:
+            if k.arg != "mode" or not (isinstance(k.value, ast.Constant) and k.value.value == "constant"):
+                raise refuse(f"keyword {ast.unparse(k)} in np.pad; it pads with zeros, mode='constant'")
+        _check(node.args[0], env, where)
+        return
     if name in CREATORS:
         if len(node.args) != 1 or node.keywords:
             raise refuse(f"np.{name} with other than one shape; write np.{name}((m, 1))")
@@ -409,6 +418,21 @@ def _check_call(node: ast.Call, env: dict, where: dict | None = None) -> None:
         raise refuse(f"call to {ast.unparse(func)!r}")
     _check(func, env, where)
     raise refuse(f"calling {ast.unparse(func)}")
+
+
+def pad_widths(node: ast.AST) -> tuple[tuple[int, int], ...] | None:
+    """The pairs of np.pad(X, ((0, 0), (1, 1))): zeros before and after along each axis; None if not such pairs."""
+    if not isinstance(node, ast.Tuple) or not node.elts:
+        return None
+    pairs = []
+    for pair in node.elts:
+        if not isinstance(pair, ast.Tuple) or len(pair.elts) != 2:
+            return None
+        widths = tuple(int_literal(e) for e in pair.elts)
+        if None in widths or min(widths) < 0 or max(widths) > 10**4:
+            return None
+        pairs.append(widths)
+    return tuple(pairs)
 
 
 def axes_order(args: list[ast.expr]) -> tuple[int, ...] | None:

@@ -268,6 +268,11 @@ class _Renderer:
             if self.slots is not None:
                 return f"{self.wrap(value, ATOM)}.transpose({axes})", ATOM
             return f"{self.wrap(value, ATOM)} with axes ({axes})", LOW
+        if np_name == "pad" and len(args) == 2:  # np.pad(X, ((0, 0), (0, 0), (1, 1), (1, 1)))
+            widths = ast.unparse(args[1])
+            if self.slots is not None:
+                return f"pad({self.text(args[0])}, {widths})", ATOM
+            return f"{self.wrap(args[0], ATOM)} padded with zeros {widths}", LOW
         if method == "reshape":
             sizes = ", ".join(ast.unparse(a) for a in args)
             return f"{self.wrap(func.value, ATOM)} reshaped to ({sizes})", LOW

@@ -13,7 +13,7 @@ import numpy as np
 from engine import activations
 from engine.checks import shape_text
 from engine.doctor.grammar import (MAX_ELEMENTS, app_function, axes_order, int_literal, is_add_at, is_set_rows,
-                                   keywords, method, np_function, sizes)
+                                   keywords, method, np_function, pad_widths, sizes)
 
 MAX_WORK = 10**9  # nor may a product take more multiply-adds
 
@@ -116,6 +116,14 @@ def permute(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
         raise Mismatch(f"transpose{axes} must name each axis of {shape_text(shape)} once, 0 to {n - 1} in its new "
                        f"order; it names {_listed(list(axes))}.")
     return tuple(shape[a] for a in axes)
+
+
+def pad(shape: tuple[int, ...], widths: tuple[tuple[int, int], ...]) -> tuple[int, ...]:
+    """np.pad adds zeros before and after along each axis, one (before, after) pair per axis."""
+    if len(widths) != len(shape):
+        raise Mismatch(f"np.pad needs one (before, after) pair for each axis of {shape_text(shape)}: {len(shape)} "
+                       f"pairs, but got {len(widths)}.")
+    return tuple(n + a + b for n, (a, b) in zip(shape, widths))
 
 
 def reduce(shape: tuple[int, ...], axis: int | tuple[int, ...] | None, keepdims: bool, name: str) -> tuple[int, ...]:
@@ -321,6 +329,9 @@ def operation(node: ast.expr, env: dict) -> Operation:
         key = _index_key(node.slice)
         return Operation((node.value,), lambda s: index(s, key), operator.itemgetter(key))
     name = np_function(node)
+    if name == "pad":
+        widths = pad_widths(node.args[1])
+        return Operation((node.args[0],), lambda s: pad(s, widths), lambda a: np.pad(a, widths))
     if name == "transpose" and len(node.args) == 2:
         axes = axes_order(node.args[1:])
         return Operation((node.args[0],), lambda s: permute(s, axes), lambda a: np.transpose(a, axes))

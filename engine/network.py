@@ -279,7 +279,7 @@ class Network:
             example = self.layout.example(self.inputs)
             if X.shape[1:] != example:
                 raise ValueError(f"X has shape {X.shape} but a {lay.name}-layout network whose examples are "
-                                 f"{self.inputs} expects {checks.shape_text(('m',) + example)}".replace("'", ""))
+                                 f"{self.inputs} expects (m, {', '.join(str(n) for n in example)})")
         Y = checks.as_matrix("Y", Y)
         m = X.shape[ex]
         if m == 0:

@@ -15,6 +15,7 @@ FORMATS = ("md", "json")
 VERSION = 1
 MAX_ROWS = 8  # Markdown shows at most this many rows and columns of a matrix; JSON always has every value
 MAX_COLS = 8
+MAX_SLICES = 3  # an array of three or more axes shows this many of its 2-D slices
 
 
 def events(net: Network, X, Y, lr: float) -> list[Event]:
@@ -91,7 +92,7 @@ def markdown(net: Network, lr: float, m: int, step: list[Event]) -> str:
         f"# One training step of a {arrows} network",
         "",
         f"- network: `{net!r}`",
-        f"- {net.layout_name} layout, one example per {net.layout_name[:-1]}; m = {m} example{'s' * (m != 1)}",
+        f"- {net.layout_name} layout, {_examples(net)}; m = {m} example{'s' * (m != 1)}",
         f"- learning rate lr = {lr!r}; steps already taken: {net.steps}",
         f"- loss before this step's update: L = {loss:.6g}",
         "",
@@ -109,11 +110,35 @@ def markdown(net: Network, lr: float, m: int, step: list[Event]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _examples(net: Network) -> str:
+    if net.layout.images:
+        return "images (m, H, W, C), examples first"
+    return f"one example per {'row' if net.layout.example_axis == 0 else 'column'}"
+
+
 def _value(name: str, value: np.ndarray) -> list[str]:
-    """A scalar (the loss) as code; a matrix (every other value) as a table of its first rows and columns, saying
-    the full shape if cut."""
+    """A scalar (the loss) as code; a vector as a table of one row; a matrix as a table of its first rows and
+    columns, saying the full shape if cut; an array of more axes as its first 2-D slices (example 0, each channel),
+    each a table titled with its index."""
     if value.ndim == 0:
         return [f"`{name} = {float(value):.6g}`"]
+    if value.ndim == 1:
+        return _table(name, value.reshape(1, -1), f"; full shape {value.shape}" if value.size > MAX_COLS else "")
+    if value.ndim == 2:
+        return _table(name, value)
+    lines = []
+    lead = value.shape[:-2]
+    indices = list(np.ndindex(*lead))
+    for index in indices[:MAX_SLICES]:
+        title = f"{name}[{', '.join(str(i) for i in index)}]"
+        lines += [f"{title}:", ""] + _table(title, value[index]) + [""]
+    if len(indices) > MAX_SLICES:
+        lines.append(f"Showing {MAX_SLICES} of the {len(indices)} 2-D slices; full shape {value.shape}.")
+    return lines
+
+
+def _table(name: str, value: np.ndarray, extra: str = "") -> list[str]:
+    value = value.astype(np.float64) if value.dtype == bool else value
     shown = value[:MAX_ROWS, :MAX_COLS]
     more = " … |" if value.shape[1] > MAX_COLS else ""
     width = shown.shape[1] + bool(more)
@@ -125,4 +150,6 @@ def _value(name: str, value: np.ndarray) -> list[str]:
     if shown.shape != value.shape:
         (rows, cols), (all_rows, all_cols) = shown.shape, value.shape
         table += ["", f"Showing {rows} of {all_rows} rows and {cols} of {all_cols} columns; full shape {value.shape}."]
+    elif extra:
+        table += ["", f"Showing {shown.shape[1]} of {value.shape[1]}{extra}."]
     return table

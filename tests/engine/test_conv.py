@@ -378,3 +378,23 @@ def test_the_im2col_buffer_counts_in_the_memory_budget():
         next(small.step(X, Y))
     assert small.steps == 0
     assert np.isfinite(Network(inputs=(3, 32, 32), layers=layers, loss="ce", max_bytes=step_bytes + 10**6).loss(X, Y))
+
+
+# ---- trace --------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_trace_writes_every_event_of_an_image_network(layout):
+    import json
+
+    from engine import trace
+    net = Network(inputs=(1, 8, 8), layers=SMALL, loss="ce", layout=layout)
+    X, Y = data(net)
+    document = json.loads(trace.trace(net, X, Y, 0.5, "json"))
+    assert [e["name"] for e in document["events"]] == [p.name for p in net.plan]
+    cols = next(e for e in document["events"] if e["name"] == "x_cols1")
+    assert np.array_equal(np.array(cols["value"]), values(net, X, Y)["x_cols1"])
+    md = trace.trace(net, X, Y, 0.5, "md")
+    assert "Z1[0, 0]:" in md and "Showing 3 of the 12 2-D slices; full shape" in md
+    assert "| db1 | 0 | 1 | 2 | 3 |" in md
+    assert net.steps == 1  # values() stepped once; the traces applied nothing

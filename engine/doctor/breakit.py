@@ -52,7 +52,7 @@ def _wrong_versions(expr: ast.expr) -> list[tuple[str, ast.expr, str]]:
     for path, node in walk(expr):
         if untransposed(node) is not None:
             found.append(("missing transpose", replace(expr, path, untransposed(node)), "It still runs"))
-        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and _drops_a_row(node.slice):
             found.append(("kept the bias row", replace(expr, path, node.value), _BIAS_RUNS))
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
             a, b = node.left, node.right
@@ -127,6 +127,12 @@ def mistakes(formula: str, env: dict, *, expected: object = None, axes: Axes | N
             why = f"{runs}, and even gives the right shape {shape_text(expected_shape)}, but the numbers are wrong."
         found.append(Mistake(kind, line, wrong, why))
     return found
+
+
+def _drops_a_row(index: ast.AST) -> bool:
+    """W2[:-1] or W2[:, :-1]: a matrix's slice, as the bias row is cut off; not an image's crop or index arrays."""
+    parts = index.elts if isinstance(index, ast.Tuple) else [index]
+    return len(parts) <= 2 and all(isinstance(p, ast.Slice) for p in parts)
 
 
 def _explained(d: Diagnosis) -> str:

@@ -33,6 +33,9 @@ _SPLIT_LESSON = ("Overlapping windows share input pixels: each pixel must gather
 _ORDER_LESSON = ("x_cols lays each window out in one order ({order}); W must be flattened in that same order, or "
                  "each weight multiplies another weight's pixel. It runs and has the right shape, so nothing tells "
                  "you: only the values are wrong.")
+_PADDING = ("kept the padding", "{dA} = {dxp}",
+            "The padded border is zeros with no input behind them, so its gradient goes nowhere: cut P rows and "
+            "columns off each side, or the gradient has the padded shape.")
 
 
 def rows_table(g: windows.Geometry, F: int) -> dict[str, Op]:
@@ -82,7 +85,7 @@ def rows_table(g: windows.Geometry, F: int) -> dict[str, Op]:
                   (("col2im by assignment instead of accumulation",
                     f"{{dxp}}[:, {{k}}, {{i}}, {{j}}] = {{dxc}}.reshape({n}, -1, m).transpose(2, 0, 1)", _SPLIT_LESSON),)),
         crop=Op(f"{{dA}} = {{dxp}}[:, :, {P}:-{P}, {P}:-{P}]", "the padding had no input behind it: cut it off",
-                lambda c, dxp: dxp[:, :, P:-P, P:-P]),
+                lambda c, dxp: dxp[:, :, P:-P, P:-P], (_PADDING,)),
     )
 
 
@@ -132,7 +135,7 @@ def channels_last_table(g: windows.Geometry, F: int) -> dict[str, Op]:
                   (("col2im by assignment instead of accumulation",
                     f"{{dxp}}[:, {{i}}, {{j}}] = {{dxc}}.reshape(m, {Ho * Wo}, {K * K}, {C})", _SPLIT_LESSON),)),
         crop=Op(f"{{dA}} = {{dxp}}[:, {P}:-{P}, {P}:-{P}, :]", "the padding had no input behind it: cut it off",
-                lambda c, dxp: dxp[:, P:-P, P:-P, :]),
+                lambda c, dxp: dxp[:, P:-P, P:-P, :], (_PADDING,)),
     )
 
 

@@ -359,7 +359,32 @@ def test_the_silent_mistakes_run_and_give_the_right_shape():
                       "the output size off by one": False,
                       "summed over the wrong axes": False,
                       "col2im by assignment instead of accumulation": True,
-                      "spread the gradient over the whole window": True}
+                      "spread the gradient over the whole window": True,
+                      "kept the padding": False}
+
+
+def test_generic_mistakes_that_mean_nothing_here_are_not_offered():
+    from engine.doctor import mistakes
+    net = Network(inputs=(2, 7, 7), layers=DEEP, loss="ce")
+    X, Y = data(net)
+    sheet = Sheet.of(net, X, Y)
+    offered = {}
+    for i, e in enumerate(sheet.events):
+        found = mistakes(e.formula, sheet.env(i), expected=e.value, axes=sheet.axes, own=e.planned.mistakes)
+        offered[e.name] = {m.kind for m in found}
+    # an image's crop and the windows picked by index arrays are no bias row to drop
+    assert "kept the bias row" not in offered["x_cols2"] | offered["x_win2"] | offered["dA1"]
+    assert offered["dA1"] == {"kept the padding"}
+
+
+def test_every_event_has_its_hints():
+    from engine.exercise import hints
+    net = Network(inputs=(2, 7, 7), layers=DEEP, loss="ce")
+    X, Y = data(net)
+    lines = {e.name: hints(e)[2] for e in Sheet.of(net, X, Y).events}
+    assert lines["dx_pad2"] == "the line: np.add.at(dx_pad2, (slice(None), ___, ___, ___), ___.reshape(18, -1, m)" \
+                               ".transpose(2, 0, 1))"
+    assert lines["x_cols1"] == "the line: x_cols1 = ___[:, ___, ___, ___].transpose(1, 2, 0).reshape(18, -1)"
 
 
 # ---- memory ---------------------------------------------------------------------------------------------------------

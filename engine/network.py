@@ -132,7 +132,8 @@ class Network:
         self._built = self._stack(stack.parse(text))
         self._check_pairing()
         self.fused = (self.output, self.loss_name) in losses.FUSED
-        needed = 3 * 8 * self.parameter_count  # bytes: three float64 copies of every parameter
+        # bytes: three float64 copies of every parameter, and one example's largest buffer (im2col's columns)
+        needed = 3 * 8 * self.parameter_count + 8 * max(b.buffer for b in self._built)
         if needed > max_bytes:
             what = f"Network(sizes={self.sizes})" if self._form == "sizes" else f"Network(layers={self.layers!r})"
             raise checks.over_budget(what, needed, max_bytes)

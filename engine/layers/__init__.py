@@ -115,6 +115,7 @@ class Built(NamedTuple):
     draws: tuple = ()  # (name, fn(seed, step, m) -> array): arrays a step draws before it runs, such as masks
     activation: str | None = None  # for an activation layer, its kind: the loss may fuse with it
     ids: int = 0  # for a layer reading integer ids (an embedding), the vocabulary size
+    buffer: int = 0  # numbers per example of the largest array it makes at once (im2col's x_cols), for the budget
 
 
 def _number_text(n) -> str:

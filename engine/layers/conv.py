@@ -199,4 +199,4 @@ def build(place: Place) -> Built:
     params = (Param(n["W"], w_shape, _weights(F, C, K, place.layout)), Param(n["b"], (F,), _bias(F)))
     padded, columns, outputs = C * (H + 2 * P) * (W_ + 2 * P), C * K * K * Ho * Wo, F * Ho * Wo
     floats = 2 * padded * bool(P) + 2 * columns + 5 * outputs + C * H * W_
-    return Built(n["Z"], shape, params, tuple(forward), tuple(backward), floats, draws=draws)
+    return Built(n["Z"], shape, params, tuple(forward), tuple(backward), floats, draws=draws, buffer=columns)

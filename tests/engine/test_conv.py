@@ -405,6 +405,17 @@ def test_the_im2col_buffer_counts_in_the_memory_budget():
     assert np.isfinite(Network(inputs=(3, 32, 32), layers=layers, loss="ce", max_bytes=step_bytes + 10**6).loss(X, Y))
 
 
+def test_a_network_whose_columns_alone_pass_the_budget_is_refused_when_built():
+    big = "conv 8 11 pad 5, flatten, linear 2, softmax"
+    net = Network(inputs=(3, 128, 128), layers=big, loss="ce")
+    columns = 3 * 11 * 11 * 128 * 128  # one example's x_cols: 5.9 million numbers, 47.6 MB
+    assert net._built[0].buffer == columns
+    assert 3 * 8 * net.parameter_count < 2**25 < 8 * columns
+    with pytest.raises(ValueError, match=r"Network\(layers='conv 8 11 pad 5, flatten, linear 2, softmax'\) needs "
+                                         r"about .* more than the 32\.0 MiB limit"):
+        Network(inputs=(3, 128, 128), layers=big, loss="ce", max_bytes=2**25)
+
+
 # ---- trace --------------------------------------------------------------------------------------------------------
 
 

@@ -105,3 +105,14 @@ def test_files_that_are_not_an_npz_archive(tmp_path):
     bad.write_bytes(b"not a zip")
     with pytest.raises(ValueError, match="expected an .npz archive"):
         datasets.load_images(bad)
+
+
+@pytest.mark.parametrize("layout", ("rows", "channels_last"))
+def test_the_small_convnet_preset_opens_with_its_data(layout):
+    from engine.presets import preset
+    net, X, Y = preset("small convnet on shapes", layout=layout, m=8)
+    assert net.layers == CONVNET and net.layout_name == layout
+    assert X.shape == ((8, 1, 8, 8) if layout == "rows" else (8, 8, 8, 1)) and Y.shape == (8, 4)
+    assert np.isfinite(net.loss(X, Y))
+    with pytest.raises(ValueError, match="unknown preset 'big'; the presets are 'small convnet on shapes'"):
+        preset("big")

@@ -25,7 +25,8 @@ def add_options(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     p.add_argument("--hidden", default="sigmoid", choices=activations.HIDDEN)
     p.add_argument("--output", default="sigmoid", choices=activations.OUTPUT)
     p.add_argument("--loss", default="bce", choices=losses.NAMES)
-    p.add_argument("--layout", default="rows", choices=tuple(LAYOUTS), help="examples as rows or as columns")
+    p.add_argument("--layout", default="rows", choices=tuple(LAYOUTS),
+                   help="examples as rows or as columns; channels_last lays images out (m, H, W, C)")
     p.add_argument("--bias", default="vector", choices=BIASES)
     p.add_argument("--init", default="uniform", choices=INITS)
     p.add_argument("--seed", type=int, default=0)

@@ -51,7 +51,8 @@ def rows_table(g: windows.Geometry, F: int) -> dict[str, Op]:
                 lambda c, xp, k, i, j: xp[:, k, i, j].transpose(1, 2, 0).reshape(n, -1)),
         W_col=Op(f"{{Wc}} = {{W}}.reshape({F}, -1)", f"each filter as a row of C·K·K = {n}, in x_cols' order",
                  lambda c, W: W.reshape(F, -1),
-                 (("reshaped W in another order than im2col's", f"{{Wc}} = {{W}}.transpose(0, 1, 3, 2).reshape({F}, -1)",
+                 (("reshaped W in another order than im2col's",
+                   f"{{Wc}} = {{W}}.transpose(0, 1, 3, 2).reshape({F}, -1)",
                    _ORDER_LESSON.format(order="channel, kernel row, kernel column")),)),
         res=Op("{res} = {Wc} @ {xc}", "row f of W_col times column p of x_cols: filter f on window p",
                lambda c, Wc, xc: Wc @ xc),
@@ -60,7 +61,8 @@ def rows_table(g: windows.Geometry, F: int) -> dict[str, Op]:
         Z=Op(f"{{Z}} = {{out}}.reshape({F}, {Ho}, {Wo}, m).transpose(3, 0, 1, 2)",
              f"{size}; the columns ran over (H', W', m), so m comes to the front",
              lambda c, out: out.reshape(F, Ho, Wo, c.m).transpose(3, 0, 1, 2),
-             (("the output size off by one", f"{{Z}} = {{out}}.reshape({F}, {Ho - 1}, {Wo - 1}, m).transpose(3, 0, 1, 2)",
+             (("the output size off by one",
+               f"{{Z}} = {{out}}.reshape({F}, {Ho - 1}, {Wo - 1}, m).transpose(3, 0, 1, 2)",
                "H' = (H + 2P − K)/S + 1: without the + 1 the output is one row and one column short, and the "
                "reshape cannot hold every column of the product."),)),
         db=Op("{db} = {dZ}.sum(axis=(0, 2, 3))", "over the examples and every position: one sum per filter",
@@ -78,12 +80,14 @@ def rows_table(g: windows.Geometry, F: int) -> dict[str, Op]:
                 _ORDER_LESSON.format(order="channel, kernel row, kernel column")),)),
         dx_cols=Op("{dxc} = {Wc}.T @ {dout}", "", lambda c, Wc, dout: Wc.T @ dout),
         zeros=Op("{dxp} = np.zeros_like({xp})", "", lambda c, xp: np.zeros_like(xp)),
-        col2im=Op(f"np.add.at({{dxp}}, (slice(None), {{k}}, {{i}}, {{j}}), {{dxc}}.reshape({n}, -1, m).transpose(2, 0, 1))",
+        col2im=Op(f"np.add.at({{dxp}}, (slice(None), {{k}}, {{i}}, {{j}}), "
+                  f"{{dxc}}.reshape({n}, -1, m).transpose(2, 0, 1))",
                   "col2im: each column back onto its window's pixels; pixels that windows share add up",
                   lambda c, dxp, k, i, j, dxc: windows.add_at(dxp, (slice(None), k, i, j),
                                                               dxc.reshape(n, -1, c.m).transpose(2, 0, 1)),
                   (("col2im by assignment instead of accumulation",
-                    f"{{dxp}}[:, {{k}}, {{i}}, {{j}}] = {{dxc}}.reshape({n}, -1, m).transpose(2, 0, 1)", _SPLIT_LESSON),)),
+                    f"{{dxp}}[:, {{k}}, {{i}}, {{j}}] = {{dxc}}.reshape({n}, -1, m).transpose(2, 0, 1)",
+                    _SPLIT_LESSON),)),
         crop=Op(f"{{dA}} = {{dxp}}[:, :, {P}:-{P}, {P}:-{P}]", "the padding had no input behind it: cut it off",
                 lambda c, dxp: dxp[:, :, P:-P, P:-P], (_PADDING,)),
     )
@@ -102,7 +106,8 @@ def channels_last_table(g: windows.Geometry, F: int) -> dict[str, Op]:
                 lambda c, xp, i, j: xp[:, i, j].reshape(-1, n)),
         W_col=Op(f"{{Wc}} = {{W}}.reshape(-1, {F})", f"each filter as a column of K·K·C = {n}, in x_cols' order",
                  lambda c, W: W.reshape(-1, F),
-                 (("reshaped W in another order than im2col's", f"{{Wc}} = {{W}}.transpose(1, 0, 2, 3).reshape(-1, {F})",
+                 (("reshaped W in another order than im2col's",
+                   f"{{Wc}} = {{W}}.transpose(1, 0, 2, 3).reshape(-1, {F})",
                    _ORDER_LESSON.format(order="kernel row, kernel column, channel")),)),
         res=Op("{res} = {xc} @ {Wc}", "row p of x_cols times column f of W_col: filter f on window p",
                lambda c, xc, Wc: xc @ Wc),
@@ -187,7 +192,8 @@ def build(place: Place) -> Built:
     forward = ([op("pad", "forward")] if P else []) + [op(k, "forward") for k in ("cols", "W_col", "res", "out", "Z")]
     backward = [op(k, "backward") for k in ("db", "dout", "dW_col", "dW")]
     if not place.first:
-        backward += [op(k, "backward") for k in ("dx_cols", "zeros", "col2im")] + ([op("crop", "backward")] if P else [])
+        backward += [op(k, "backward") for k in ("dx_cols", "zeros", "col2im")]
+        backward += [op("crop", "backward")] if P else []
     if place.layout == "rows":
         indices = windows.im2col_indices(g)
         draws = tuple(zip((n["k"], n["i"], n["j"]), (windows.constant(a) for a in indices)))

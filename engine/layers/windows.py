@@ -52,9 +52,9 @@ def geometry(where: str, C: int, H: int, W: int, K: int, S: int, P: int) -> Geom
             raise ValueError(f"{where}: the kernel is larger than the padded input: K = {K} but {axis} + 2P = "
                              f"{n} + 2·{P} = {padded}")
         if (padded - K) % S:
-            raise ValueError(f"{where}: the output size {axis}' = ({axis} + 2P − K)/S + 1 = ({n} + 2·{P} − {K})/{S} "
-                             f"+ 1 = {(padded - K) / S + 1:g} is not whole; choose a stride, padding or kernel size "
-                             f"for which {padded - K} divides by S")
+            raise ValueError(f"{where}: the output size {axis}' = ({axis} + 2P − K)/S + 1 = "
+                             f"({n} + 2·{P} − {K})/{S} + 1 = {(padded - K) / S + 1:g} is not whole; choose a stride, "
+                             f"padding or kernel size for which {padded - K} divides by S")
         sizes.append((padded - K) // S + 1)
     return Geometry(C, H, W, K, S, P, *sizes)
 

@@ -86,7 +86,8 @@ def test_what_cannot_work_is_blamed_or_refused(line, message):
     ("x_pad1 = np.pad(X, ((0, 0), (0, 0), (1, 1), (1, 1)))",
      "x_pad1 = X padded with zeros ((0, 0), (0, 0), (1, 1), (1, 1))"),
     ("db1 = dZ1.sum(axis=(0, 2, 3))", "∂L/∂b1 = Σ over axes 0, 2, 3 of ∂L/∂Z1"),
-    ("dout1 = dZ1.transpose(1, 2, 3, 0).reshape(4, -1)", "∂L/∂out1 = (∂L/∂Z1 with axes (1, 2, 3, 0)) reshaped to (4, -1)"),
+    ("dout1 = dZ1.transpose(1, 2, 3, 0).reshape(4, -1)",
+     "∂L/∂out1 = (∂L/∂Z1 with axes (1, 2, 3, 0)) reshaped to (4, -1)"),
     ("np.add.at(dx_pad1, (slice(None), k1, i1, j1), dx_cols1)", "∂L/∂x_pad1[:, k1, i1, j1] += ∂L/∂x_cols1"),
     ("mask1 = x_win1 == x_win1.max(axis=3, keepdims=True)", "mask1 = [x_win1 = max over axis 3 of x_win1]"),
 ])

@@ -54,6 +54,12 @@ def _reader(p: Planned) -> Callable[[dict], tuple]:
     return itemgetter(*(i.key for i in p.inputs))
 
 
+def _slots(op: Op, names: dict[str, str]) -> dict[str, str]:
+    """The names an Op's formula has slots for; a layer's number ({t}) is filled in before binding."""
+    filled = {k: v for k, v in names.items() if "{" + k + "}" in op.formula}
+    return filled
+
+
 def _inputs(value: object) -> tuple[int, ...]:
     """The shape of one example: 4, or (3,) for three token ids."""
     items = (value,) if isinstance(value, (int, np.integer)) and not isinstance(value, bool) else value
@@ -220,6 +226,11 @@ class Network:
         return sum(int(np.prod(p.shape)) for b in self._built for p in b.params)
 
     @property
+    def parameters(self) -> tuple[stack.Param, ...]:
+        """What each layer owns, in stack order: names, shapes, and how the first values are drawn."""
+        return tuple(p for b in self._built for p in b.params)
+
+    @property
     def params(self) -> dict[str, np.ndarray]:
         """The current parameters, read-only; a step replaces them rather than writing into them."""
         return dict(self._params)
@@ -245,12 +256,25 @@ class Network:
         L = self._layer_of[built[-1].out]
         Z, A = self._Z, self._A
         forward = [p for b in built for p in b.forward]
-        loss_op = losses.loss_op(self.output, self.loss_name, lay.class_axis)
-        forward.append(bind(loss_op, "loss", L, Z=Z, A=A, Y="Y"))
-
-        backward: list[Planned] = []
+        fine = losses.FINE.get((self.output, self.loss_name)) if self.detail == "fine" else None
         layers = list(reversed(built))
-        if self.fused:
+        backward: list[Planned] = []
+        if fine:  # the output activation and the loss, one operation at a time
+            tag = A[len("A"):]
+            ahead, loss_op, back = fine(lay.class_axis)
+            names = dict(Z=Z, A=A, Y="Y", dZ=f"d{Z}", dA=f"d{A}")
+            for name in losses.FINE_NAMES:
+                names[name], names[f"d{name}"] = f"{name}{tag}", f"d{name}{tag}"
+            forward[-1:] = [bind(op, "forward", L, **_slots(op, names)) for op in ahead]
+            forward.append(bind(loss_op, "loss", L, **_slots(loss_op, names)))
+            backward += [bind(op, "backward", L, **_slots(op, names)) for op in back]
+            layers = layers[1:]
+        else:
+            loss_op = losses.loss_op(self.output, self.loss_name, lay.class_axis)
+            forward.append(bind(loss_op, "loss", L, Z=Z, A=A, Y="Y"))
+        if fine:
+            pass  # its backward pass is above
+        elif self.fused:
             backward.append(bind(losses.FUSED_GRADIENT, "backward", L, dZ=f"d{Z}", A=A, Y="Y", Z=Z))
             if built[-1].activation:
                 layers = layers[1:]  # the loss's gradient and the output activation's cancel into dZ
@@ -344,9 +368,9 @@ class Network:
         layer, so loss() and gradients() called before a step see that step's masks."""
         drawn = {}
         for b in self._built:
-            for name, draw in b.draws:
-                drawn[name] = draw(self.seed, self.steps, m)
-                drawn[name].setflags(write=False)
+            for d in b.draws:
+                drawn[d.name] = d.fn(self.seed, self.steps, m)
+                drawn[d.name].setflags(write=False)
         return drawn
 
     def step(self, X, Y, lr: float = 0.5) -> Iterator[Event]:

@@ -15,7 +15,7 @@ FORMATS = ("md", "json")
 VERSION = 1
 MAX_ROWS = 8  # Markdown shows at most this many rows and columns of a matrix; JSON always has every value
 MAX_COLS = 8
-MAX_SLICES = 3  # an array of three or more axes shows this many of its 2-D slices
+SLICES = 2  # a 3-D value shows this many of its first-axis slices
 
 
 def events(net: Network, X, Y, lr: float) -> list[Event]:
@@ -86,7 +86,7 @@ def _numbers(value: np.ndarray):
 # ---- Markdown ----------------------------------------------------------------------------------------------
 
 def markdown(net: Network, lr: float, m: int, step: list[Event]) -> str:
-    arrows = " → ".join(str(n) for n in net.sizes)
+    arrows = " → ".join(str(n) for n in net.sizes) if "sizes" in net.options else f"`{net.layers}`"
     loss = next(float(e.value) for e in step if e.name == "L")
     lines = [
         f"# One training step of a {arrows} network",
@@ -117,29 +117,20 @@ def _examples(net: Network) -> str:
 
 
 def _value(name: str, value: np.ndarray) -> list[str]:
-    """A scalar (the loss) as code; a vector as a table of one row; a matrix as a table of its first rows and
-    columns, saying the full shape if cut; an array of more axes as its first 2-D slices (example 0, each channel),
-    each a table titled with its index."""
+    """A scalar (the loss) as code; a matrix as a table of its first rows and columns, saying the full shape if cut;
+    a flat vector as one row; an array of more axes as its first slices along the first axis, each in turn."""
     if value.ndim == 0:
         return [f"`{name} = {float(value):.6g}`"]
-    if value.ndim == 1:
-        return _table(name, value.reshape(1, -1), f"; full shape {value.shape}" if value.size > MAX_COLS else "")
-    if value.ndim == 2:
-        return _table(name, value)
-    lines = []
-    lead = value.shape[:-2]
-    indices = list(np.ndindex(*lead))
-    for index in indices[:MAX_SLICES]:
-        title = f"{name}[{', '.join(str(i) for i in index)}]"
-        lines += [f"{title}:", ""] + _table(title, value[index]) + [""]
-    if len(indices) > MAX_SLICES:
-        lines.append(f"Showing {MAX_SLICES} of the {len(indices)} 2-D slices; full shape {value.shape}.")
-    return lines
-
-
-def _table(name: str, value: np.ndarray, extra: str = "") -> list[str]:
-    value = value.astype(np.float64) if value.dtype == bool else value
-    shown = value[:MAX_ROWS, :MAX_COLS]
+    if value.ndim == 1:  # a flat bias (n,)
+        return _value(name, value[None, :])
+    if value.ndim > 2:  # (m, T, D): the first slices along the first axis, each a table
+        lines = []
+        for i in range(min(SLICES, value.shape[0])):
+            lines += [f"{name}[{i}]:", ""] + _value(f"{name}[{i}]", value[i]) + [""]
+        if value.shape[0] > SLICES:
+            lines.append(f"Showing {SLICES} of {value.shape[0]} slices along the first axis; full shape {value.shape}.")
+        return lines
+    shown = value[:MAX_ROWS, :MAX_COLS].astype(np.float64)  # a max pool's mask is boolean
     more = " … |" if value.shape[1] > MAX_COLS else ""
     width = shown.shape[1] + bool(more)
     table = [f"| {name} | " + " | ".join(str(j) for j in range(shown.shape[1])) + " |" + more,
@@ -150,6 +141,4 @@ def _table(name: str, value: np.ndarray, extra: str = "") -> list[str]:
     if shown.shape != value.shape:
         (rows, cols), (all_rows, all_cols) = shown.shape, value.shape
         table += ["", f"Showing {rows} of {all_rows} rows and {cols} of {all_cols} columns; full shape {value.shape}."]
-    elif extra:
-        table += ["", f"Showing {shown.shape[1]} of {value.shape[1]}{extra}."]
     return table

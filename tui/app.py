@@ -111,7 +111,7 @@ class BackpropApp(Editing, Training, Dialogs, App):
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         # s and e take priority, so that they work even while keys are in flight; but in a field they are letters.
-        if action in ("edit_sizes", "edit"):
+        if action in ("edit_sizes", "edit", "architecture"):
             return self.screen is self.screen_stack[0] and self.screen.focused is None
         return True
 

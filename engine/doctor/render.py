@@ -255,20 +255,13 @@ class _Renderer:
             if self.slots is not None:
                 return f"Σ_{self.axis_word(axis)} {self.wrap(func.value, ATOM)}", MUL
             return f"Σ {self.over(axis)} of {self.wrap(func.value, MUL)}", ADD
-        if method == "mean" and not args:
+        if method in ("mean", "max") and not args:
             axis = grammar.keywords(node)["axis"]
             if axis is None:
-                return f"mean of {self.wrap(func.value, MUL, '[]')}", MUL
+                return f"{method} of {self.wrap(func.value, MUL, '[]')}", MUL
             if self.slots is not None:
-                return f"mean_{self.axis_word(axis)} {self.wrap(func.value, ATOM)}", MUL
-            return f"mean {self.over(axis)} of {self.wrap(func.value, MUL)}", ADD
-        if method == "max" and not args:  # a max pool's window maximum: max over axis 3 of x_win1
-            axis = grammar.keywords(node)["axis"]
-            if axis is None:
-                return f"max of {self.wrap(func.value, MUL, '[]')}", MUL
-            if self.slots is not None:
-                return f"max_{self.axis_word(axis)} {self.wrap(func.value, ATOM)}", MUL
-            return f"max {self.over(axis)} of {self.wrap(func.value, MUL)}", ADD
+                return f"{method}_{self.axis_word(axis)} {self.wrap(func.value, ATOM)}", MUL
+            return f"{method} {self.over(axis)} of {self.wrap(func.value, MUL)}", ADD
         order = (grammar.axes_order(args) if method == "transpose" and args else
                  grammar.axes_order(args[1:]) if np_name == "transpose" and len(args) == 2 else None)
         if order is not None:  # dZ1.transpose(1, 2, 3, 0): the axes in their new order

@@ -80,12 +80,22 @@ class Param(NamedTuple):
     """A parameter a layer owns: its name, shape in the network's layout, and how its first value is drawn.
 
     `draw(rng, init)` returns the value; draws happen in stack order from one generator, so a network's seed fixes
-    every parameter whatever the layout.
+    every parameter whatever the layout. `code(init)` gives the same draw as lines of a script that has `rng`.
     """
 
     name: str
     shape: tuple[int, ...]
     draw: Callable[[np.random.Generator, str], np.ndarray]
+    code: Callable[[str], tuple[str, ...]]
+
+
+class Draw(NamedTuple):
+    """An array a step draws before it runs, such as dropout's mask: `fn(seed, step, m)`, and `code`, the same draw
+    as a line of a script that has SEED, step and m."""
+
+    name: str
+    fn: Callable[[int, int, int], np.ndarray]
+    code: str
 
 
 class Place(NamedTuple):
@@ -112,7 +122,7 @@ class Built(NamedTuple):
     forward: tuple[Planned, ...] = ()
     backward: tuple[Planned, ...] = ()
     floats: int = 0  # numbers per example the layer holds during a step (its intermediates and their gradients)
-    draws: tuple = ()  # (name, fn(seed, step, m) -> array): arrays a step draws before it runs, such as masks
+    draws: tuple[Draw, ...] = ()  # arrays a step draws before it runs, such as masks
     activation: str | None = None  # for an activation layer, its kind: the loss may fuse with it
     ids: int = 0  # for a layer reading integer ids (an embedding), the vocabulary size
     buffer: int = 0  # numbers per example of the largest array it makes at once (im2col's x_cols), for the budget
@@ -197,6 +207,11 @@ def normalised(items: tuple[Item, ...]) -> str:
     return ", ".join(item.text for item in items)
 
 
+def short(items: tuple[Item, ...]) -> str:
+    """The stack in short form, as the status line shows it: "emb 27×10 → flat → 200 → bn → tanh → 27 → softmax"."""
+    return " → ".join(kind(item.kind).SHORT.format(*item.numbers, kind=item.kind) for item in items)
+
+
 def from_sizes(sizes: tuple[int, ...], hidden: str, output: str) -> str:
     """The layer string of a fully connected network: sizes (4, 3, 3) with sigmoid and sigmoid is
     "linear 3, sigmoid, linear 3, sigmoid"."""
@@ -215,4 +230,4 @@ def at_least_zero(v) -> str | None:
 
 
 def fraction(v) -> str | None:
-    return None if 0 <= v < 1 else "must be in [0, 1), the share of units dropped"
+    return None if 0 <= v < 1 else "must be in [0, 1)"

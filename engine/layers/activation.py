@@ -8,6 +8,7 @@ from engine.events import bind
 from engine.layers import Built, Place
 from engine.layouts import LAYOUTS
 
+SHORT = "{kind}"  # in the status line
 ARGS = ()
 PREFIX = "A"
 STARTS_LAYER = False
@@ -18,6 +19,9 @@ def build(place: Place) -> Built:
     lay = LAYOUTS[place.layout]
     A, Z = f"A{place.tag}", place.inp
     if name == "softmax":
+        if not place.last:
+            raise ValueError(f"item {place.item.position} 'softmax': softmax makes the output's probabilities, so it "
+                             "comes last, where cross-entropy reads it")
         if len(place.shape) != 1:
             raise ValueError(f"item {place.item.position} 'softmax': softmax takes examples with one axis of classes, "
                              f"and these are {place.shape}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from engine.layers import Built, Place, norm
 
+SHORT = "bn"  # in the status line
 ARGS = ()
 PREFIX = "BN"
 NAMES = (PREFIX, *norm.NAMES)

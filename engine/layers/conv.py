@@ -162,6 +162,28 @@ def _weights(F: int, C: int, K: int, layout: str):
     return draw
 
 
+# The same draws as lines of the exported script, in the same order.
+DRAWS = {
+    "uniform": ("{W} = rng.uniform(-1.0, 1.0, {Ws})  # -> {Ws}",),
+    "xavier": ("a = np.sqrt(6.0 / ({fan_in} + {fan_out}))  # Xavier: uniform in ±√(6 / (C·K·K + F·K·K))",
+               "{W} = rng.uniform(-a, a, {Ws})  # -> {Ws}"),
+    "he": ("{W} = rng.normal(0.0, np.sqrt(2.0 / {fan_in}), {Ws})  # He: std √(2 / (C·K·K)) -> {Ws}",),
+}
+
+
+def _code(W: str, b: str, F: int, C: int, K: int, layout: str, part: str):
+    def code(init: str) -> tuple[str, ...]:
+        if part == "b":
+            return (f"{b} = rng.uniform(-1.0, 1.0, {F})  # -> ({F},)" if init == "uniform" else
+                    f"{b} = np.zeros({F})  # -> ({F},)",)
+        shape = (F, C, K, K)
+        lines = [line.format(W=W, Ws=shape, fan_in=C * K * K, fan_out=F * K * K) for line in DRAWS[init]]
+        if layout != "rows":
+            lines.append(f"{W} = np.ascontiguousarray({W}.transpose(2, 3, 1, 0))  # {shape} -> {(K, K, C, F)}")
+        return tuple(lines)
+    return code
+
+
 def _bias(F: int):
     def draw(rng: np.random.Generator, init: str) -> np.ndarray:
         return rng.uniform(-1.0, 1.0, F) if init == "uniform" else np.zeros(F)
@@ -195,14 +217,14 @@ def build(place: Place) -> Built:
         backward += [op(k, "backward") for k in ("dx_cols", "zeros", "col2im")]
         backward += [op("crop", "backward")] if P else []
     if place.layout == "rows":
-        indices = windows.im2col_indices(g)
-        draws = tuple(zip((n["k"], n["i"], n["j"]), (windows.constant(a) for a in indices)))
+        draws = windows.draws((n["k"], n["i"], n["j"]), windows.im2col_indices(g), windows.im2col_code(g))
         shape, w_shape = (F, Ho, Wo), (F, C, K, K)
     else:
-        indices = windows.window_indices(g)
-        draws = tuple(zip((n["i"], n["j"]), (windows.constant(a) for a in indices)))
+        draws = windows.draws((n["i"], n["j"]), windows.window_indices(g), windows.window_code(g))
         shape, w_shape = (Ho, Wo, F), (K, K, C, F)
-    params = (Param(n["W"], w_shape, _weights(F, C, K, place.layout)), Param(n["b"], (F,), _bias(F)))
+    code = [_code(n["W"], n["b"], F, C, K, place.layout, part) for part in ("W", "b")]
+    params = (Param(n["W"], w_shape, _weights(F, C, K, place.layout), code[0]),
+              Param(n["b"], (F,), _bias(F), code[1]))
     padded, columns, outputs = C * (H + 2 * P) * (W_ + 2 * P), C * K * K * Ho * Wo, F * Ho * Wo
     floats = 2 * padded * bool(P) + 2 * columns + 5 * outputs + C * H * W_
     return Built(n["Z"], shape, params, tuple(forward), tuple(backward), floats, draws=draws, buffer=columns)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import numpy as np
 
 from engine.events import Op, bind
-from engine.layers import Arg, Built, Place, fraction
+from engine.layers import Arg, Built, Draw, Place, fraction
 from engine.layouts import LAYOUTS
 
+SHORT = "drop {0:g}"  # in the status line
 ARGS = (Arg("the share of units dropped", float, "dropout 0.5", fraction),)
 PREFIX = "D"
 NAMES = (PREFIX, "mask")
@@ -35,10 +36,16 @@ def build(place: Place) -> Built:
     shape = place.shape
     number = place.item.position
 
+    rows = lay.example_axis == 0
+
     def draw(seed: int, step: int, m: int) -> np.ndarray:
-        full = (m, *shape) if lay.example_axis == 0 else (*shape, m)
+        full = (m, *shape) if rows else (*shape, m)
         return (np.random.default_rng([seed, step, number]).random(full) >= P).astype(np.float64)
+
+    full = ", ".join(["m", *map(str, shape)] if rows else [*map(str, shape), "m"])
+    code = (f"{mask} = (np.random.default_rng([SEED, step, {number}]).random(({full})) >= {P!r}).astype(np.float64)"
+            f"  # keeps each unit with probability 1 - {P!r}")
 
     back = () if place.first else (bind(backward, "backward", l, lay.example_axis, dA=f"d{A}", dD=f"d{D}", mask=mask),)
     return Built(D, shape, (), (bind(forward, "forward", l, lay.example_axis, D=D, A=A, mask=mask),), back,
-                 3 * int(np.prod(shape)), draws=((mask, draw),))
+                 3 * int(np.prod(shape)), draws=(Draw(mask, draw, code),))

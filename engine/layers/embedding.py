@@ -11,6 +11,7 @@ import numpy as np
 from engine.events import Op, bind
 from engine.layers import Arg, Built, Param, Place, positive
 
+SHORT = "emb {0}×{1}"  # in the status line
 ARGS = (Arg("a vocabulary size", int, "embedding 27 10", positive),
         Arg("a dimension", int, "embedding 27 10", positive))
 PREFIX = "emb"
@@ -49,8 +50,11 @@ def build(place: Place) -> Built:
     def draw(rng, init):
         return rng.normal(0.0, 1.0, (V, D))
 
+    def code(init):
+        return (f"{E} = rng.normal(0.0, 1.0, ({V}, {D}))  # -> ({V}, {D}), one row of {D} numbers per id",)
+
     forward = (bind(FORWARD, "forward", l, 0, emb=emb, E=E, X=place.inp),)
     backward = (bind(ZEROS, "backward", l, 0, dE=f"d{E}", E=E),
                 bind(SCATTER, "backward", l, 0, dE=f"d{E}", X=place.inp, demb=f"d{emb}"))
     T = place.shape[0]
-    return Built(emb, (T, D), (Param(E, (V, D), draw),), forward, backward, 2 * T * D, ids=V)
+    return Built(emb, (T, D), (Param(E, (V, D), draw, code),), forward, backward, 2 * T * D, ids=V)

@@ -11,6 +11,7 @@ from engine.events import Op, bind
 from engine.layers import Built, Place
 from engine.layouts import LAYOUTS
 
+SHORT = "flat"  # in the status line
 ARGS = ()
 PREFIX = "flat"
 STARTS_LAYER = False

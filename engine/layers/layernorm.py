@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from engine.layers import Built, Place, norm
 
+SHORT = "ln"  # in the status line
 ARGS = ()
 PREFIX = "LN"
 NAMES = (PREFIX, *norm.NAMES)

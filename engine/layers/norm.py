@@ -18,10 +18,15 @@ EPS = 1e-5
 NAMES = ("mu", "xmu", "sq", "var", "ivar", "xhat")
 
 
-def _ones(rows: bool, n: int, value: float):
+def _param(name: str, rows: bool, n: int, value: float) -> Param:
+    shape = (1, n) if rows else (n, 1)
+
     def draw(rng, init):
-        return np.full((1, n) if rows else (n, 1), value)
-    return draw
+        return np.full(shape, value)
+
+    def code(init):
+        return (f"{name} = np.{'ones' if value else 'zeros'}({shape})  # -> {shape}",)
+    return Param(name, shape, draw, code)
 
 
 def _sum(a: int):
@@ -100,8 +105,7 @@ def build(place: Place, prefix: str, over_examples: bool) -> Built:
     N, Z = f"{prefix}{t}", place.inp
     g, beta = f"gamma{t}", f"beta{t}"
     rows = e == 0
-    params = (Param(g, (1, n) if rows else (n, 1), _ones(rows, n, 1.0)),
-              Param(beta, (1, n) if rows else (n, 1), _ones(rows, n, 0.0)))
+    params = (_param(g, rows, n, 1.0), _param(beta, rows, n, 0.0))
 
     def op(key, **slots):
         phase = "backward" if key.startswith("d") else "forward"

@@ -86,7 +86,7 @@ def build(place: Place) -> Built:
 
     forward = tuple(op(k, "forward") for k in ("win", "mask", "P"))
     backward = () if place.first else tuple(op(k, "backward") for k in ("dxw", "zeros", "scatter"))
-    draws = tuple(zip((names["pi"], names["pj"]), (windows.constant(a) for a in windows.window_indices(g))))
+    draws = windows.draws((names["pi"], names["pj"]), windows.window_indices(g), windows.window_code(g))
     shape = (g.C, g.Ho, g.Wo) if place.layout == "rows" else (g.Ho, g.Wo, g.C)
     windows_, inputs = g.C * g.Ho * g.Wo * g.K * g.K, g.C * g.H * g.W
     return Built(names["P"], shape, (), forward, backward, 3 * windows_ + 2 * inputs + 2 * g.C * g.Ho * g.Wo,

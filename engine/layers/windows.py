@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from engine.layers import Draw
 from engine.layouts import LAYOUTS
 
 
@@ -53,8 +54,8 @@ def geometry(where: str, C: int, H: int, W: int, K: int, S: int, P: int) -> Geom
                              f"{n} + 2·{P} = {padded}")
         if (padded - K) % S:
             raise ValueError(f"{where}: the output size {axis}' = ({axis} + 2P − K)/S + 1 = "
-                             f"({n} + 2·{P} − {K})/{S} + 1 = {(padded - K) / S + 1:g} is not whole; choose a stride, "
-                             f"padding or kernel size for which {padded - K} divides by S")
+                             f"({n} + 2·{P} − {K})/{S} + 1 = {(padded - K) / S + 1:g} is not whole; choose a "
+                             f"stride, padding or kernel size for which {axis} + 2P − K divides by S")
         sizes.append((padded - K) // S + 1)
     return Geometry(C, H, W, K, S, P, *sizes)
 
@@ -81,10 +82,31 @@ def window_indices(g: Geometry) -> tuple[np.ndarray, np.ndarray]:
     return i, j
 
 
-def constant(a: np.ndarray):
-    """A step input that is the same every step, for Built.draws."""
-    a.setflags(write=False)
-    return lambda seed, step, m: a
+def im2col_code(g: Geometry) -> tuple[str, str, str]:
+    """im2col_indices as lines of a script: k, then i and j, each one line."""
+    C, K, S = g.C, g.K, g.S
+    return (f"np.repeat(np.arange({C}), {K * K}).reshape(-1, 1)",
+            f"np.tile(np.repeat(np.arange({K}), {K}), {C}).reshape(-1, 1) + "
+            f"{S} * np.repeat(np.arange({g.Ho}), {g.Wo}).reshape(1, -1)",
+            f"np.tile(np.arange({K}), {K * C}).reshape(-1, 1) + "
+            f"{S} * np.tile(np.arange({g.Wo}), {g.Ho}).reshape(1, -1)")
+
+
+def window_code(g: Geometry) -> tuple[str, str]:
+    """window_indices as lines of a script: i, then j."""
+    K, S = g.K, g.S
+    return (f"{S} * np.repeat(np.arange({g.Ho}), {g.Wo}).reshape(-1, 1) + "
+            f"np.repeat(np.arange({K}), {K}).reshape(1, -1)",
+            f"{S} * np.tile(np.arange({g.Wo}), {g.Ho}).reshape(-1, 1) + np.tile(np.arange({K}), {K}).reshape(1, -1)")
+
+
+def draws(names: tuple[str, ...], arrays: tuple[np.ndarray, ...], code: tuple[str, ...]) -> tuple:
+    """Index arrays as step inputs (Built.draws): the same every step, and the same as the script's lines."""
+    found = []
+    for name, a, line in zip(names, arrays, code):
+        a.setflags(write=False)
+        found.append(Draw(name, lambda seed, step, m, a=a: a, f"{name} = {line}"))
+    return tuple(found)
 
 
 def add_at(target: np.ndarray, index: tuple, values: np.ndarray) -> np.ndarray:

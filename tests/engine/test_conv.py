@@ -431,6 +431,6 @@ def test_trace_writes_every_event_of_an_image_network(layout):
     cols = next(e for e in document["events"] if e["name"] == "x_cols1")
     assert np.array_equal(np.array(cols["value"]), values(net, X, Y)["x_cols1"])
     md = trace.trace(net, X, Y, 0.5, "md")
-    assert "Z1[0, 0]:" in md and "Showing 3 of the 12 2-D slices; full shape" in md
+    assert "Z1[0][0]:" in md and "Showing 2 of 3 slices along the first axis; full shape" in md
     assert "| db1 | 0 | 1 | 2 | 3 |" in md
     assert net.steps == 1  # values() stepped once; the traces applied nothing

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from functools import partial
 from operator import itemgetter
@@ -136,6 +137,8 @@ class Network:
             raise ValueError(f"layout {layout!r} lays out images (m, H, W, C), with inputs=(C, H, W); these examples "
                              f"are {self.inputs}: use layout 'rows' or 'columns'")
         self._built = self._stack(stack.parse(text))
+        self._parameter_count = sum(math.prod(p.shape) for b in self._built for p in b.params)
+        self._floats = sum(b.floats for b in self._built)  # numbers per example a step holds
         self._check_pairing()
         self.fused = (self.output, self.loss_name) in losses.FUSED
         # bytes: three float64 copies of every parameter, and one example's largest buffer (im2col's columns)
@@ -223,7 +226,7 @@ class Network:
 
     @property
     def parameter_count(self) -> int:
-        return sum(int(np.prod(p.shape)) for b in self._built for p in b.params)
+        return self._parameter_count
 
     @property
     def parameters(self) -> tuple[stack.Param, ...]:
@@ -330,7 +333,7 @@ class Network:
                     "softmax with ce needs each example's labels to sum to 1 (one-hot or a distribution); "
                     f"example {k} sums to {sums[k]:g}. For independent 0/1 labels use output='sigmoid', loss='bce'"
                 )
-        needed = 8 * m * sum(b.floats for b in self._built) + 3 * 8 * self.parameter_count
+        needed = 8 * m * self._floats + 3 * 8 * self._parameter_count
         if needed > self.max_bytes:
             raise checks.over_budget(f"a step of {self!r} on {m} examples", needed, self.max_bytes)
         vocabulary = self._built[0].ids
@@ -405,22 +408,52 @@ class Network:
         """Run whole steps without making their events; returns the loss before the last update."""
         lr = checks.learning_rate(lr)
         loss = float("nan")
-        if self._readers is None or self._readers[0] is not self.plan:
-            self._readers = (self.plan, tuple((p, _reader(p), p.frees) for p in self.plan))
-        operations = self._readers[1]
+        run = self._compiled()
+        X, Y, m = self._data(X, Y)  # the same data every step: checked once
+        ctx = _Scalars(m, lr)
+        draws = [d for b in self._built for d in b.draws]
         for _ in range(steps):
-            env, m = self._env(X, Y, self._params)
-            ctx = _Scalars(m, lr)
-            for p, read, frees in operations:
-                value = p.fn(ctx, *read(env))
-                for key in frees:
-                    del env[key]
-                env[p.name] = value
-            loss = float(env["L"])
-            params = {}
-            for key in self._params:
-                params[key] = value = np.asarray(env[key])
+            env = {**self._params, "X": X, "Y": Y}
+            for d in draws:
+                env[d.name] = d.fn(self.seed, self.steps, m)
+            loss, params = run(env, ctx)
+            for value in params.values():
                 value.setflags(write=False)
             self._params = params
             self.steps += 1
-        return loss
+        return float(loss)
+
+    def _compiled(self) -> Callable[[dict, _Scalars], tuple[np.ndarray, dict]]:
+        """The plan as one Python function of the step's names, each held in a local: a training step then costs
+        the NumPy it runs and a call per operation, with no lookups between. Returns the loss and the new
+        parameters. Each name is released after its last read, as a step does."""
+        if getattr(self, "_compiled_for", None) is self.plan:
+            return self._run
+        local: dict[str, str] = {}
+        namespace: dict[str, object] = {}
+        lines, loaded = [], set()
+
+        def read(i: Input, k: int, j: int) -> str:
+            if i.key not in local:
+                local[i.key] = f"v{len(local)}"
+            name = local[i.key]
+            if i.key not in loaded:
+                lines.append(f"    {name} = env[{i.key!r}]")
+                loaded.add(i.key)
+            if i.index is None:
+                return name
+            namespace[f"i{k}_{j}"] = i.index
+            return f"{name}[i{k}_{j}]"
+
+        for k, p in enumerate(self.plan):
+            namespace[f"f{k}"] = p.fn
+            args = ", ".join(["c", *(read(i, k, j) for j, i in enumerate(p.inputs))])
+            local.setdefault(p.name, f"v{len(local)}")
+            lines.append(f"    {local[p.name]} = f{k}({args})")
+            loaded.add(p.name)
+            lines += [f"    del {local[key]}" for key in p.frees if key in local and key != p.name]
+        results = ", ".join(f"{key!r}: {local[key]}" for key in self._params)  # an update's P - lr * dP
+        source = "def run(env, c):\n" + "\n".join(lines) + f"\n    return {local['L']}, {{{results}}}\n"
+        exec(compile(source, f"<the plan of {self.layers}>", "exec"), namespace)  # our own lines, no input
+        self._run, self._compiled_for = namespace["run"], self.plan
+        return self._run

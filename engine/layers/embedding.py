@@ -23,7 +23,9 @@ ZEROS = Op("{dE} = np.zeros_like({E})", "", lambda c, E: np.zeros_like(E))
 
 
 def _add_at(c, dE, X, demb):
-    out = dE.copy()  # the step's arrays are read-only; the scatter writes into a copy, as the learner's line would
+    # A step's events are read-only, and the zeros stay on screen: the scatter writes into a copy. Training alone
+    # makes no events, and scatters in place, as the learner's line does.
+    out = dE if dE.flags.writeable else dE.copy()
     np.add.at(out, X, demb)
     return out
 

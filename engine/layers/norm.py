@@ -37,24 +37,29 @@ def _mean(a: int):
     return f".mean(axis={a}, keepdims=True)"
 
 
+def _mean_of(x: np.ndarray, a: int) -> np.ndarray:
+    # What x.mean(axis=a, keepdims=True) computes (the sum over the count), without np.mean's Python layer.
+    return np.add.reduce(x, axis=a, keepdims=True) / x.shape[a]
+
+
 def ops(a: int, e: int, count: str) -> dict[str, Op]:
     """The Ops with statistics over axis a, examples on axis e; `count` is how many numbers a statistic averages
     (m for batchnorm, the feature count for layernorm), as the fine backward pass divides by it."""
     n = None if count == "m" else int(count)
     over = (lambda c: c.m) if n is None else (lambda c: n)
     return {
-        "mu": Op(f"{{mu}} = {{Z}}{_mean(a)}", "", lambda c, Z: Z.mean(axis=a, keepdims=True),
+        "mu": Op(f"{{mu}} = {{Z}}{_mean(a)}", "", lambda c, Z: _mean_of(Z, a),
                  ((f"{'layer' if a != e else 'batch'}norm over the wrong axis", f"{{mu}} = {{Z}}{_mean(1 - a)}",
                    "Batchnorm averages each feature over the examples; layernorm averages each example over its "
                    "features. The other axis is the other layer."),)),
         "var": Op(f"{{var}} = (({{Z}} - {{mu}}) ** 2){_mean(a)}", "the biased variance, dividing by the count",
-                  lambda c, Z, mu: ((Z - mu) ** 2).mean(axis=a, keepdims=True)),
+                  lambda c, Z, mu: _mean_of((Z - mu) ** 2, a)),
         "xhat": Op(f"{{xhat}} = ({{Z}} - {{mu}}) / np.sqrt({{var}} + {EPS})", "",
                    lambda c, Z, mu, var: (Z - mu) / np.sqrt(var + EPS)),
         "xmu": Op("{xmu} = {Z} - {mu}", "", lambda c, Z, mu: Z - mu),
         "sq": Op("{sq} = {xmu} ** 2", "", lambda c, xmu: xmu ** 2),
         "var_fine": Op(f"{{var}} = {{sq}}{_mean(a)}", "the biased variance, dividing by the count",
-                       lambda c, sq: sq.mean(axis=a, keepdims=True)),
+                       lambda c, sq: _mean_of(sq, a)),
         "ivar": Op(f"{{ivar}} = 1 / np.sqrt({{var}} + {EPS})", "", lambda c, var: 1.0 / np.sqrt(var + EPS)),
         "xhat_fine": Op("{xhat} = {xmu} * {ivar}", "", lambda c, xmu, ivar: xmu * ivar),
         "out": Op("{N} = {gamma} * {xhat} + {beta}", "", lambda c, gamma, xhat, beta: gamma * xhat + beta),
@@ -65,8 +70,8 @@ def ops(a: int, e: int, count: str) -> dict[str, Op]:
         "dZ": Op(f"{{dZ}} = ({{dxhat}} - {{dxhat}}{_mean(a)} - {{xhat}} * ({{dxhat}} * {{xhat}}){_mean(a)}) "
                  f"/ np.sqrt({{var}} + {EPS})",
                  "every input moves the statistics too: the two means take that back out",
-                 lambda c, dxhat, xhat, var: (dxhat - dxhat.mean(axis=a, keepdims=True)
-                                              - xhat * (dxhat * xhat).mean(axis=a, keepdims=True)) / np.sqrt(var + EPS),
+                 lambda c, dxhat, xhat, var: (dxhat - _mean_of(dxhat, a) - xhat * _mean_of(dxhat * xhat, a))
+                 / np.sqrt(var + EPS),
                  (("variance gradient without the sum",
                    f"{{dZ}} = ({{dxhat}} - {{dxhat}}{_mean(a)} - {{xhat}} * ({{dxhat}} * {{xhat}})) "
                    f"/ np.sqrt({{var}} + {EPS})",

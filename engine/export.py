@@ -82,7 +82,7 @@ def script(net: Network, X, Y, lr: float, steps: int = STEPS) -> str:
     lines = {phase: [] for phase in PHASES}
     for e in events(net, X, Y, lr):
         lines[e.phase].append(f"{e.formula}  # {e.shape_rule.replace('→', '->')}")
-    X, Y = checks.as_matrix("X", X), checks.as_matrix("Y", Y)
+    X, Y = checks.as_array("X", X, 1 + len(net.inputs)), checks.as_matrix("Y", Y)  # the shapes the step took
     if net._built[0].ids:  # token ids: written as the whole numbers an index needs
         X = X.astype(np.int64)
     m_line = f"m = X.shape[{net.layout.example_axis}]  # examples are {net.layout_name}"
@@ -93,7 +93,7 @@ def script(net: Network, X, Y, lr: float, steps: int = STEPS) -> str:
     cached = [p.name for p in net.plan if p.phase == "forward"] + masks
     step = ", step" if drawn else ""
     imports = "import numpy as np"
-    if max(X.size, Y.size) > LITERAL_LIMIT:
+    if max(X.size, Y.size) > LITERAL_LIMIT or X.ndim > 2:
         imports = "import base64\nimport io\n\n" + imports
     constants = [f"LR = {lr!r}", f"STEPS = {steps}"]
     if drawn:
@@ -198,7 +198,7 @@ def _data(name: str, A: np.ndarray, net: Network) -> str:
     n = net.sizes[0] if name == "X" else net.sizes[-1]
     what = "inputs" if name == "X" else "outputs"
     note = f"# {A.shape}: {A.shape[net.layout.example_axis]} examples as {net.layout_name}, {n} {what}"
-    if A.size <= LITERAL_LIMIT:
+    if A.size <= LITERAL_LIMIT and A.ndim <= 2:  # images are stored exactly as .npy bytes, whatever their size
         return f"{note}\n{_literal(name, A)}"
     buffer = io.BytesIO()
     np.save(buffer, np.ascontiguousarray(A))  # float64: no pickle, which the script refuses to load
@@ -264,7 +264,9 @@ def _read(names: list[str], code: str) -> list[str]:
     """Those of names that a line of code reads before any earlier line assigns them."""
     assigned, read = set(), set()
     for line in code.splitlines():
-        target, _, expression = line.partition(" = ")
+        target, assigns, expression = line.partition(" = ")
+        if not assigns:  # np.add.at(dx_pad1, (slice(None), k1, i1, j1), dcols): a statement reads all it names
+            target, expression = "", line
         read |= {n for n in names if n not in assigned and re.search(rf"\b{n}\b", expression)}
         assigned.add(target)
     return [n for n in names if n in read]

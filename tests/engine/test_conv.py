@@ -434,3 +434,27 @@ def test_trace_writes_every_event_of_an_image_network(layout):
     assert "Z1[0][0]:" in md and "Showing 2 of 3 slices along the first axis; full shape" in md
     assert "| db1 | 0 | 1 | 2 | 3 |" in md
     assert net.steps == 1  # values() stepped once; the traces applied nothing
+
+
+# ---- export -------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_the_exported_script_trains_as_the_engine_does(tmp_path, layout):
+    import json
+    import subprocess
+    import sys
+
+    from engine import datasets, export
+    layers = "conv 2 3, tanh, conv 3 2 stride 2 pad 1, maxpool 2 stride 1, flatten, linear 4, softmax"
+    X, Y = datasets.shapes(m=6, layout=layout)
+    net = Network(inputs=(1, 8, 8), layers=layers, loss="ce", layout=layout)
+    path = tmp_path / "convnet.py"
+    path.write_text(export.script(net, X, Y, 0.1, steps=3)
+                    + "\nimport json\nprint(json.dumps({k: v.tolist() for k, v in params.items()}))\n")
+    run = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    got = json.loads(run.stdout.splitlines()[-1])
+    net.train(X, Y, lr=0.1, steps=3)
+    for key, P in net.params.items():
+        assert np.allclose(np.array(got[key]), P, rtol=0, atol=1e-10), key

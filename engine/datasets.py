@@ -278,7 +278,7 @@ def _load_csv_by_cell(path):
 
 # ---- data as the app uses it: named, fitted to the sizes, one-hot, in mini-batches ----------------------------
 
-NAMED = ("question", "xor", "spirals", "words")
+NAMED = ("question", "xor", "spirals", "words", "shapes")
 HIDDEN = {"question": (3,), "xor": (3,), "spirals": (16,), "words": (27,)}  # hidden sizes when the sizes follow
 WORDS = Path(__file__).with_name("data") / "words.txt"  # 756 English words and names, one a line, a to z only
 SYMBOLS = ".abcdefghijklmnopqrstuvwxyz"  # the 27-symbol vocabulary: "." starts and ends every word
@@ -300,7 +300,13 @@ class Data:
 
     @property
     def n_in(self) -> int:
-        return self.X.shape[1]
+        """Inputs per example: an image's C·H·W numbers, as the network counts them."""
+        return int(np.prod(self.X.shape[1:]))
+
+    @property
+    def image(self) -> tuple[int, ...] | None:
+        """(C, H, W) for images (m, C, H, W); None for rows of features."""
+        return tuple(self.X.shape[1:]) if self.X.ndim == 4 else None
 
     @property
     def n_out(self) -> int:
@@ -314,7 +320,8 @@ class Data:
         return (self.n_in, *hidden, self.n_out)
 
     def describe(self) -> str:
-        return f"{self.name} ({self.n_in} input{'s' * (self.n_in != 1)}, {self.n_out} output{'s' * (self.n_out != 1)})"
+        inputs = f"images {self.image}" if self.image else f"{self.n_in} input{'s' * (self.n_in != 1)}"
+        return f"{self.name} ({inputs}, {self.n_out} output{'s' * (self.n_out != 1)})"
 
 
 def named(name: str, seed: int = 0) -> Data:
@@ -327,6 +334,8 @@ def named(name: str, seed: int = 0) -> Data:
         return Data("spirals", *spirals(n_classes=3, m=300, seed=seed))
     if name == "words":
         return words()
+    if name == "shapes":
+        return Data("shapes", *shapes(m=200, seed=seed))
     raise ValueError(f"unknown dataset {name!r}; expected one of {', '.join(NAMED)}")
 
 

@@ -41,11 +41,12 @@ class Options(NamedTuple):
     targets: str | None = None
     layers: str | None = None  # a layer stack; None: the fully connected network of sizes, hidden and output
     detail: str = "compact"
+    image: tuple[int, ...] | None = None  # (C, H, W) when the data are images; they follow the data
 
     @property
     def network(self) -> dict:
         if self.layers:
-            return dict(inputs=self.sizes[0], layers=self.layers, loss=self.loss, layout=self.layout, bias=self.bias,
+            return dict(inputs=self.image or self.sizes[0], layers=self.layers, loss=self.loss, layout=self.layout, bias=self.bias,
                         init=self.init, seed=self.seed, detail=self.detail)
         return dict(sizes=self.sizes, hidden=self.hidden, output=self.output, loss=self.loss,
                     layout=self.layout, bias=self.bias, init=self.init, seed=self.seed, detail=self.detail)
@@ -144,6 +145,9 @@ def resolve(options: Options) -> tuple[engine.datasets.Data, Options]:
         data = engine.datasets.synthetic_data(sizes[0], sizes[-1], options.output, m=m, seed=options.seed)
         return data, options.but(sizes=sizes)
     data = base_data(options)
+    if data.image:
+        raise ValueError(f"{data.describe()}: dense layers do not read images; press a and choose the preset "
+                         "small convnet on shapes, or a stack that starts with conv, maxpool or flatten")
     if options.sizes is None:
         return data, options.but(sizes=data.sizes(engine.datasets.HIDDEN.get(options.dataset, (3,))))
     if not data.fits(options.sizes):
@@ -171,7 +175,7 @@ def _resolve_stack(options: Options) -> tuple[engine.datasets.Data, Options]:
     if last is not None and last.numbers[0] != data.n_out:
         raise ValueError(f"item {last.position} '{last.text}': the last linear layer makes the outputs, and "
                          f"{data.describe()} has {data.n_out}; write 'linear {data.n_out}'")
-    return data, options.but(sizes=(data.n_in, *sizes))
+    return data, options.but(sizes=(data.n_in, *sizes), image=data.image)
 
 
 def _simplest(options: Options) -> Options:
@@ -333,7 +337,10 @@ class Session:
         """Build everything from options, raising ValueError on anything the engine refuses; show event `at`."""
         data, options = resolve(options)
         net = Network(**options.network)
-        X, Y = (data.X, data.Y) if options.layout == "rows" else (data.X.T, data.Y.T)
+        if net.layout.images:  # (m, C, H, W) with the channels moved last; the labels stay rows
+            X, Y = np.moveaxis(data.X, 1, -1), data.Y
+        else:
+            X, Y = (data.X, data.Y) if options.layout == "rows" else (data.X.T, data.Y.T)
         batches = engine.datasets.Batches(np.ascontiguousarray(X), np.ascontiguousarray(Y), options.batch,
                                           options.seed, net.layout.example_axis)
         session = cls(options, net, data, batches, note)

@@ -167,7 +167,7 @@ def parse(text: object) -> tuple[Item, ...]:
         if extra and not options:
             takes = f"takes {len(args)} number{'s' * (len(args) != 1)}" if args else "takes no number"
             example = args[0].example if args else word
-            raise _expected(position, piece.strip(), f"{word} {takes}, as in '{example}'; got {' '.join(extra)!r} "
+            raise _expected(position, piece.strip(), f"{word} {takes}, as in '{example}'; got {' '.join(given)!r} "
                                                      "after it")
         numbers = [_value(position, piece.strip(), arg.what, arg.type, arg.example, arg.check, raw)
                    for arg, raw in zip(args, given)]

@@ -24,6 +24,7 @@ ARGS = (Arg("a number of filters", int, "conv 8 3", positive),
 OPTIONS = (Option("stride", "a stride", int, 1, "conv 8 3 stride 2", positive),
            Option("pad", "a padding", int, 0, "conv 8 3 pad 1", at_least_zero))
 PREFIX = "Z"
+SHORT = "conv {0}@{1}×{1}"  # F filters of K×K
 NAMES = (PREFIX, "W", "b", "x_pad", "x_cols", "W_col", "res", "out", "k", "i", "j")
 STARTS_LAYER = True
 

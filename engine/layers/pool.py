@@ -18,6 +18,7 @@ from engine.layers import windows
 ARGS = (Arg("a window size", int, "maxpool 2", positive),)
 OPTIONS = (Option("stride", "a stride", int, None, "maxpool 3 stride 2", positive),)  # None: the window size
 PREFIX = "P"
+SHORT = "pool {0}"
 NAMES = (PREFIX, "x_win", "mask", "pi", "pj")
 STARTS_LAYER = False
 

@@ -260,7 +260,7 @@ def test_bad_items_name_the_item_and_what_was_expected(layers, message):
 
 def test_kinds_without_options_keep_their_message():
     with pytest.raises(ValueError, match=r"item 1 'linear 3 pad 1': linear takes 1 number, as in 'linear 64'; "
-                                         r"got 'pad 1' after it"):
+                                         r"got '3 pad 1' after it"):
         Network(inputs=4, layers="linear 3 pad 1")
 
 

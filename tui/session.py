@@ -127,6 +127,9 @@ def base_data(options: Options) -> engine.datasets.Data:
     if options.dataset == FILE:
         if options.data and Path(options.data).suffix.lower() == ".txt" and not options.targets:
             return engine.datasets.words(options.data)  # a word list: next-character examples, as words are
+        if options.data and Path(options.data).suffix.lower() == ".npz" and not options.targets:
+            X, Y = engine.datasets.load_images(options.data)  # images and their labels, one-hot
+            return engine.datasets.Data(Path(options.data).name, X, Y)
         if not (options.data and options.targets):
             raise ValueError("--data and --targets go together: X and Y, one example per row in each")
         data = engine.datasets.from_files(options.data, options.targets)

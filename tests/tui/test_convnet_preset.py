@@ -3,6 +3,8 @@ convolution's events."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.tui.pilot_helpers import card_text, screen_text, settle
 from tui.app import BackpropApp
 from tui.session import Options
@@ -44,3 +46,23 @@ async def test_dense_layers_on_images_are_refused_inline_and_the_network_stays()
         assert "layers not changed: shapes (images (1, 8, 8), 4 outputs): dense layers do not read images; press a " \
                "and choose the preset small convnet on shapes" in message(app)
         assert app.session.net.layers.startswith("conv 4 3 pad 1")
+
+
+def test_own_images_come_from_the_command_line(tmp_path):
+    import numpy as np
+
+    from tui.arguments import options_from, parser
+    from tui.session import Session
+    path = tmp_path / "images.npz"
+    rng = np.random.default_rng(0)
+    np.savez(path, X=rng.normal(size=(10, 8, 8, 3)), y=np.arange(10) % 3)
+    args = parser().parse_args(["--data", str(path), "--layers", "conv 2 3 pad 1, relu, flatten, linear 3, softmax",
+                                "--layout", "channels_last", "--batch", "5"])
+    session = Session.start(options_from(args))
+    assert session.net.inputs == (3, 8, 8) and session.X.shape == (5, 8, 8, 3)
+    assert session.data.describe() == "images.npz (images (3, 8, 8), 3 outputs)"
+    np.savez(path, X=rng.normal(size=(10, 64)), y=np.arange(10) % 3)
+    args = parser().parse_args(["--data", str(path), "--layers", "conv 2 3 pad 1, relu, flatten, linear 3, softmax"])
+    with pytest.raises(ValueError, match=r"X has shape \(10, 64\), 2 dimensions; expected 4, \(m, C, H, W\) or "
+                                         r"\(m, H, W, C\)"):
+        Session.start(options_from(args))

@@ -83,6 +83,7 @@ FORWARD = {
     "softmax_columns": Op("{A} = softmax({Z}, axis=0)", "softmax(z) = e^z / Σ e^z, each column a distribution",
                           lambda c, Z: softmax(Z, axis=0)),
 }
+FORWARD["softmax_channels_last"] = FORWARD["softmax_rows"]  # after flatten, an image network's rows are examples
 
 # The derivative reads whichever of A or Z it needs; the slot names say which.
 DERIVATIVE = {

@@ -1,4 +1,5 @@
-"""Datasets: the question's data, xor, spirals, synthetic data, words, sequences, and loading .csv/.npy files."""
+"""Datasets: the question's data, xor, spirals, synthetic data, words, sequences, the shapes images, and loading
+.csv/.npy files and images from .npz."""
 
 import functools
 import warnings
@@ -83,6 +84,99 @@ def synthetic(n_in, n_out, m, seed=0, kind="binary", layout="rows"):
     else:
         Y = scores + rng.normal(0.0, 0.1, scores.shape)
     return _arrange(X, Y, layout)
+
+
+SHAPE_CLASSES = ("horizontal bar", "vertical bar", "cross", "square")
+IMAGE_LAYOUTS = ("rows", "channels_last")
+
+
+def _image_layout(X, layout):
+    """Images (m, C, H, W) laid out as the network reads them: as they are, or with the channels last."""
+    if layout not in IMAGE_LAYOUTS:
+        raise ValueError(f"layout must be one of 'rows', 'channels_last' for images; got {layout!r}")
+    return X if layout == "rows" else np.ascontiguousarray(X.transpose(0, 2, 3, 1))
+
+
+def shapes(m=200, seed=0, noise=0.1, layout="rows"):
+    """8×8 one-channel images of a horizontal bar, a vertical bar, a cross or a square outline (the classes 0 to 3,
+    in turn, shuffled), each at a seeded place and size, with Gaussian noise; X (m, 1, 8, 8) in the rows layout or
+    (m, 8, 8, 1) with channels last, and one-hot Y (m, 4)."""
+    _check_int("m", m, 1)
+    if not noise >= 0:
+        raise ValueError(f"noise must be a number >= 0, got {noise!r}")
+    rng = np.random.default_rng(seed)
+    labels = rng.permutation(np.arange(m) % len(SHAPE_CLASSES))
+    X = np.zeros((m, 8, 8))
+    for image, label in zip(X, labels):
+        if label in (0, 1):  # a bar 4 to 7 pixels long
+            length = rng.integers(4, 8)
+            row, start = rng.integers(0, 8), rng.integers(0, 9 - length)
+            bar = image if label == 0 else image.T
+            bar[row, start:start + length] = 1.0
+        elif label == 2:  # a cross with arms of 1 or 2 pixels
+            arm = rng.integers(1, 3)
+            r, c = rng.integers(arm, 8 - arm, size=2)
+            image[r, c - arm:c + arm + 1] = 1.0
+            image[r - arm:r + arm + 1, c] = 1.0
+        else:  # the outline of a square of side 3 to 5
+            side = rng.integers(3, 6)
+            r, c = rng.integers(0, 9 - side, size=2)
+            image[r:r + side, c:c + side] = 1.0
+            image[r + 1:r + side - 1, c + 1:c + side - 1] = 0.0
+    X += rng.normal(0.0, noise, X.shape)
+    return _image_layout(X[:, None], layout), np.eye(len(SHAPE_CLASSES))[labels]
+
+
+def load_images(path, layout="rows", n_classes=None):
+    """Images and labels from an .npz file holding X (m, C, H, W) or (m, H, W, C) and integer labels y (m,).
+
+    Which axis holds the channels is read from the sizes: the channels are the axis of at most 4 beside the image's
+    sides. X comes back in `layout` as float64, and y one-hot, with n_classes columns (by default the largest
+    label + 1).
+    """
+    path = Path(path)
+    if path.suffix.lower() != ".npz":
+        raise ValueError(f"{path}: expected an '.npz' file holding X and y, got {path.suffix or 'no extension'!r}")
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file")
+    try:
+        archive = np.load(path, allow_pickle=False)
+    except (ValueError, OSError, EOFError) as error:
+        raise ValueError(f"{path}: expected an .npz archive of arrays, could not read it ({error})") from None
+    if not hasattr(archive, "files"):
+        raise ValueError(f"{path}: expected an .npz archive holding X and y, got a single array")
+    with archive:
+        held = ", ".join(archive.files) or "nothing"
+        for name, what in (("X", "the images, (m, C, H, W) or (m, H, W, C)"), ("y", "the integer labels, (m,)")):
+            if name not in archive.files:
+                raise ValueError(f"{path}: no array {name!r} ({what}); the file holds {held}")
+        try:
+            X, y = archive["X"], archive["y"]
+        except ValueError:
+            raise ValueError(f"{path}: expected numeric arrays X and y, got an object (pickled) array") from None
+    if X.dtype.kind not in "biuf":
+        raise ValueError(f"{path}: X must hold numbers, got dtype {X.dtype}")
+    if X.ndim != 4:
+        raise ValueError(f"{path}: X has shape {X.shape}, {X.ndim} dimension{'s' * (X.ndim != 1)}; expected 4, "
+                         "(m, C, H, W) or (m, H, W, C)")
+    if X.shape[0] == 0:
+        raise ValueError(f"{path}: X has shape {X.shape}: no examples")
+    first, last = X.shape[1] <= 4 < min(X.shape[2:]), X.shape[3] <= 4 < min(X.shape[1:3])
+    if first == last:
+        raise ValueError(f"{path}: X has shape {X.shape}, and the channels (at most 4) are not told apart from the "
+                         "image's sides; expected (m, C, H, W) or (m, H, W, C) with C <= 4 < H, W")
+    X = X.astype(np.float64) if first else np.ascontiguousarray(X.astype(np.float64).transpose(0, 3, 1, 2))
+    if y.ndim != 1 or y.shape[0] != X.shape[0]:
+        raise ValueError(f"{path}: y has shape {y.shape}; expected one label per image, ({X.shape[0]},)")
+    if y.dtype.kind not in "biuf" or not np.all(y == np.round(y)):
+        raise ValueError(f"{path}: y must hold whole-number class labels 0, 1, 2, ...; got dtype {y.dtype}")
+    k = int(y.max()) + 1 if n_classes is None else n_classes
+    outside = np.flatnonzero((y < 0) | (y >= k))
+    if outside.size:
+        i = int(outside[0])
+        raise ValueError(f"{path}: y[{i}] = {y[i]:g} is out of range; labels must be 0 to {k - 1}"
+                         + (f" for {k} classes" if n_classes is not None else ""))
+    return _image_layout(X, layout), np.eye(k)[y.astype(np.intp)]
 
 
 def load(path):
@@ -185,7 +279,7 @@ def _load_csv_by_cell(path):
 
 # ---- data as the app uses it: named, fitted to the sizes, one-hot, in mini-batches ----------------------------
 
-NAMED = ("question", "xor", "spirals", "words")
+NAMED = ("question", "xor", "spirals", "words", "shapes")
 HIDDEN = {"question": (3,), "xor": (3,), "spirals": (16,), "words": (27,)}  # hidden sizes when the sizes follow
 WORDS = Path(__file__).with_name("data") / "words.txt"  # 756 English words and names, one a line, a to z only
 SYMBOLS = ".abcdefghijklmnopqrstuvwxyz"  # the 27-symbol vocabulary: "." starts and ends every word
@@ -207,7 +301,13 @@ class Data:
 
     @property
     def n_in(self) -> int:
-        return self.X.shape[1]
+        """Inputs per example: an image's C·H·W numbers, as the network counts them."""
+        return int(np.prod(self.X.shape[1:]))
+
+    @property
+    def image(self) -> tuple[int, ...] | None:
+        """(C, H, W) for images (m, C, H, W); None for rows of features."""
+        return tuple(self.X.shape[1:]) if self.X.ndim == 4 else None
 
     @property
     def n_out(self) -> int:
@@ -221,7 +321,8 @@ class Data:
         return (self.n_in, *hidden, self.n_out)
 
     def describe(self) -> str:
-        return f"{self.name} ({self.n_in} input{'s' * (self.n_in != 1)}, {self.n_out} output{'s' * (self.n_out != 1)})"
+        inputs = f"images {self.image}" if self.image else f"{self.n_in} input{'s' * (self.n_in != 1)}"
+        return f"{self.name} ({inputs}, {self.n_out} output{'s' * (self.n_out != 1)})"
 
 
 def named(name: str, seed: int = 0) -> Data:
@@ -234,6 +335,8 @@ def named(name: str, seed: int = 0) -> Data:
         return Data("spirals", *spirals(n_classes=3, m=300, seed=seed))
     if name == "words":
         return words()
+    if name == "shapes":
+        return Data("shapes", *shapes(m=200, seed=seed))
     raise ValueError(f"unknown dataset {name!r}; expected one of {', '.join(NAMED)}")
 
 

@@ -275,11 +275,16 @@ def hints(event: Event) -> tuple[str, str, str]:
 
 
 def blanked(event: Event) -> str:
-    """The engine's line with every matrix it reads written ___: "dW2 = ___.T @ ___"."""
-    left, right = event.formula.split(" = ", 1)
-    for key in sorted({i.key for i in event.planned.inputs}, key=len, reverse=True):
+    """The engine's line with every matrix it reads written ___: "dW2 = ___.T @ ___"; a statement that changes
+    an array in place keeps that array's name: "np.add.at(dE1, ___, ___)"."""
+    left, assigns, right = event.formula.partition(" = ")
+    if not assigns:  # np.add.at(dE1, X, demb1)
+        head, _, right = left.partition(f"{event.name}, ")
+        left = f"{head}{event.name}, "
+    read = {i.key for i in event.planned.inputs} - (set() if assigns else {event.name})
+    for key in sorted(read, key=len, reverse=True):
         right = re.sub(rf"(?<![\w.]){re.escape(key)}(?!\w)", "___", right)
-    return f"{left} = {right}"
+    return f"{left} = {right}" if assigns else left + right
 
 
 # ---- the score of a step written by hand -------------------------------------------------------------------------

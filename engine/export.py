@@ -277,7 +277,9 @@ def _read(names: list[str], code: str) -> list[str]:
     """Those of names that a line of code reads before any earlier line assigns them."""
     assigned, read = set(), set()
     for line in code.splitlines():
-        target, _, expression = line.partition(" = ")
+        target, assigns, expression = line.partition(" = ")
+        if not assigns:  # np.add.at(dx_pad1, (slice(None), k1, i1, j1), dcols): a statement reads all it names
+            target, expression = "", line
         read |= {n for n in names if n not in assigned and re.search(rf"\b{n}\b", expression)}
         assigned.add(target)
     return [n for n in names if n in read]

@@ -1,4 +1,8 @@
-"""The two layouts, examples as rows or as columns: each layer's linear step forward and backward."""
+"""The layouts, examples as rows or as columns: each layer's linear step forward and backward.
+
+Images come in two layouts, CS231n's rows (m, C, H, W) and deeplearning.ai's channels_last (m, H, W, C); both keep
+the examples first, so the dense layers after a flatten are written as in rows.
+"""
 
 from __future__ import annotations
 
@@ -21,29 +25,34 @@ class Layout(NamedTuple):
     db: Op
     dA: Op
     bias_slice: tuple  # the part of an augmented W that multiplies the previous layer, not the ones
+    images: bool = False  # a layout for images only: examples (C, H, W) are laid out (H, W, C)
 
     @property
     def class_axis(self) -> int:
         return 1 - self.example_axis
 
     def weight_shape(self, n_in: int, n_out: int) -> tuple[int, int]:
-        return (n_in, n_out) if self.name == "rows" else (n_out, n_in)
+        return (n_in, n_out) if self.example_axis == 0 else (n_out, n_in)
 
     def bias_shape(self, n_out: int) -> tuple[int, int]:
-        return (1, n_out) if self.name == "rows" else (n_out, 1)
+        return (1, n_out) if self.example_axis == 0 else (n_out, 1)
 
     def data_shape(self, m: int, n: int) -> tuple[int, int]:
-        return (m, n) if self.name == "rows" else (n, m)
+        return (m, n) if self.example_axis == 0 else (n, m)
+
+    def example(self, inputs: tuple[int, ...]) -> tuple[int, ...]:
+        """One example's shape as laid out: inputs (C, H, W) are (H, W, C) with channels last."""
+        return (*inputs[1:], inputs[0]) if self.images else inputs
 
     def batch_shape(self, m, shape: tuple[int, ...]) -> tuple:
         """The data of m examples of `shape`: (m, T, D) in rows, as CS231n; (D, m, T) in columns, as deeplearning.ai
         writes (n_x, m, T_x): the features first, then the examples, then time."""
-        return (m, *shape) if self.name == "rows" else (shape[-1], m, *shape[:-1])
+        return (m, *shape) if self.example_axis == 0 else (shape[-1], m, *shape[:-1])
 
     def classes_axis(self, shape: tuple[int, ...]) -> int:
         """The axis of the outputs' classes in a batch of examples of `shape`: the last in rows, the first in
         columns."""
-        return len(shape) if self.name == "rows" else 0
+        return len(shape) if self.example_axis == 0 else 0
 
 
 ROWS = Layout(
@@ -80,4 +89,6 @@ COLUMNS = Layout(
     bias_slice=(slice(None), slice(None, -1)),
 )
 
-LAYOUTS = {"rows": ROWS, "columns": COLUMNS}
+CHANNELS_LAST = ROWS._replace(name="channels_last", images=True)
+
+LAYOUTS = {"rows": ROWS, "columns": COLUMNS, "channels_last": CHANNELS_LAST}

@@ -146,12 +146,16 @@ class Network:
         self.seed = int(seed)
         self.max_bytes = int(max_bytes)
         self.layout: Layout = LAYOUTS[layout]
+        if self.layout.images and len(self.inputs) != 3:
+            raise ValueError(f"layout {layout!r} lays out images (m, H, W, C), with inputs=(C, H, W); these examples "
+                             f"are {self.inputs}: use layout 'rows' or 'columns'")
         self._built = self._stack(stack.parse(text))
         self._parameter_count = sum(math.prod(p.shape) for b in self._built for p in b.params)
         self._floats = sum(b.floats for b in self._built)  # numbers per example a step holds
         self._check_pairing()
         self.fused = (self.output, self.loss_name) in losses.FUSED
-        needed = 3 * 8 * self.parameter_count  # bytes: three float64 copies of every parameter
+        # bytes: three float64 copies of every parameter, and one example's largest buffer (im2col's columns)
+        needed = 3 * 8 * self.parameter_count + 8 * max(b.buffer for b in self._built)
         if needed > max_bytes:
             what = f"Network(sizes={self.sizes})" if self._form == "sizes" else f"Network(layers={self.layers!r})"
             raise checks.over_budget(what, needed, max_bytes)
@@ -165,7 +169,7 @@ class Network:
         """Bind each item to its place: the output of one layer is the input of the next."""
         built: list[stack.Built] = []
         self._layer_of: dict[str, int] = {}  # each layer's output name: its layer number
-        inp, shape, layer, used = "X", self.inputs, 0, set()
+        inp, shape, layer, used = "X", self.layout.example(self.inputs), 0, set()
         for k, item in enumerate(items):
             kind = stack.kind(item.kind)
             layer += kind.STARTS_LAYER
@@ -339,7 +343,7 @@ class Network:
                     f"X has shape {X.shape} but a {lay.name}-layout network with {n_in} inputs expects {expected}{hint}"
                 )
         else:
-            X = self._shaped("X", X, self.inputs)
+            X = self._shaped("X", X, self.layout.example(self.inputs), said=self.inputs)  # channels last: (H, W, C)
         Y = checks.as_matrix("Y", Y) if len(out) == 1 else self._shaped("Y", Y, out)
         m = X.shape[ex]
         if m == 0:
@@ -374,12 +378,13 @@ class Network:
             X = checks.ids("X", X, vocabulary, self.layers.split(",")[0])
         return X, Y, m
 
-    def _shaped(self, name: str, data, shape: tuple[int, ...]) -> np.ndarray:
-        """Data of examples of `shape` (a sequence's (T, D)), or a ValueError saying the shape this layout expects."""
+    def _shaped(self, name: str, data, shape: tuple[int, ...], said: tuple[int, ...] | None = None) -> np.ndarray:
+        """Data of examples of `shape` (a sequence's (T, D)), or a ValueError saying the shape this layout expects;
+        `said` is the examples' shape as the network was given it, an image's (C, H, W) whatever the layout."""
         lay = self.layout
         expected = "(" + ", ".join(map(str, lay.batch_shape("m", shape))) + ")"
         what = "examples are" if name == "X" else "outputs per example are"
-        whose = f"a {lay.name}-layout network whose {what} {shape} expects {expected}"
+        whose = f"a {lay.name}-layout network whose {what} {said or shape} expects {expected}"
         if np.ndim(data) != 1 + len(shape):
             raise ValueError(f"{name} has shape {np.shape(data)} but {whose}")
         A = checks.as_array(name, data, 1 + len(shape))

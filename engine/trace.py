@@ -92,7 +92,7 @@ def markdown(net: Network, lr: float, m: int, step: list[Event]) -> str:
         f"# One training step of a {arrows} network",
         "",
         f"- network: `{net!r}`",
-        f"- {net.layout_name} layout, one example per {net.layout_name[:-1]}; m = {m} example{'s' * (m != 1)}",
+        f"- {net.layout_name} layout, {_examples(net)}; m = {m} example{'s' * (m != 1)}",
         f"- learning rate lr = {lr!r}; steps already taken: {net.steps}",
         f"- loss before this step's update: L = {loss:.6g}",
         "",
@@ -110,9 +110,15 @@ def markdown(net: Network, lr: float, m: int, step: list[Event]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _examples(net: Network) -> str:
+    if net.layout.images:
+        return "images (m, H, W, C), examples first"
+    return f"one example per {'row' if net.layout.example_axis == 0 else 'column'}"
+
+
 def _value(name: str, value: np.ndarray) -> list[str]:
-    """A scalar (the loss) as code; a matrix (every other value) as a table of its first rows and columns, saying
-    the full shape if cut."""
+    """A scalar (the loss) as code; a matrix as a table of its first rows and columns, saying the full shape if cut;
+    a flat vector as one row; an array of more axes as its first slices along the first axis, each in turn."""
     if value.ndim == 0:
         return [f"`{name} = {float(value):.6g}`"]
     if value.ndim == 1:  # a flat bias (n,)
@@ -124,7 +130,7 @@ def _value(name: str, value: np.ndarray) -> list[str]:
         if value.shape[0] > SLICES:
             lines.append(f"Showing {SLICES} of {value.shape[0]} slices along the first axis; full shape {value.shape}.")
         return lines
-    shown = value[:MAX_ROWS, :MAX_COLS]
+    shown = value[:MAX_ROWS, :MAX_COLS].astype(np.float64)  # a max pool's mask is boolean
     more = " … |" if value.shape[1] > MAX_COLS else ""
     width = shown.shape[1] + bool(more)
     table = [f"| {name} | " + " | ".join(str(j) for j in range(shown.shape[1])) + " |" + more,

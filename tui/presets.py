@@ -19,6 +19,9 @@ PRESETS = {
     "layernorm": Preset("layernorm + dropout", dict(layers="linear 32, layernorm, relu, dropout 0.2, linear 3, softmax",
                                                     output="softmax", loss="ce", dataset="spirals", batch=64, lr=0.5,
                                                     init="he")),
+    "convnet": Preset("small convnet on shapes", dict(layers="conv 4 3 pad 1, relu, maxpool 2, flatten, linear 4, softmax",
+                                                      output="softmax", loss="ce", dataset="shapes", layout="rows",
+                                                      batch=32, lr=0.5, init="he")),
 }
 NAMES = tuple(PRESETS)
 

@@ -42,11 +42,12 @@ class Options(NamedTuple):
     data_name: str | None = None  # what the app calls those files, such as "your script's X, Y"; else X's file name
     layers: str | None = None  # a layer stack; None: the fully connected network of sizes, hidden and output
     detail: str = "compact"
+    image: tuple[int, ...] | None = None  # (C, H, W) when the data are images; they follow the data
 
     @property
     def network(self) -> dict:
         if self.layers:
-            return dict(inputs=self.sizes[0], layers=self.layers, loss=self.loss, layout=self.layout, bias=self.bias,
+            return dict(inputs=self.image or self.sizes[0], layers=self.layers, loss=self.loss, layout=self.layout, bias=self.bias,
                         init=self.init, seed=self.seed, detail=self.detail)
         return dict(sizes=self.sizes, hidden=self.hidden, output=self.output, loss=self.loss,
                     layout=self.layout, bias=self.bias, init=self.init, seed=self.seed, detail=self.detail)
@@ -127,6 +128,9 @@ def base_data(options: Options) -> engine.datasets.Data:
     if options.dataset == FILE:
         if options.data and Path(options.data).suffix.lower() == ".txt" and not options.targets:
             return engine.datasets.words(options.data)  # a word list: next-character examples, as words are
+        if options.data and Path(options.data).suffix.lower() == ".npz" and not options.targets:
+            X, Y = engine.datasets.load_images(options.data)  # images and their labels, one-hot
+            return engine.datasets.Data(Path(options.data).name, X, Y)
         if not (options.data and options.targets):
             raise ValueError("--data and --targets go together: X and Y, one example per row in each")
         data = engine.datasets.from_files(options.data, options.targets)
@@ -146,6 +150,9 @@ def resolve(options: Options) -> tuple[engine.datasets.Data, Options]:
         data = engine.datasets.synthetic_data(sizes[0], sizes[-1], options.output, m=m, seed=options.seed)
         return data, options.but(sizes=sizes)
     data = base_data(options)
+    if data.image:
+        raise ValueError(f"{data.describe()}: dense layers do not read images; press a and choose the preset "
+                         "small convnet on shapes, or a stack that starts with conv, maxpool or flatten")
     if options.sizes is None:
         return data, options.but(sizes=data.sizes(engine.datasets.HIDDEN.get(options.dataset, (3,))))
     if not data.fits(options.sizes):
@@ -176,7 +183,8 @@ def _resolve_stack(options: Options) -> tuple[engine.datasets.Data, Options]:
     activations = [item.kind for item in items if item.kind in engine.activations.FORWARD or item.kind == "softmax"]
     output = items[-1].kind if activations and items[-1].kind == activations[-1] else "identity"
     hidden = next((a for a in activations[:-1] if a in engine.activations.HIDDEN), options.hidden)
-    return data, options.but(sizes=(data.n_in, *sizes), hidden=hidden, output=output)
+    return data, options.but(sizes=(data.n_in, *sizes), hidden=hidden, output=output,
+                             image=data.image)
 
 
 def _simplest(options: Options) -> Options:
@@ -340,7 +348,10 @@ class Session:
         data, options = resolve(options)
         net = Network(**options.network)
         net.start_from(params or {})
-        X, Y = (data.X, data.Y) if options.layout == "rows" else (data.X.T, data.Y.T)
+        if net.layout.images:  # (m, C, H, W) with the channels moved last; the labels stay rows
+            X, Y = np.moveaxis(data.X, 1, -1), data.Y
+        else:
+            X, Y = (data.X, data.Y) if options.layout == "rows" else (data.X.T, data.Y.T)
         batches = engine.datasets.Batches(np.ascontiguousarray(X), np.ascontiguousarray(Y), options.batch,
                                           options.seed, net.layout.example_axis)
         session = cls(options, net, data, batches, note)

@@ -34,7 +34,7 @@ class Axes:
         return "hidden units" if len(self.sizes) == 3 else f"layer-{layer} units"
 
     def _oriented(self, labels: Labels) -> Labels:
-        return labels if self.layout == "rows" else tuple(reversed(labels))
+        return labels if self.layout != "columns" else tuple(reversed(labels))
 
     def labels(self, name: str) -> Labels | None:
         """What each axis of the step's array of that name counts, in its layout; None for other names."""

@@ -38,7 +38,7 @@ APP_FUNCTIONS = {"sigmoid": (), "log_sigmoid": (), "softmax": ("axis",), "log_so
 AUGMENTED = {ast.Sub: "-=", ast.Add: "+=", ast.Mult: "*="}
 
 OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.MatMult: "@", ast.Pow: "**"}
-COMPARISONS = {ast.Gt: ">", ast.Lt: "<", ast.GtE: ">=", ast.LtE: "<="}
+COMPARISONS = {ast.Gt: ">", ast.Lt: "<", ast.GtE: ">=", ast.LtE: "<=", ast.Eq: "=="}
 
 _INT64 = np.iinfo(np.int64)
 
@@ -131,12 +131,17 @@ def parse(line: str, env: dict, where: dict[str, str] | None = None) -> Parsed:
         # dE[X] = demb: each id's row set to its gradient, the last one winning where ids repeat (np.add.at adds)
         rows = statement.targets[0]
         target = rows.value.id
-        expr = ast.Call(func=ast.Name(id=SET_ROWS, ctx=ast.Load()), args=[rows.value, rows.slice, statement.value],
+        key = rows.slice if isinstance(rows.slice, ast.Name) else key_node(rows.slice)
+        expr = ast.Call(func=ast.Name(id=SET_ROWS, ctx=ast.Load()), args=[rows.value, key, statement.value],
                         keywords=[])
         ast.copy_location(expr, statement)
-        for part in expr.args:
-            _check(part, env, where)
-        _check_ids(rows.slice, env)
+        _check(rows.value, env, where)
+        _check(statement.value, env, where)
+        if isinstance(key, ast.Tuple):
+            _check_key(key, env, where)
+        else:
+            _check(key, env, where)
+            _check_ids(key, env)
         return Parsed(line, target, expr)
     elif isinstance(statement, ast.Assign):
         if len(statement.targets) != 1:
@@ -193,7 +198,51 @@ SET_ROWS = "__set_rows__"  # stands for the statement dE[X] = d, which no typed 
 
 
 def _is_rows(target: ast.AST) -> bool:
-    return isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and isinstance(target.slice, ast.Name)
+    return isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and (
+        isinstance(target.slice, ast.Name) or picks(target.slice))
+
+
+ALL = "slice(None)"  # a ':' of an index key, as np.add.at's tuple spells it
+
+
+def _all() -> ast.Call:
+    return ast.Call(func=ast.Name(id="slice", ctx=ast.Load()), args=[ast.Constant(None)], keywords=[])
+
+
+def is_all(node: ast.AST) -> bool:
+    """A whole axis in an index key: ':' in a subscript, slice(None) in np.add.at's tuple."""
+    if isinstance(node, ast.Slice):
+        return node.lower is None and node.upper is None and node.step is None
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "slice"
+            and len(node.args) == 1 and isinstance(node.args[0], ast.Constant) and node.args[0].value is None
+            and not node.keywords)
+
+
+def picks(node: ast.AST) -> bool:
+    """Whether an index is a tuple of whole axes (:), whole numbers and names, with at least one name: the index
+    arrays of x_pad1[:, k1, i1, j1]."""
+    if not isinstance(node, ast.Tuple) or not node.elts:
+        return False
+    if not all(is_all(p) or isinstance(p, ast.Name) or int_literal(p) is not None for p in node.elts):
+        return False
+    return any(isinstance(p, ast.Name) for p in node.elts)
+
+
+def key_node(node: ast.Tuple) -> ast.Tuple:
+    """A subscript's index tuple as np.add.at takes it: each ':' written slice(None)."""
+    return ast.copy_location(ast.Tuple(elts=[_all() if is_all(p) else p for p in node.elts], ctx=ast.Load()), node)
+
+
+def _check_key(node: ast.AST, env: dict, where: dict | None) -> None:
+    if not picks(node):
+        raise refuse(f"index {ast.unparse(node)}; an index tuple holds ':' (or slice(None)), whole numbers and "
+                     "arrays of integer indices, as in (slice(None), k1, i1, j1)")
+    for p in node.elts:
+        if isinstance(p, ast.Name):
+            _check(p, env, where)
+            _check_ids(p, env)
+        elif not is_all(p):
+            _check_number(int_literal(p))
 
 
 def is_set_rows(node: ast.AST) -> bool:
@@ -273,7 +322,7 @@ def _check(node: ast.AST, env: dict, where: dict | None = None) -> None:
         _check(node.operand, env, where)
     elif isinstance(node, ast.Compare):
         if len(node.ops) != 1 or type(node.ops[0]) not in COMPARISONS:
-            raise refuse("comparison other than a single >, <, >= or <=")
+            raise refuse("comparison other than a single >, <, >=, <= or ==")
         _check(node.left, env, where)
         _check(node.comparators[0], env, where)
     elif isinstance(node, ast.Attribute):
@@ -291,6 +340,8 @@ def _check(node: ast.AST, env: dict, where: dict | None = None) -> None:
         if isinstance(node.slice, ast.Name):  # E1[X]: rows picked by an array of integer ids
             _check(node.slice, env, where)
             _check_ids(node.slice, env)
+        elif picks(node.slice):  # x_pad1[:, k1, i1, j1]: every window at once, by arrays of indices
+            _check_key(node.slice, env, where)
         else:
             _check_index(node.slice)
     else:
@@ -360,9 +411,14 @@ def _check_call(node: ast.Call, env: dict, where: dict | None = None) -> None:
     if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
         raise refuse("* or ** unpacking in a call")
     if is_add_at(node):
-        for a in node.args:
-            _check(a, env, where)
-        _check_ids(node.args[1], env)
+        table, key, values = node.args
+        _check(table, env, where)
+        _check(values, env, where)
+        if isinstance(key, ast.Tuple):  # np.add.at(dx_pad1, (slice(None), k1, i1, j1), dcols): CS231n's col2im
+            _check_key(key, env, where)
+        else:
+            _check(key, env, where)
+            _check_ids(key, env)
         return
     if random_function(node):
         _check_random(node)
@@ -612,7 +668,7 @@ def _check_keywords(node: ast.Call, allowed: tuple[str, ...]) -> None:
 
 
 def _check_ids(node: ast.AST, env: dict) -> None:
-    """An index array must hold whole numbers: token ids, not measurements."""
+    """An index array must hold whole numbers: token ids or positions, not measurements."""
     value = env.get(node.id) if isinstance(node, ast.Name) else None
     if not isinstance(value, np.ndarray) or value.dtype.kind not in "iu":
         raise refuse(f"index {ast.unparse(node)}; an array used as an index must hold integer ids")

@@ -24,8 +24,8 @@ from engine.doctor import grammar
 SCALARS = ("m", "lr")
 _STAND_IN = np.zeros(1, dtype=np.int64)  # the numbers of a step: how many examples, and the learning rate
 AXES = ("rows", "columns")
-# dW2, dZ1_aug, and the layers' names: dgamma2, dxhat1, demb1, dBN2, dD1_2 (a name with its layer's number).
-DERIVATIVE = re.compile(r"d([A-Za-z]\d*(?:_aug)?|[A-Za-z]+\d+(?:_\d+)?)")
+# dW2, dZ1_aug, and the layers' names: dgamma2, dxhat1, demb1, dBN2, dD1_2, dx_cols1 (a name with its layer's number).
+DERIVATIVE = re.compile(r"d([A-Za-z]\d*(?:_aug)?|[A-Za-z]+(?:_[A-Za-z]+)?\d+(?:_\d+)?)")
 SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 # How tightly each form binds: a part binding less tightly than its place needs gets parentheses.
@@ -52,11 +52,11 @@ def _term(line: str, example_axis: int | None) -> str:
     if grammar.is_add_at(expr):  # np.add.at(dE1, X, demb1): each id's row of dE1 gathers its gradient
         r = _Renderer(example_axis)
         table, ids, values = expr.args
-        return f"{name(table.id)}[{r.text(ids)}] += {r.text(values)}"
+        return f"{name(table.id)}[{r.key(ids)}] += {r.text(values)}"
     if grammar.is_set_rows(expr):
         r = _Renderer(example_axis)
         table, ids, values = expr.args
-        return f"{name(table.id)}[{r.text(ids)}] = {r.text(values)}"
+        return f"{name(table.id)}[{r.key(ids)}] = {r.text(values)}"
     if target is None:
         return _Renderer(example_axis).text(expr)
     right = _Renderer(example_axis).text(expr)
@@ -69,8 +69,9 @@ def _term(line: str, example_axis: int | None) -> str:
 def _rule(line: str, operands: tuple[str, ...], example_axis: int | None) -> str:
     _, expr = _parse(line)
     r = _Renderer(example_axis, slots={label: k for k, label in enumerate(operands)})
-    if grammar.is_add_at(expr):
-        return "{0}[{1}] += {2}".format(*(r.text(a) for a in expr.args))
+    if grammar.is_add_at(expr) or grammar.is_set_rows(expr):
+        table, ids, values = expr.args
+        return f"{r.text(table)}[{r.key(ids)}] {'+=' if grammar.is_add_at(expr) else '='} {r.text(values)}"
     return r.text(expr)
 
 
@@ -145,6 +146,12 @@ class _Renderer:
         what = "examples" if axis == self.example_axis else "classes"
         return f"over {what} ({AXES[axis]})"
 
+    def key(self, node: ast.AST) -> str:
+        """An index: ids, or a tuple of ':', whole numbers and index arrays such as ":, k1, i1, j1"."""
+        if not isinstance(node, ast.Tuple):
+            return self.text(node)
+        return ", ".join(":" if grammar.is_all(p) else self.text(p) for p in node.elts)
+
     @staticmethod
     def axis_word(axis: int | tuple[int, ...]) -> str:
         """A sum's axis in a shape rule: Σ_rows for a matrix's axis 0, Σ_(0, 2, 3) for an image's axes."""
@@ -165,6 +172,8 @@ class _Renderer:
             return _number(node.value), ATOM
         if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name):  # E1[X]: the rows the ids pick
             return f"{self.wrap(node.value, ATOM)}[{self.text(node.slice)}]", ATOM
+        if isinstance(node, ast.Subscript) and grammar.picks(node.slice):  # x_pad1[:, k1, i1, j1]
+            return f"{self.wrap(node.value, ATOM)}[{self.key(node.slice)}]", ATOM
         if isinstance(node, ast.Subscript):  # W2[:-1]: the part of W2 without its bias row
             parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
             return f"{self.wrap(node.value, ATOM)}[{', '.join(ast.unparse(p) for p in parts)}]", ATOM
@@ -181,7 +190,7 @@ class _Renderer:
         raise ValueError(f"cannot render {ast.unparse(node)!r}")
 
     def comparison(self, node: ast.Compare) -> str:
-        symbol = grammar.COMPARISONS[type(node.ops[0])].replace(">=", "≥").replace("<=", "≤")
+        symbol = grammar.COMPARISONS[type(node.ops[0])].replace(">=", "≥").replace("<=", "≤").replace("==", "=")
         return f"{self.wrap(node.left, ADD)} {symbol} {self.wrap(node.comparators[0], ADD)}"
 
     def binary(self, node: ast.BinOp) -> tuple[str, int]:

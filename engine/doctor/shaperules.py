@@ -12,8 +12,8 @@ import numpy as np
 
 from engine import activations
 from engine.checks import shape_text
-from engine.doctor.grammar import (MAX_ELEMENTS, app_function, axes_order, einsum_terms, int_literal, is_add_at,
-                                   is_set_rows, keywords, method, np_function, pad_widths, power_literal,
+from engine.doctor.grammar import (MAX_ELEMENTS, app_function, axes_order, einsum_terms, int_literal, is_add_at, is_all,
+                                   is_set_rows, keywords, method, np_function, pad_widths, picks, power_literal,
                                    random_function, sizes)
 
 MAX_WORK = 10**9  # nor may a product take more multiply-adds
@@ -333,7 +333,8 @@ def _logaddexp(a, b):
 
 
 _ELEMENTWISE = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply, ast.Div: np.true_divide,
-                ast.Gt: np.greater, ast.Lt: np.less, ast.GtE: np.greater_equal, ast.LtE: np.less_equal}
+                ast.Gt: np.greater, ast.Lt: np.less, ast.GtE: np.greater_equal, ast.LtE: np.less_equal,
+                ast.Eq: np.equal}
 
 _FUNCTIONS = {
     "dot": (dot, np.dot), "matmul": (matmul, np.matmul), "multiply": (broadcast, np.multiply),
@@ -384,10 +385,23 @@ def operation(node: ast.expr, env: dict) -> Operation:
         return Operation((node.value,), transpose, operator.attrgetter("T"))
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name):  # E1[X]: a row for each id
         return Operation((node.value, node.slice), lambda s, k: k + s[1:], lambda a, k: a[k])
+    if (is_add_at(node) or is_set_rows(node)) and isinstance(node.args[1], ast.Tuple):
+        table, key, values = node.args
+        parts, arrays = _key_parts(key)
+        write = _add_at if is_add_at(node) else _set_rows
+
+        def picked_rule(t, *shapes):
+            return _add_at_rule(t, fancy(t, parts, shapes[:-1]), shapes[-1], whole=True)
+        return Operation((table, *arrays, values), picked_rule,
+                         lambda t, *a: write(t, _key(parts, a[:-1]), a[-1]))
     if is_add_at(node):
         return Operation(tuple(node.args), _add_at_rule, _add_at)
     if is_set_rows(node):
         return Operation(tuple(node.args), _add_at_rule, _set_rows)
+    if isinstance(node, ast.Subscript) and picks(node.slice):  # x_pad1[:, k1, i1, j1]
+        parts, arrays = _key_parts(node.slice)
+        return Operation((node.value, *arrays), lambda s, *shapes: fancy(s, parts, shapes),
+                         lambda a, *ids: a[_key(parts, ids)])
     if isinstance(node, ast.Subscript):
         key = _index_key(node.slice)
         return Operation((node.value,), lambda s: index(s, key), operator.itemgetter(key))
@@ -466,11 +480,45 @@ def operation(node: ast.expr, env: dict) -> Operation:
     raise ValueError(f"not allowed: {ast.unparse(node)}")  # parse() refuses these first; this is a safety net
 
 
-def _add_at_rule(target: tuple[int, ...], ids: tuple[int, ...], values: tuple[int, ...]) -> tuple[int, ...]:
-    """np.add.at(dE, ids, d) adds d's rows into the rows of dE that ids pick, so d must fit dE[ids]."""
-    picked = ids + target[1:]
+def _key_parts(key: ast.Tuple) -> tuple[tuple, tuple[ast.expr, ...]]:
+    """An index tuple's parts (":" for a whole axis, a whole number, or "ids" for an index array) and its arrays."""
+    parts = tuple(":" if is_all(p) else "ids" if isinstance(p, ast.Name) else int_literal(p) for p in key.elts)
+    return parts, tuple(p for p in key.elts if isinstance(p, ast.Name))
+
+
+def _key(parts: tuple, arrays: tuple) -> tuple:
+    found = iter(arrays)
+    return tuple(slice(None) if p == ":" else next(found) if p == "ids" else p for p in parts)
+
+
+def fancy(shape: tuple[int, ...], parts: tuple, id_shapes: tuple[tuple[int, ...], ...]) -> tuple[int, ...]:
+    """Index arrays pick along their axes together: their shapes broadcast into one, which takes their place
+    (or goes first when whole axes stand between them); each ':' keeps its axis."""
+    if len(parts) > len(shape):
+        raise Mismatch(f"the index has {len(parts)} parts, but an array of shape {shape_text(shape)} has only "
+                       f"{len(shape)} axes.")
+    try:
+        picked = broadcast(*id_shapes, *(() for p in parts if isinstance(p, int)))
+    except Mismatch as e:
+        raise Mismatch(f"index arrays pick together, so their shapes must broadcast: {e}") from None
+    advanced = [k for k, p in enumerate(parts) if p != ":"]
+    kept = [(k, shape[k]) for k, p in enumerate(parts) if p == ":"]
+    rest = shape[len(parts):]
+    if advanced == list(range(advanced[0], advanced[-1] + 1)):
+        before = tuple(n for k, n in kept if k < advanced[0])
+        after = tuple(n for k, n in kept if k > advanced[-1])
+        return before + picked + after + rest
+    return picked + tuple(n for _, n in kept) + rest
+
+
+def _add_at_rule(target: tuple[int, ...], ids: tuple[int, ...], values: tuple[int, ...],
+                 whole: bool = False) -> tuple[int, ...]:
+    """np.add.at(dE, ids, d) adds d's rows into the rows of dE that ids pick, so d must fit dE[ids]; with an index
+    tuple, `ids` is already the whole shape the tuple picks."""
+    picked = ids if whole else ids + target[1:]
     if broadcast(picked, values) != picked:
-        raise Mismatch(f"np.add.at adds {shape_text(values)} into the rows it picks, {shape_text(picked)}.")
+        raise Mismatch(f"np.add.at adds {shape_text(values)} into the {'entries' if whole else 'rows'} it picks, "
+                       f"{shape_text(picked)}.")
     return target
 
 

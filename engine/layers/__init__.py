@@ -5,7 +5,8 @@ break-it mistakes. `build(place)` binds that table to the names of one place in 
 names from one layer to the next and runs the stack backwards. Kinds are imported when a stack first uses them, so a
 network of linear layers never loads batchnorm.
 
-Adding a kind: a module in this folder with `ARGS` and `build`, and one line in KINDS.
+Adding a kind: a module in this folder with `ARGS` and `build`, and one line in KINDS. A kind with settings that
+have a default names them in `OPTIONS`, each written after the numbers as a `word value` pair: "conv 8 3 pad 1".
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ KINDS = {
     "rnn": "rnn",
     "lstm": "lstm",
     "clip": "clip",
+    "conv": "conv",
+    "maxpool": "pool",
 }
 DETAILS = ("compact", "fine")
 
@@ -43,16 +46,37 @@ class Arg(NamedTuple):
     check: Callable[[float], str | None] = lambda v: None  # a reason the value cannot be, or None
 
 
+class Option(NamedTuple):
+    """A setting of a layer item written as a `word value` pair after its numbers: "stride 2" in "conv 8 3 stride 2"."""
+
+    word: str
+    what: str
+    type: type
+    default: object
+    example: str
+    check: Callable[[float], str | None] = lambda v: None
+
+
 class Item(NamedTuple):
-    """One parsed item of a layer string: "linear 3" is Item(1, "linear", (3,))."""
+    """One parsed item of a layer string: "linear 3" is Item(1, "linear", (3,)); "conv 8 3 pad 1" is
+    Item(1, "conv", (8, 3), (("pad", 1),)), holding only the options the user wrote, in the kind's order."""
 
     position: int  # counting from 1, as the error messages do
     kind: str
     numbers: tuple = ()
+    options: tuple = ()  # (word, value) pairs
 
     @property
     def text(self) -> str:
-        return " ".join([self.kind, *(_number_text(n) for n in self.numbers)])
+        pairs = [f"{word} {_number_text(value)}" for word, value in self.options]
+        return " ".join([self.kind, *(_number_text(n) for n in self.numbers), *pairs])
+
+    def option(self, word: str):
+        """The value the user wrote for an option, else the kind's default."""
+        given = dict(self.options)
+        if word in given:
+            return given[word]
+        return next(o.default for o in getattr(kind(self.kind), "OPTIONS", ()) if o.word == word)
 
 
 class Param(NamedTuple):
@@ -87,7 +111,7 @@ class Place(NamedTuple):
     shape: tuple[int, ...]  # the shape of one example of that array
     first: bool  # reads the data: no gradient of its input is needed
     last: bool
-    layout: str  # "rows" or "columns"
+    layout: str  # "rows", "columns" or "channels_last"
     bias: str
     detail: str
 
@@ -107,6 +131,7 @@ class Built(NamedTuple):
     # Operations on the parameters' gradients once backward has made them all, before the update (clip): a function
     # of every parameter's name.
     finish: Callable[[tuple[str, ...]], tuple[Planned, ...]] | None = None
+    buffer: int = 0  # numbers per example of the largest array it makes at once (im2col's x_cols), for the budget
 
 
 def _number_text(n) -> str:
@@ -140,28 +165,49 @@ def parse(text: object) -> tuple[Item, ...]:
             known = ", ".join(KINDS)
             raise _expected(position, piece.strip(), f"unknown kind {word!r}; the kinds are {known}")
         args = kind(word).ARGS
+        options = {o.word: o for o in getattr(kind(word), "OPTIONS", ())}
         given = words[1:]
         if len(given) < len(args):
             missing = args[len(given)]
             raise _expected(position, piece.strip(), f"expected {missing.what}, as in '{missing.example}'")
-        if len(given) > len(args):
+        extra = given[len(args):]
+        if extra and not options:
             takes = f"takes {len(args)} number{'s' * (len(args) != 1)}" if args else "takes no number"
             example = args[0].example if args else word
             raise _expected(position, piece.strip(), f"{word} {takes}, as in '{example}'; got {' '.join(given)!r} "
                                                      "after it")
-        numbers = []
-        for arg, raw in zip(args, given):
-            try:
-                value = arg.type(raw)
-            except ValueError:
-                raise _expected(position, piece.strip(), f"expected {arg.what} as a number, as in "
-                                                         f"'{arg.example}'; got {raw!r}") from None
-            reason = arg.check(value)
-            if reason:
-                raise _expected(position, piece.strip(), f"{arg.what} {reason}; got {raw}")
-            numbers.append(value)
-        items.append(Item(position, word, tuple(numbers)))
+        numbers = [_value(position, piece.strip(), arg.what, arg.type, arg.example, arg.check, raw)
+                   for arg, raw in zip(args, given)]
+        chosen = {}
+        for k in range(0, len(extra), 2):
+            name = extra[k].lower()
+            if name not in options:
+                known = " and ".join(f"'{o.word}'" for o in options.values())
+                count = f"{len(args)} number{'s' * (len(args) != 1)}"
+                raise _expected(position, piece.strip(), f"{word} takes {count}, then optionally {known}, each "
+                                                         f"followed by its value, as in "
+                                                         f"'{next(iter(options.values())).example}'; got {extra[k]!r}")
+            o = options[name]
+            if name in chosen:
+                raise _expected(position, piece.strip(), f"{name} is given twice; write it once, as in '{o.example}'")
+            if k + 1 == len(extra):
+                raise _expected(position, piece.strip(), f"expected {o.what} after '{name}', as in '{o.example}'")
+            chosen[name] = _value(position, piece.strip(), o.what, o.type, o.example, o.check, extra[k + 1])
+        order = tuple((w, chosen[w]) for w in options if w in chosen)
+        items.append(Item(position, word, tuple(numbers), order))
     return tuple(items)
+
+
+def _value(position: int, piece: str, what: str, type_: type, example: str, check, raw: str):
+    """One number of an item, converted and checked, or the item's error."""
+    try:
+        value = type_(raw)
+    except ValueError:
+        raise _expected(position, piece, f"expected {what} as a number, as in '{example}'; got {raw!r}") from None
+    reason = check(value)
+    if reason:
+        raise _expected(position, piece, f"{what} {reason}; got {raw}")
+    return value
 
 
 def normalised(items: tuple[Item, ...]) -> str:
@@ -184,6 +230,10 @@ def from_sizes(sizes: tuple[int, ...], hidden: str, output: str) -> str:
 
 def positive(v) -> str | None:
     return None if v >= 1 else "must be at least 1"
+
+
+def at_least_zero(v) -> str | None:
+    return None if v >= 0 else "must be at least 0"
 
 
 def fraction(v) -> str | None:

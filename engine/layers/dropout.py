@@ -36,7 +36,7 @@ def build(place: Place) -> Built:
     shape = place.shape
     number = place.item.position
 
-    rows = place.layout == "rows"
+    rows = lay.example_axis == 0
 
     def draw(seed: int, step: int, m: int) -> np.ndarray:
         full = (m, *shape) if rows else (*shape, m)

@@ -1,4 +1,5 @@
-"""flatten: each example's array becomes one row of features, (m, T, D) into (m, T·D); backward reshapes back."""
+"""flatten: each example's array becomes one row of features, (m, T, D) into (m, T·D) or (m, F, H, W) into
+(m, F·H·W); backward reshapes back."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import numpy as np
 
 from engine.events import Op, bind
 from engine.layers import Built, Place
+from engine.layouts import LAYOUTS
 
 SHORT = "flat"  # in the status line
 ARGS = ()
@@ -19,9 +21,9 @@ def build(place: Place) -> Built:
     if len(place.shape) < 2:
         raise ValueError(f"item {place.item.position} 'flatten': flatten turns examples of two or more axes into one "
                          f"row of features, and these already have one axis, {place.shape}")
-    if place.layout != "rows":
-        raise ValueError(f"item {place.item.position} 'flatten': flatten is written in the rows layout; choose layout "
-                         "rows")
+    if LAYOUTS[place.layout].example_axis != 0:
+        raise ValueError(f"item {place.item.position} 'flatten': flatten is written with the examples first, as in "
+                         "the rows layout; choose layout rows")
     A, F, l = place.inp, f"flat{place.tag}", place.layer
     shape = place.shape
     sizes = ", ".join(str(n) for n in shape)

@@ -84,7 +84,7 @@ def _oriented(draw, layout: str, shape_of_flat: bool = False):
         P = draw(rng, init)
         if shape_of_flat:
             return P.ravel()
-        return P if layout == "rows" else np.ascontiguousarray(P.T)
+        return P if LAYOUTS[layout].example_axis == 0 else np.ascontiguousarray(P.T)
     return oriented
 
 
@@ -121,7 +121,7 @@ def build(place: Place) -> Built:
     if len(place.shape) != 1:
         raise ValueError(f"item {place.item.position} '{place.item.text}': linear takes examples with one axis of "
                          f"features, and these are {place.shape}; put flatten before it")
-    if place.bias == "flat" and place.layout != "rows":
+    if place.bias == "flat" and LAYOUTS[place.layout].example_axis != 0:
         raise ValueError("bias 'flat' is b of shape (n,), which broadcasts along the last axis: in the columns "
                          "layout that axis counts examples; use bias 'vector' (n, 1) there")
     lay, t, l = LAYOUTS[place.layout], place.tag, place.layer
@@ -140,7 +140,7 @@ def build(place: Place) -> Built:
         forward.append(bind(lay.augment, "forward", l, **bound, Aa=Aa, A=A))
         forward.append(bind(lay.Z_augmented, "forward", l, **bound, Z=Z, Aa=Aa, W=W))
         backward.append(bind(lay.dW, "backward", l, **bound, dW=f"d{W}", Aa=Aa, dZ=f"d{Z}"))
-        W_in = Input(W, f"{W}[:-1]" if lay.name == "rows" else f"{W}[:, :-1]", lay.bias_slice)
+        W_in = Input(W, f"{W}[:-1]" if lay.example_axis == 0 else f"{W}[:, :-1]", lay.bias_slice)
         floats = 4 * n_out + n_in + 1
     else:
         flat = place.bias == "flat"

@@ -109,7 +109,7 @@ def build(place: Place, prefix: str, over_examples: bool) -> Built:
     names = {k: f"{k}{t}" for k in NAMES}
     N, Z = f"{prefix}{t}", place.inp
     g, beta = f"gamma{t}", f"beta{t}"
-    rows = place.layout == "rows"
+    rows = e == 0
     params = (_param(g, rows, n, 1.0), _param(beta, rows, n, 0.0))
 
     def op(key, **slots):

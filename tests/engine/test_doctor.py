@@ -277,7 +277,7 @@ HOSTILE = [
     "np.ones((2.5, 1))", "np.ones(shape=(2, 2))", "np.power(X, 5)", "np.power(X, -5)", "X ** -5",
     "np.power(X, 4.5)", "np.power(X, X)", "np.hstack(X)", "np.hstack([])", "np.vstack([X, X], axis=1)",
     "np.concatenate([X, X], axis=X)", "np.expand_dims(X, X)", "np.expand_dims(X)", "sigmoid(X, out=X)",
-    "softmax(X)", "softmax(X, axis=X)", "log_softmax(X, 1)", "X.dot(X, out=X)", "X.transpose(X)",
+    "softmax(X)", "softmax(X, axis=X)", "log_softmax(X, 1)", "X.dot(X, out=X)", "X.transpose(X)", "X.transpose(axes=(1, 0))",
     "np.hstack([X, np.ones((n, n))])", "np.logaddexp(0, big.reshape(-1, 1) * big)", "W1 -= np.outer(big, big)",
     "W1 @= X", "W1 -= unknown", "W1[0] -= X",
 ]

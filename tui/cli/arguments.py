@@ -31,7 +31,8 @@ def add_options(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     p.add_argument("--hidden", default="sigmoid", choices=activations.HIDDEN)
     p.add_argument("--output", default="sigmoid", choices=activations.OUTPUT)
     p.add_argument("--loss", default="bce", choices=losses.NAMES)
-    p.add_argument("--layout", default="rows", choices=tuple(LAYOUTS), help="examples as rows or as columns")
+    p.add_argument("--layout", default="rows", choices=tuple(LAYOUTS),
+                   help="examples as rows or as columns; channels_last lays images out (m, H, W, C)")
     p.add_argument("--bias", default="vector", choices=BIASES)
     p.add_argument("--init", default="uniform", choices=INITS)
     p.add_argument("--seed", type=int, default=0)
@@ -41,7 +42,8 @@ def add_options(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     p.add_argument("--dataset", default="question", choices=DATASETS,
                    help="built-in data (synthetic: seeded random data shaped by --sizes)")
     p.add_argument("--data", metavar="X.csv", help="inputs, one example per row (.csv or .npy); or a word list "
-                   "(.txt, one word a line, a to z) alone, as next-character examples")
+                   "(.txt, one word a line, a to z) alone, as next-character examples; or images alone (.npz "
+                   "holding X (m, C, H, W) or (m, H, W, C) and integer labels y)")
     p.add_argument("--targets", metavar="Y.csv", help="labels, one example per row (.csv or .npy)")
     return p
 
@@ -79,10 +81,10 @@ def command_parser(name: str) -> argparse.ArgumentParser:
 
 
 def options_from(args: argparse.Namespace) -> Options:
-    words = bool(args.data) and args.data.lower().endswith(".txt") and not args.targets
-    if bool(args.data) != bool(args.targets) and not words:
+    alone = bool(args.data) and args.data.lower().endswith((".txt", ".npz")) and not args.targets
+    if bool(args.data) != bool(args.targets) and not alone:
         raise ValueError("--data and --targets go together: X and Y, one example per row in each (a .txt word "
-                         "list goes alone)")
+                         "list or an .npz of images X and labels y goes alone)")
     options = Options(sizes=parse_sizes(args.sizes) if args.sizes else None, hidden=args.hidden, output=args.output,
                       loss=args.loss, layout=args.layout, bias=args.bias, init=args.init, seed=args.seed, lr=args.lr,
                       batch=parse_int("batch", args.batch, 1, allow_blank=True) if args.batch else None,

@@ -51,7 +51,7 @@ async def test_dense_layers_on_images_are_refused_inline_and_the_network_stays()
 def test_own_images_come_from_the_command_line(tmp_path):
     import numpy as np
 
-    from tui.arguments import options_from, parser
+    from tui.cli.arguments import options_from, parser
     from tui.session import Session
     path = tmp_path / "images.npz"
     rng = np.random.default_rng(0)

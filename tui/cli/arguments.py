@@ -39,8 +39,8 @@ def add_options(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     p.add_argument("--lr", type=float, default=0.5, help="learning rate")
     p.add_argument("--batch", default=None, help="examples per step, a fresh shuffled mini-batch each step "
                    "(default: all)")
-    p.add_argument("--dataset", default="question", choices=DATASETS,
-                   help="built-in data (synthetic: seeded random data shaped by --sizes)")
+    p.add_argument("--dataset", default="question", choices=DATASETS, metavar="NAME",
+                   help=f"built-in data: {', '.join(DATASETS)} (synthetic: seeded random data shaped by --sizes)")
     p.add_argument("--data", metavar="X.csv", help="inputs, one example per row (.csv or .npy); or a word list "
                    "(.txt, one word a line, a to z) alone, as next-character examples; or images alone (.npz "
                    "holding X (m, C, H, W) or (m, H, W, C) and integer labels y)")

@@ -39,12 +39,19 @@ LOSS = {
 }
 
 
-def softmax_ce(axis: int) -> Op:
-    """The softmax + cross-entropy loss, over the layout's class axis."""
+def _count(positions: int) -> str:
+    """What a loss averages over: the m examples, or every time step of each, m · T."""
+    return "m" if positions == 1 else f"(m * {positions})"
+
+
+def softmax_ce(axis: int, positions: int = 1) -> Op:
+    """The softmax + cross-entropy loss, over the layout's class axis; with time steps, the mean over all m · T."""
+    count = _count(positions)
     return Op(
-        f"L = -np.sum({{Y}} * log_softmax({{Z}}, axis={axis})) / m",
-        "= −(1/m) Σ {Y} log {A}, written with {Z} so that log never sees 0",
-        lambda c, Y, Z: 0.0 - np.sum(Y * log_softmax(Z, axis=axis)) / c.m)
+        f"L = -np.sum({{Y}} * log_softmax({{Z}}, axis={axis})) / {count}",
+        f"= −(1/{count.strip('()').replace(' * ', '·')}) Σ {{Y}} log {{A}}, written with {{Z}} so that log never "
+        "sees 0",
+        lambda c, Y, Z: 0.0 - np.sum(Y * log_softmax(Z, axis=axis)) / (c.m * positions))
 
 
 FUSED_GRADIENT = Op(
@@ -61,8 +68,25 @@ OUTPUT_GRADIENT = {
 }
 
 
-def loss_op(output: str, loss: str, class_axis: int) -> Op:
+def fused_gradient(positions: int = 1) -> Op:
+    if positions == 1:
+        return FUSED_GRADIENT
+    return Op(f"{{dZ}} = ({{A}} - {{Y}}) / {_count(positions)}", "the output's derivative cancelling the loss's; "
+              f"the loss averages over every time step, m · {positions} in all",
+              lambda c, A, Y: (A - Y) / (c.m * positions))
+
+
+def output_gradient(loss: str, positions: int = 1) -> Op:
+    if positions != 1:
+        raise ValueError("outputs at every time step are scored with softmax and ce; end the stack with softmax")
+    return OUTPUT_GRADIENT[loss]
+
+
+def loss_op(output: str, loss: str, class_axis: int, positions: int = 1) -> Op:
     if (output, loss) == ("softmax", "ce"):
-        return softmax_ce(class_axis)
+        return softmax_ce(class_axis, positions)
+    if positions != 1:
+        raise ValueError(f"outputs at every time step are scored with softmax and ce; got output {output!r} with "
+                         f"loss {loss!r}")
     return LOSS[(output, loss)]
 

@@ -140,27 +140,42 @@ class Network:
         self.steps = 0
 
     def _stack(self, items: tuple[stack.Item, ...]) -> list[stack.Built]:
-        """Bind each item to its place: the output of one layer is the input of the next."""
+        """Bind each item to its place: the output of one layer is the input of the next. A composite item
+        (transformer) stands for the items it expands into; an item reaching back (a residual add) reads the input
+        of an earlier one, whose own gradient then takes a name of its own until the two paths meet again."""
+        flat = [sub for item in items for sub in getattr(stack.kind(item.kind), "expand", lambda i: (i,))(item)]
+        branches = set()
+        for k, item in enumerate(flat):
+            reach = getattr(stack.kind(item.kind), "reaches_back", None)
+            if reach is not None:
+                n = reach(item)
+                if n > k:
+                    raise ValueError(f"item {item.position} '{item.text}': it reaches back {n} items, but only {k} "
+                                     "come before it")
+                branches.add(k - n)
         built: list[stack.Built] = []
+        places: list[stack.Place] = []
         self._layer_of: dict[str, int] = {}  # each layer's output name: its layer number
         inp, shape, layer, used = "X", self.inputs, 0, set()
-        for k, item in enumerate(items):
+        for k, item in enumerate(flat):
             kind = stack.kind(item.kind)
             layer += kind.STARTS_LAYER
             tag, again = str(layer), 2
             names = getattr(kind, "NAMES", (kind.PREFIX,))
             while any(f"{name}{tag}" in used for name in names):  # a second layer of a kind after one weight layer
                 tag, again = f"{layer}_{again}", again + 1
-            place = stack.Place(item, tag, layer, inp, shape, inp == "X", k == len(items) - 1, self.layout_name,
-                                self.bias, self.detail)
+            grad = f"d{inp}_branch" if k in branches and inp != "X" else ""
+            place = stack.Place(item, tag, layer, inp, shape, inp == "X", k == len(flat) - 1, self.layout_name,
+                                self.bias, self.detail, grad, tuple(places))
             b = kind.build(place)
             self._layer_of[b.out] = layer
             used.update(f"{name}{tag}" for name in names)
             built.append(b)
+            places.append(place)
             inp, shape = b.out, b.shape
         self.layers = stack.normalised(items)
         last = built[-1]
-        if last.activation is None and items[-1].kind != "linear":
+        if last.activation is None and flat[-1].kind != "linear":
             raise ValueError(f"item {items[-1].position} '{items[-1].text}': the last layer makes the output, so it "
                              "must be an output activation (sigmoid, softmax, identity) or linear; "
                              f"got {items[-1].kind}")
@@ -172,8 +187,9 @@ class Network:
             hidden = [b.activation for b in built[:-1] if b.activation]
             self.hidden = hidden[0] if hidden else self.output
             self.sizes = (int(np.prod(self.inputs)), *(it.numbers[0] for it in items if it.kind == "linear"))
-        if len(last.shape) != 1:
-            raise ValueError(f"the output must have one axis of outputs per example; the stack ends with {last.shape}")
+        if len(last.shape) != 1 and (self.layout_name != "rows" or len(last.shape) != 2):
+            raise ValueError(f"the output must have one axis of outputs per example, or in the rows layout one per "
+                             f"time step; the stack ends with {last.shape}")
         # The output activation's input and output: the loss reads both.
         self._Z = built[-2].out if last.activation and len(built) > 1 else ("X" if last.activation else last.out)
         self._A = last.out
@@ -237,23 +253,33 @@ class Network:
     def _plan(self) -> tuple[tuple[Planned, ...], int, int]:
         """The whole plan, and how many of its operations are forward (loss included) and backward."""
         lay, built = self.layout, self._built
-        bind = partial(bind_names, example_axis=lay.example_axis)  # so a sum can say "over examples (rows)"
+        # so a sum can say "over examples (rows)", or with outputs at every time step "over classes"
+        axes = lay.example_axis if len(built[-1].shape) == 1 else ("examples", "time", "classes")
+        bind = partial(bind_names, example_axis=axes)
         L = self._layer_of[built[-1].out]
         Z, A = self._Z, self._A
         forward = [p for b in built for p in b.forward]
-        loss_op = losses.loss_op(self.output, self.loss_name, lay.class_axis)
+        out = built[-1].shape
+        positions = int(np.prod(out[:-1]))  # the time steps each example is scored at: the loss averages over all
+        loss_op = losses.loss_op(self.output, self.loss_name, lay.class_axis if len(out) == 1 else len(out), positions)
         forward.append(bind(loss_op, "loss", L, Z=Z, A=A, Y="Y"))
 
         backward: list[Planned] = []
-        layers = list(reversed(built))
+        layers = list(reversed(list(enumerate(built))))
         if self.fused:
-            backward.append(bind(losses.FUSED_GRADIENT, "backward", L, dZ=f"d{Z}", A=A, Y="Y", Z=Z))
+            backward.append(bind(losses.fused_gradient(positions), "backward", L, dZ=f"d{Z}", A=A, Y="Y", Z=Z))
             if built[-1].activation:
                 layers = layers[1:]  # the loss's gradient and the output activation's cancel into dZ
         else:
-            backward.append(bind(losses.OUTPUT_GRADIENT[self.loss_name], "backward", L, dA=f"d{A}", A=A, Y="Y"))
-        for b in layers:
+            backward.append(bind(losses.output_gradient(self.loss_name, positions), "backward", L, dA=f"d{A}", A=A,
+                                 Y="Y"))
+        joins: dict[int, list[Planned]] = {}  # where two paths meet again: after the backward of the item at k
+        for k, b in enumerate(built):
+            if b.back:
+                joins.setdefault(k - b.back, []).extend(b.joins)
+        for k, b in layers:
             backward.extend(b.backward)
+            backward.extend(joins.get(k, ()))
         owner = {p.name: self._layer_of[b.out] for b in built for p in b.params}
         update = [bind(UPDATE, "update", owner[key], P=key, dP=f"d{key}") for key in self._params]
         return _with_frees(forward + backward + update), len(forward), len(backward)
@@ -261,7 +287,7 @@ class Network:
     # ---- data --------------------------------------------------------------------------------------------
 
     def _data(self, X, Y) -> tuple[np.ndarray, np.ndarray, int]:
-        lay, n_in, n_out = self.layout, self.inputs[0], self._built[-1].shape[0]
+        lay, n_in, n_out = self.layout, self.inputs[0], self._built[-1].shape[-1]
         ex = lay.example_axis
         if len(self.inputs) == 1:
             X = checks.as_matrix("X", X)
@@ -276,11 +302,12 @@ class Network:
             if X.shape[1:] != self.inputs:
                 raise ValueError(f"X has shape {X.shape} but a network whose examples are {self.inputs} expects "
                                  f"{checks.shape_text(('m',) + self.inputs)}".replace("'", ""))
-        Y = checks.as_matrix("Y", Y)
+        out = self._built[-1].shape
+        Y = checks.as_matrix("Y", Y) if len(out) == 1 else checks.as_array("Y", Y, 1 + len(out))
         m = X.shape[ex]
         if m == 0:
             raise ValueError(f"X has shape {X.shape}: no examples; expected at least one")
-        expected_Y = lay.data_shape(m, n_out)
+        expected_Y = lay.data_shape(m, n_out) if len(out) == 1 else (m, *out)
         if Y.shape != expected_Y:
             hint = "; did you mean Y.T?" if Y.T.shape == expected_Y else ""
             raise ValueError(
@@ -290,16 +317,18 @@ class Network:
         if self.loss_name in ("bce", "ce"):
             outside = (Y < 0) | (Y > 1)
             if outside.any():
-                i, j = (int(k) for k in np.argwhere(outside)[0])
-                raise ValueError(f"loss {self.loss_name!r} needs labels in [0, 1]; got Y[{i}, {j}] = {Y[i, j]:g}")
+                at = tuple(int(k) for k in np.argwhere(outside)[0])
+                raise ValueError(f"loss {self.loss_name!r} needs labels in [0, 1]; got Y[{', '.join(map(str, at))}] "
+                                 f"= {Y[at]:g}")
         if self.output == "softmax":
-            sums = Y.sum(axis=lay.class_axis)
-            off = np.flatnonzero(np.abs(sums - 1.0) > 1e-9)
+            sums = Y.sum(axis=lay.class_axis if len(out) == 1 else -1)
+            off = np.argwhere(np.abs(sums - 1.0) > 1e-9)
             if off.size:
-                k = int(off[0])
+                at = tuple(int(k) for k in off[0])
+                where = f"example {at[0]}" if len(at) == 1 else f"example {at[0]} at time step {at[1]}"
                 raise ValueError(
                     "softmax with ce needs each example's labels to sum to 1 (one-hot or a distribution); "
-                    f"example {k} sums to {sums[k]:g}. For independent 0/1 labels use output='sigmoid', loss='bce'"
+                    f"{where} sums to {sums[at]:g}. For independent 0/1 labels use output='sigmoid', loss='bce'"
                 )
         needed = 8 * m * sum(b.floats for b in self._built) + 3 * 8 * self.parameter_count
         if needed > self.max_bytes:

@@ -25,7 +25,7 @@ SCALARS = ("m", "lr")
 _STAND_IN = np.zeros(1, dtype=np.int64)  # the numbers of a step: how many examples, and the learning rate
 AXES = ("rows", "columns")
 # dW2, dZ1_aug, and the layers' names: dgamma2, dxhat1, demb1, dBN2, dD1_2 (a name with its layer's number).
-DERIVATIVE = re.compile(r"d([A-Za-z]\d*(?:_aug)?|[A-Za-z]+\d+(?:_\d+)?)")
+DERIVATIVE = re.compile(r"d([A-Za-z]\d*(?:_aug)?|[A-Za-z]+\d+(?:_\d+)?(?:_branch)?)")
 SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 # How tightly each form binds: a part binding less tightly than its place needs gets parentheses.
@@ -36,18 +36,18 @@ CALLS = {"sigmoid": "σ", "log_sigmoid": "log σ", "softmax": "softmax", "log_so
 NP_CALLS = {"tanh": "tanh", "log": "log", "maximum": "max"}
 
 
-def term(line: str, example_axis: int | None = None) -> str:
+def term(line: str, example_axis: int | tuple[str, ...] | None = None) -> str:
     """The maths of `line` ("name = expr"): the textbook term, e.g. "∂L/∂W2 = A1ᵀ · ∂L/∂Z2"."""
     return _term(line, example_axis)
 
 
-def rule(line: str, operands: tuple[str, ...], example_axis: int | None = None) -> str:
+def rule(line: str, operands: tuple[str, ...], example_axis: int | tuple[str, ...] | None = None) -> str:
     """The shape rule of `line`'s right side, with operand k (as written, e.g. "W2[:-1]") as the slot {k}."""
     return _rule(line, tuple(operands), example_axis)
 
 
 @lru_cache(maxsize=1024)
-def _term(line: str, example_axis: int | None) -> str:
+def _term(line: str, example_axis: int | tuple[str, ...] | None) -> str:
     target, expr = _parse(line)
     if grammar.is_add_at(expr):  # np.add.at(dE1, X, demb1): each id's row of dE1 gathers its gradient
         r = _Renderer(example_axis)
@@ -66,7 +66,7 @@ def _term(line: str, example_axis: int | None) -> str:
 
 
 @lru_cache(maxsize=1024)
-def _rule(line: str, operands: tuple[str, ...], example_axis: int | None) -> str:
+def _rule(line: str, operands: tuple[str, ...], example_axis: int | tuple[str, ...] | None) -> str:
     _, expr = _parse(line)
     r = _Renderer(example_axis, slots={label: k for k, label in enumerate(operands)})
     if grammar.is_add_at(expr):
@@ -117,7 +117,7 @@ def _is_scalar(node: ast.AST) -> bool:
 class _Renderer:
     """Term text when `slots` is None; otherwise rule text, each operand written as its slot {k}."""
 
-    def __init__(self, example_axis: int | None, slots: dict[str, int] | None = None):
+    def __init__(self, example_axis: int | tuple[str, ...] | None, slots: dict[str, int] | None = None):
         self.example_axis = example_axis
         self.slots = slots
 
@@ -128,8 +128,23 @@ class _Renderer:
         text, binds = self.render(node)
         return text if binds >= needs else f"{brackets[0]}{text}{brackets[1]}"
 
+    def axis_name(self, axis: int) -> str:
+        """An axis as a rule writes it under Σ: rows or columns, or the name the formula's axes give it."""
+        if isinstance(self.example_axis, tuple):
+            return self.named(axis)
+        return AXES[axis % 2]
+
+    def named(self, axis: int) -> str:
+        names = self.example_axis
+        if not -len(names) <= axis < len(names):
+            raise ValueError(f"cannot render axis={axis}; the arrays here have the axes {', '.join(names)}")
+        return names[axis]
+
     def over(self, axis: int) -> str:
-        """Which way a sum or a softmax runs: "over examples (rows)" for axis 0 with examples as rows."""
+        """Which way a sum or a softmax runs: "over examples (rows)" for axis 0 with examples as rows, or "over
+        keys" where the formula names its arrays' axes (examples, heads, queries, keys)."""
+        if isinstance(self.example_axis, tuple):
+            return f"over {self.named(axis)}"
         if axis not in (-2, -1, 0, 1):
             raise ValueError(f"cannot render axis={axis}; a matrix has axes 0 and 1")
         axis %= 2
@@ -234,14 +249,14 @@ class _Renderer:
             if axis is None:
                 return f"Σ {self.wrap(func.value, MUL, '[]')}", MUL
             if self.slots is not None:
-                return f"Σ_{AXES[axis % 2]} {self.wrap(func.value, ATOM)}", MUL
+                return f"Σ_{self.axis_name(axis)} {self.wrap(func.value, ATOM)}", MUL
             return f"Σ {self.over(axis)} of {self.wrap(func.value, MUL)}", ADD
         if method == "mean" and not args:
             axis = grammar.keywords(node)["axis"]
             if axis is None:
                 return f"mean of {self.wrap(func.value, MUL, '[]')}", MUL
             if self.slots is not None:
-                return f"mean_{AXES[axis % 2]} {self.wrap(func.value, ATOM)}", MUL
+                return f"mean_{self.axis_name(axis)} {self.wrap(func.value, ATOM)}", MUL
             return f"mean {self.over(axis)} of {self.wrap(func.value, MUL)}", ADD
         if method == "reshape":
             sizes = ", ".join(ast.unparse(a) for a in args)

@@ -5,7 +5,9 @@ break-it mistakes. `build(place)` binds that table to the names of one place in 
 names from one layer to the next and runs the stack backwards. Kinds are imported when a stack first uses them, so a
 network of linear layers never loads batchnorm.
 
-Adding a kind: a module in this folder with `ARGS` and `build`, and one line in KINDS.
+Adding a kind: a module in this folder with `ARGS` and `build`, and one line in KINDS. After its numbers an item
+may take the words its kind lists in `WORDS`: a flag on its own (`attention 16 2 causal`), or a word with a value
+(`conv 8 3 stride 2`). A composite kind (`transformer`) has `expand(item)`, the items it stands for.
 """
 
 from __future__ import annotations
@@ -27,6 +29,10 @@ KINDS = {
     "dropout": "dropout",
     "embedding": "embedding",
     "flatten": "flatten",
+    "attention": "attention",
+    "position": "position",
+    "residual": "residual",
+    "transformer": "transformer",
 }
 DETAILS = ("compact", "fine")
 
@@ -41,15 +47,24 @@ class Arg(NamedTuple):
 
 
 class Item(NamedTuple):
-    """One parsed item of a layer string: "linear 3" is Item(1, "linear", (3,))."""
+    """One parsed item of a layer string: "linear 3" is Item(1, "linear", (3,)); "attention 16 2 causal" has the
+    words (("causal", None),), in the order written."""
 
     position: int  # counting from 1, as the error messages do
     kind: str
     numbers: tuple = ()
+    words: tuple[tuple[str, object], ...] = ()  # (word, value), the value None for a flag
 
     @property
     def text(self) -> str:
-        return " ".join([self.kind, *(_number_text(n) for n in self.numbers)])
+        words = [w if v is None else f"{w} {_number_text(v)}" for w, v in self.words]
+        return " ".join([self.kind, *(_number_text(n) for n in self.numbers), *words])
+
+    def has(self, word: str) -> bool:
+        return any(w == word for w, _ in self.words)
+
+    def value(self, word: str, default=None):
+        return next((v for w, v in self.words if w == word), default)
 
 
 class Param(NamedTuple):
@@ -77,6 +92,14 @@ class Place(NamedTuple):
     layout: str  # "rows" or "columns"
     bias: str
     detail: str
+    grad: str = ""  # the name its backward gives the gradient of its input, when not d + inp (a branch's start)
+    earlier: tuple = ()  # the Places before it in the stack, for a layer that reads an earlier name (a residual)
+
+    @property
+    def dinp(self) -> str:
+        """The name of the gradient of its input that its backward computes: dA1, or dA1_branch where the input
+        also skips ahead to a residual add and the two gradients meet later."""
+        return self.grad or f"d{self.inp}"
 
 
 class Built(NamedTuple):
@@ -91,6 +114,11 @@ class Built(NamedTuple):
     draws: tuple = ()  # (name, fn(seed, step, m) -> array): arrays a step draws before it runs, such as masks
     activation: str | None = None  # for an activation layer, its kind: the loss may fuse with it
     ids: int = 0  # for a layer reading integer ids (an embedding), the vocabulary size
+    # Backward operations that run once the backward pass has come back `back` items further (a residual add's
+    # two paths meeting again, where its skip started); `back` 0 means none.
+    joins: tuple[Planned, ...] = ()
+    back: int = 0
+    pictures: tuple[str, ...] = ()  # names whose values are best seen as heatmaps over their last two axes
 
 
 def _number_text(n) -> str:
@@ -122,29 +150,67 @@ def parse(text: object) -> tuple[Item, ...]:
         if word not in KINDS:
             known = ", ".join(KINDS)
             raise _expected(position, piece.strip(), f"unknown kind {word!r}; the kinds are {known}")
-        args = kind(word).ARGS
+        module = kind(word)
+        args, known_words = module.ARGS, getattr(module, "WORDS", {})
         given = words[1:]
-        if len(given) < len(args):
-            missing = args[len(given)]
+        count = next((k for k, w in enumerate(given) if w.lower() in known_words), len(given))
+        if count > len(args) and known_words and not _numeric(given[len(args)]):
+            count = len(args)  # a word after the numbers that the kind does not know: named as such below
+        numbers_given, rest = given[:count], given[count:]
+        if len(numbers_given) < len(args):
+            missing = args[len(numbers_given)]
             raise _expected(position, piece.strip(), f"expected {missing.what}, as in '{missing.example}'")
-        if len(given) > len(args):
+        if len(numbers_given) > len(args):
             takes = f"takes {len(args)} number{'s' * (len(args) != 1)}" if args else "takes no number"
             example = args[0].example if args else word
             raise _expected(position, piece.strip(), f"{word} {takes}, as in '{example}'; got {' '.join(given)!r} "
                                                      "after it")
-        numbers = []
-        for arg, raw in zip(args, given):
-            try:
-                value = arg.type(raw)
-            except ValueError:
-                raise _expected(position, piece.strip(), f"expected {arg.what} as a number, as in "
-                                                         f"'{arg.example}'; got {raw!r}") from None
-            reason = arg.check(value)
-            if reason:
-                raise _expected(position, piece.strip(), f"{arg.what} {reason}; got {raw}")
-            numbers.append(value)
-        items.append(Item(position, word, tuple(numbers)))
+        numbers = [_number(position, piece, arg, raw) for arg, raw in zip(args, numbers_given)]
+        items.append(Item(position, word, tuple(numbers), _words(position, piece, known_words, rest)))
     return tuple(items)
+
+
+def _numeric(raw: str) -> bool:
+    try:
+        float(raw)
+    except ValueError:
+        return False
+    return True
+
+
+def _number(position: int, piece: str, arg: Arg, raw: str):
+    try:
+        value = arg.type(raw)
+    except ValueError:
+        raise _expected(position, piece.strip(), f"expected {arg.what} as a number, as in "
+                                                 f"'{arg.example}'; got {raw!r}") from None
+    reason = arg.check(value)
+    if reason:
+        raise _expected(position, piece.strip(), f"{arg.what} {reason}; got {raw}")
+    return value
+
+
+def _words(position: int, piece: str, known: dict, rest: list[str]) -> tuple[tuple[str, object], ...]:
+    """The flags and `word value` pairs after an item's numbers, each word known to its kind, none twice."""
+    found: list[tuple[str, object]] = []
+    k = 0
+    while k < len(rest):
+        word = rest[k].lower()
+        if word not in known:
+            takes = f"takes the words {', '.join(known)}" if known else "takes no words"
+            raise _expected(position, piece.strip(), f"unknown word {rest[k]!r}; {piece.split()[0].lower()} {takes}")
+        if any(w == word for w, _ in found):
+            raise _expected(position, piece.strip(), f"{word!r} is given twice; expected it once")
+        arg = known[word]
+        if arg is None:
+            found.append((word, None))
+            k += 1
+            continue
+        if k + 1 >= len(rest) or rest[k + 1].lower() in known:
+            raise _expected(position, piece.strip(), f"expected {arg.what} after {word!r}, as in '{arg.example}'")
+        found.append((word, _number(position, piece, arg, rest[k + 1])))
+        k += 2
+    return tuple(found)
 
 
 def normalised(items: tuple[Item, ...]) -> str:

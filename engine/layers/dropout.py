@@ -39,6 +39,6 @@ def build(place: Place) -> Built:
         full = (m, *shape) if place.layout == "rows" else (*shape, m)
         return (np.random.default_rng([seed, step, number]).random(full) >= P).astype(np.float64)
 
-    back = () if place.first else (bind(backward, "backward", l, lay.example_axis, dA=f"d{A}", dD=f"d{D}", mask=mask),)
+    back = () if place.first else (bind(backward, "backward", l, lay.example_axis, dA=place.dinp, dD=f"d{D}", mask=mask),)
     return Built(D, shape, (), (bind(forward, "forward", l, lay.example_axis, D=D, A=A, mask=mask),), back,
                  3 * int(np.prod(shape)), draws=((mask, draw),))

@@ -23,6 +23,24 @@ FLAT_DB = Op("{db} = {dZ}.sum(axis=0)", "", lambda c, dZ: dZ.sum(axis=0),
                "(1, n) and b silently becomes (1, n)."),))
 
 
+def steps_ops(n_in: int, n_out: int) -> dict[str, Op]:
+    """The rows layout with a time axis, examples (m, T, n): W and b are shared by every time step, so their gradients
+    add up all m · T of them, written as CS231n's temporal affine layer does, reshaped to (m·T, n)."""
+    return {
+        "Z": Op("{Z} = {A} @ {W} + {b}", "{W} applied at every time step, {b} broadcast to each",
+                lambda c, A, W, b: A @ W + b),
+        "dW": Op(f"{{dW}} = {{Aa}}.reshape(-1, {n_in}).T @ {{dZ}}.reshape(-1, {n_out})",
+                 "every example and time step adds its share",
+                 lambda c, Aa, dZ: Aa.reshape(-1, n_in).T @ dZ.reshape(-1, n_out)),
+        "db": Op(f"{{db}} = {{dZ}}.reshape(-1, {n_out}).sum(axis=0, keepdims=True)", "",
+                 lambda c, dZ: dZ.reshape(-1, n_out).sum(axis=0, keepdims=True)),
+        "dA": Op("{dA} = {dZ} @ {W}.T", "", lambda c, dZ, W: dZ @ W.T),
+    }
+
+
+SEQUENCE_AXES = ("examples", "time", "features")
+
+
 def _weights(n_in: int, n_out: int):
     def draw(rng: np.random.Generator, init: str) -> np.ndarray:
         if init == "uniform":
@@ -51,9 +69,12 @@ def _oriented(draw, layout: str, shape_of_flat: bool = False):
 
 
 def build(place: Place) -> Built:
+    if len(place.shape) == 2 and place.layout == "rows":
+        return _steps(place)
     if len(place.shape) != 1:
         raise ValueError(f"item {place.item.position} '{place.item.text}': linear takes examples with one axis of "
-                         f"features, and these are {place.shape}; put flatten before it")
+                         f"features, or in the rows layout (T, features) at every time step, and these are "
+                         f"{place.shape}; put flatten before it")
     if place.bias == "flat" and place.layout != "rows":
         raise ValueError("bias 'flat' is b of shape (n,), which broadcasts along the last axis: in the columns "
                          "layout that axis counts examples; use bias 'vector' (n, 1) there")
@@ -84,5 +105,23 @@ def build(place: Place) -> Built:
         W_in = W
         floats = 4 * n_out
     if not place.first:
-        backward.append(bind(lay.dA, "backward", l, **bound, dA=f"d{A}", dZ=f"d{Z}", W=W_in))
+        backward.append(bind(lay.dA, "backward", l, **bound, dA=place.dinp, dZ=f"d{Z}", W=W_in))
     return Built(Z, (n_out,), params, tuple(forward), tuple(backward), floats)
+
+
+def _steps(place: Place) -> Built:
+    """linear on examples (T, n_in): the same W and b at every time step."""
+    if place.bias != "vector":
+        raise ValueError(f"item {place.item.position} '{place.item.text}': on examples with a time axis, "
+                         f"{place.shape}, linear takes bias 'vector'; got bias {place.bias!r}")
+    t, l = place.tag, place.layer
+    (T, n_in), n_out = place.shape, place.item.numbers[0]
+    table = steps_ops(n_in, n_out)
+    W, b, Z, A = f"W{t}", f"b{t}", f"Z{t}", place.inp
+    params = (Param(W, (n_in, n_out), _weights(n_in, n_out)), Param(b, (1, n_out), _bias(n_out)))
+    forward = (bind(table["Z"], "forward", l, SEQUENCE_AXES, Z=Z, A=A, W=W, b=b),)
+    backward = [bind(table["dW"], "backward", l, SEQUENCE_AXES, dW=f"d{W}", Aa=A, dZ=f"d{Z}"),
+                bind(table["db"], "backward", l, SEQUENCE_AXES, db=f"d{b}", dZ=f"d{Z}")]
+    if not place.first:
+        backward.append(bind(table["dA"], "backward", l, SEQUENCE_AXES, dA=place.dinp, dZ=f"d{Z}", W=W))
+    return Built(Z, (T, n_out), params, forward, tuple(backward), 4 * T * n_out)

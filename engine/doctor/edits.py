@@ -43,6 +43,8 @@ def slots(node: ast.expr) -> list[tuple[tuple, ast.expr]]:
         return [((("args", 0),), node.args[0])]
     if name in ("ones", "zeros"):
         return []
+    if name == "einsum":  # its subscripts are no operand
+        return [((("args", i),), a) for i, a in enumerate(node.args) if i]
     if name:
         return [((("args", i),), a) for i, a in enumerate(node.args)]
     if method(node) == "dot":

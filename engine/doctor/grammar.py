@@ -24,7 +24,8 @@ FUNCTIONS = {
 }
 STACKS = ("hstack", "vstack", "concatenate")  # np.hstack([A, B]): one list of arrays
 CREATORS = ("ones", "zeros")  # np.ones((m, 1)): a shape of whole numbers, checked before anything is made
-METHODS = ("sum", "mean", "max", "reshape", "dot", "transpose")
+METHODS = ("sum", "mean", "max", "reshape", "dot", "transpose", "swapaxes")
+MAX_EINSUM = 6  # arrays in one np.einsum
 REDUCE_KEYWORDS = ("axis", "keepdims")
 # The app's own activations, called by their bare names as its formulas write them; softmax needs axis=.
 APP_FUNCTIONS = {"sigmoid": (), "log_sigmoid": (), "softmax": ("axis",), "log_softmax": ("axis",)}
@@ -333,6 +334,9 @@ def _check_call(node: ast.Call, env: dict, where: dict | None = None) -> None:
         for a in node.args:
             _check(a, env, where)
         return
+    if name == "einsum":
+        _check_einsum(node, env, where)
+        return
     if name == "power":
         if len(node.args) != 2 or node.keywords:
             raise refuse("np.power with other than two arguments; write np.power(A1, 2)")
@@ -384,6 +388,9 @@ def _check_call(node: ast.Call, env: dict, where: dict | None = None) -> None:
         elif name == "transpose":
             if node.args or node.keywords:
                 raise refuse(".transpose with arguments; write .T or .transpose()")
+        elif name == "swapaxes":
+            if len(node.args) != 2 or node.keywords or any(int_literal(a) is None for a in node.args):
+                raise refuse(".swapaxes without two whole-number axes; write e.g. K.swapaxes(-2, -1)")
         else:
             if node.args:
                 raise refuse(f".{name} with positional arguments; write axis= and keepdims=")
@@ -393,6 +400,43 @@ def _check_call(node: ast.Call, env: dict, where: dict | None = None) -> None:
         raise refuse(f"call to {ast.unparse(func)!r}")
     _check(func, env, where)
     raise refuse(f"calling {ast.unparse(func)}")
+
+
+def einsum_terms(node: ast.Call) -> tuple[list[str], str]:
+    """np.einsum('mhqd,mhkd->mhqk', ...) as (["mhqd", "mhkd"], "mhqk"); the output written out when implicit, as
+    NumPy does: the letters used once, in alphabetical order."""
+    spec = node.args[0].value.replace(" ", "")
+    left, arrow, right = spec.partition("->")
+    terms = left.split(",")
+    if not arrow:
+        letters = "".join(terms)
+        right = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
+    return terms, right
+
+
+def _check_einsum(node: ast.Call, env: dict, where: dict | None) -> None:
+    """np.einsum with its subscripts first, as a string of letters, one term per array."""
+    if node.keywords:
+        raise refuse(f"keyword {node.keywords[0].arg!r} in np.einsum(...)")
+    if not node.args or not (isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+        raise refuse("np.einsum without its subscripts first; write np.einsum('ij,jk->ik', A, B)")
+    arrays = node.args[1:]
+    if not 1 <= len(arrays) <= MAX_EINSUM:
+        raise refuse(f"np.einsum with {len(arrays)} arrays; it takes 1 to {MAX_EINSUM} here")
+    spec = node.args[0].value.replace(" ", "")
+    left, arrow, right = spec.partition("->")
+    terms = left.split(",")
+    if not all(t.isascii() and t.isalpha() for t in terms) or (arrow and right and not
+                                                                (right.isascii() and right.isalpha())):
+        raise refuse(f"np.einsum subscripts {node.args[0].value!r}; write letters only, such as 'ij,jk->ik' "
+                     "(no ... or numbers)")
+    if len(terms) != len(arrays):
+        raise refuse(f"np.einsum subscripts {node.args[0].value!r} with {len(terms)} term(s) for {len(arrays)} "
+                     "array(s); write one term per array")
+    if len(set(right)) != len(right) or set(right) - set("".join(terms)):
+        raise refuse(f"np.einsum output {right!r}; each of its letters once, and only letters of the inputs")
+    for a in arrays:
+        _check(a, env, where)
 
 
 def _check_new_array(node: ast.Call, env: dict) -> None:

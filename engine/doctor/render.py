@@ -111,6 +111,8 @@ def _is_scalar(node: ast.AST) -> bool:
         return _is_scalar(node.left) and _is_scalar(node.right)
     if isinstance(node, ast.UnaryOp):
         return _is_scalar(node.operand)
+    if grammar.np_function(node) == "sqrt" and len(node.args) == 1:  # np.sqrt(8), the √d of attention
+        return _is_scalar(node.args[0])
     return False
 
 
@@ -258,6 +260,15 @@ class _Renderer:
             if self.slots is not None:
                 return f"mean_{self.axis_name(axis)} {self.wrap(func.value, ATOM)}", MUL
             return f"mean {self.over(axis)} of {self.wrap(func.value, MUL)}", ADD
+        if method == "swapaxes":
+            a, b = (grammar.int_literal(x) for x in args)
+            if {a, b} == {-2, -1}:  # each matrix of the stack transposed: Q Kᵀ
+                return self.wrap(func.value, ATOM) + "ᵀ", ATOM
+            return f"{self.wrap(func.value, ATOM)} with axes {a} and {b} swapped", LOW
+        if np_name == "einsum":
+            terms, right = grammar.einsum_terms(node)
+            inputs = ", ".join(f"{self.wrap(x, ATOM)}[{t}]" for x, t in zip(args[1:], terms))
+            return f"einsum({inputs} → [{right}])", ATOM
         if method == "reshape":
             sizes = ", ".join(ast.unparse(a) for a in args)
             return f"{self.wrap(func.value, ATOM)} reshaped to ({sizes})", LOW

@@ -12,9 +12,8 @@ import numpy as np
 
 from engine import activations
 from engine.checks import shape_text
-from engine.doctor.grammar import (MAX_ELEMENTS, app_function, int_literal, is_add_at, is_set_rows, keywords, method,
-                                   np_function,
-                                   sizes)
+from engine.doctor.grammar import (MAX_ELEMENTS, app_function, einsum_terms, int_literal, is_add_at, is_set_rows,
+                                   keywords, method, np_function, sizes)
 
 MAX_WORK = 10**9  # nor may a product take more multiply-adds
 
@@ -171,6 +170,40 @@ def along(shape: tuple[int, ...], axis: int, name: str) -> tuple[int, ...]:
     return shape
 
 
+def swapaxes(shape: tuple[int, ...], a: int, b: int) -> tuple[int, ...]:
+    """.swapaxes(a, b) exchanges two axes: (2, 8, 4, 3).swapaxes(1, 2) is (2, 4, 8, 3)."""
+    for k in (a, b):
+        if not -len(shape) <= k < len(shape):
+            raise Mismatch(f"swapaxes({a}, {b}) needs axis {k}, but {shape_text(shape)} has {len(shape)} "
+                           f"ax{'is' if len(shape) == 1 else 'es'}.")
+    out = list(shape)
+    out[a], out[b] = out[b], out[a]
+    return tuple(out)
+
+
+def einsum(terms: list[str], right: str, *shapes: tuple[int, ...]) -> tuple[int, ...]:
+    """np.einsum: each letter stands for one size wherever it appears; letters missing from the output are summed."""
+    size: dict[str, tuple[int, int]] = {}
+    for k, (term, shape) in enumerate(zip(terms, shapes)):
+        if len(term) != len(shape):
+            raise Mismatch(f"einsum's term {term!r} names {len(term)} axes, but array {k + 1} is {shape_text(shape)} "
+                           f"with {len(shape)}.")
+        for letter, n in zip(term, shape):
+            if letter in size and size[letter][0] != n and 1 not in (n, size[letter][0]):
+                first = size[letter][1]
+                raise Mismatch(f"einsum's letter {letter!r} must stand for one size, but it is {size[letter][0]} in "
+                               f"array {first + 1} {shape_text(shapes[first])} and {n} in array {k + 1} "
+                               f"{shape_text(shape)}.")
+            if letter not in size or size[letter][0] == 1:
+                size[letter] = (n, k)
+    return tuple(size[c][0] for c in right)
+
+
+def einsum_work(terms: list[str], shapes: tuple, result: tuple[int, ...]) -> int:
+    sizes = {c: n for term, shape in zip(terms, shapes) for c, n in zip(term, shape)}
+    return math.prod(sizes.values())
+
+
 def reshape(shape: tuple[int, ...], new: tuple[int, ...]) -> tuple[int, ...]:
     """reshape keeps every number, so the new shape must hold as many; one -1 stands for whatever size fits."""
     size, known = math.prod(shape), math.prod(n for n in new if n != -1)
@@ -300,6 +333,12 @@ def operation(node: ast.expr, env: dict) -> Operation:
         key = _index_key(node.slice)
         return Operation((node.value,), lambda s: index(s, key), operator.itemgetter(key))
     name = np_function(node)
+    if name == "einsum":
+        terms, right = einsum_terms(node)
+        spec = f"{','.join(terms)}->{right}"
+        return Operation(tuple(node.args[1:]), lambda *shapes: einsum(terms, right, *shapes),
+                         lambda *arrays: np.einsum(spec, *arrays),
+                         lambda *shapes: einsum_work(terms, shapes[:-1], shapes[-1]))
     if name in _FUNCTIONS:
         rule, compute = _FUNCTIONS[name]
         return Operation(tuple(node.args), rule, compute, product_work if name in ("dot", "matmul") else _no_work)
@@ -331,6 +370,9 @@ def operation(node: ast.expr, env: dict) -> Operation:
         return Operation((node.func.value, node.args[0]), dot, np.dot, product_work)
     if name == "transpose":
         return Operation((node.func.value,), transpose, np.transpose)
+    if name == "swapaxes":
+        a, b = (int_literal(x) for x in node.args)
+        return Operation((node.func.value,), lambda s: swapaxes(s, a, b), lambda x: np.swapaxes(x, a, b))
     if name == "reshape":
         args = node.args[0].elts if isinstance(node.args[0], ast.Tuple) else node.args
         new = tuple(int(env[a.id]) if isinstance(a, ast.Name) else int_literal(a) for a in args)

@@ -1,0 +1,48 @@
+"""residual N: a residual add, R = X + F, where F is the previous layer's output and X the input of the layer N
+items back (the start of the block it skips).
+
+Backward: the add copies its gradient into both paths unchanged, the block's and the skip's. The block's path runs
+back through its layers to X, where the two meet again and add up: dX = dX_branch + dR. Forgetting the skip's copy
+is the classic mistake (Built.joins places that sum right after the block's first layer has gone back).
+"""
+
+from __future__ import annotations
+
+from engine.events import Op, bind
+from engine.layers import Arg, Built, Place, positive
+
+ARGS = (Arg("how many items back the skip starts", int, "residual 2", positive),)
+PREFIX = "R"
+STARTS_LAYER = False
+
+ADD = Op("{R} = {X} + {F}", "the block's output added to its input, which skipped it",
+         lambda c, X, F: X + F)
+COPY = Op("{dF} = {dR}", "an add copies its gradient into both paths: this copy goes back through the block, the "
+                         "other skips it to {X}", lambda c, dR: dR)
+MEET = Op("{dX} = {dbranch} + {dR}", "the two paths meet again: the gradient back through the block plus the copy "
+                                     "that skipped it",
+          lambda c, dbranch, dR: dbranch + dR,
+          (("residual gradient not added", "{dX} = {dbranch}",
+            "{X} reached the loss by two paths, through the block and around it, so its gradient is the sum of "
+            "both; without the skip's copy dR, deep stacks lose the very path that keeps their gradients alive."),))
+
+
+def reaches_back(item) -> int:
+    return item.numbers[0]
+
+
+def build(place: Place) -> Built:
+    n = place.item.numbers[0]
+    start = place.earlier[-n]
+    where = f"item {place.item.position} '{place.item.text}'"
+    if start.shape != place.shape:
+        raise ValueError(f"{where}: a residual adds the block's input {start.shape} to its output {place.shape}; "
+                         "the two must have the same shape")
+    t, l, F, X = place.tag, place.layer, place.inp, start.inp
+    R = f"R{t}"
+    axes = ("examples", "time", "features")[:1 + len(place.shape)]
+    forward = (bind(ADD, "forward", l, axes, R=R, X=X, F=F),)
+    backward = (bind(COPY, "backward", l, axes, dF=place.dinp, dR=f"d{R}", X=X),)
+    joins = () if start.first else (bind(MEET, "backward", l, axes, dX=f"d{X}", dbranch=start.dinp, dR=f"d{R}",
+                                         X=X),)
+    return Built(R, place.shape, (), forward, backward, 2 * int(sum(place.shape)), joins=joins, back=n)

@@ -228,6 +228,11 @@ class Network:
         return self._layer_of[self._built[-1].out]
 
     @property
+    def pictures(self) -> tuple[str, ...]:
+        """The names whose values are best seen as heatmaps over their last two axes (attention's P and dP)."""
+        return tuple(name for b in self._built for name in b.pictures)
+
+    @property
     def parameter_count(self) -> int:
         return sum(int(np.prod(p.shape)) for b in self._built for p in b.params)
 

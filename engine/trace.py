@@ -114,6 +114,11 @@ def _value(name: str, value: np.ndarray) -> list[str]:
     the full shape if cut."""
     if value.ndim == 0:
         return [f"`{name} = {float(value):.6g}`"]
+    if value.ndim != 2:  # ids (T,) as one row; (m, T, D) and (m, heads, T, T) by the matrix of their first indices
+        lead = (0,) * (value.ndim - 2)
+        matrix = value.reshape(1, -1) if value.ndim == 1 else value[lead]
+        where = "as one row" if value.ndim == 1 else f"the matrix {name}[{', '.join(map(str, lead))}]"
+        return [f"{name} has shape {value.shape}; shown {where}:", ""] + _value(name, matrix)
     shown = value[:MAX_ROWS, :MAX_COLS]
     more = " … |" if value.shape[1] > MAX_COLS else ""
     width = shown.shape[1] + bool(more)

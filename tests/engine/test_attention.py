@@ -400,3 +400,41 @@ def test_labels_at_every_time_step_are_checked():
     bad[2, 5] = 0.0
     with pytest.raises(ValueError, match="example 2 at time step 5 sums to 0"):
         net.loss(X, bad)
+
+
+# ---- data ----------------------------------------------------------------------------------------------------
+
+
+def test_char_sequences_pair_each_character_with_the_next():
+    from engine.datasets import ALPHABET, char_sequences
+    X, Y = char_sequences(["emma", "isabella"], T=6)
+    text = ["".join(ALPHABET[i] for i in row) for row in X]
+    nxt = ["".join(ALPHABET[i] for i in row) for row in Y.argmax(axis=-1)]
+    assert text == [".emma.", ".isabe"] and nxt == ["emma..", "isabel"]
+    assert Y.shape == (2, 6, 27) and np.all(Y.sum(axis=-1) == 1)
+    with pytest.raises(ValueError, match="words must be lowercase letters a-z; got 'x1'"):
+        char_sequences(["ok", "x1"])
+
+
+@pytest.mark.parametrize("kind, target", [("reverse", lambda x: x[::-1]), ("sort", np.sort)])
+def test_symbol_tasks_ask_for_the_reversed_or_sorted_sequence(kind, target):
+    from engine.datasets import symbol_task
+    X, Y = symbol_task(kind, m=5, T=4, symbols=7, seed=1)
+    assert X.shape == (5, 4) and Y.shape == (5, 4, 7)
+    for x, y in zip(X, Y.argmax(axis=-1)):
+        np.testing.assert_array_equal(y, target(x))
+
+
+def test_a_transformer_learns_to_reverse_and_the_tiny_gpt_to_spell():
+    from engine.datasets import PRESETS, char_sequences, symbol_task
+    X, Y = symbol_task("reverse", m=32, T=5, symbols=6)
+    net = Network(inputs=5, layers="embedding 6 16, position 5 16, transformer 16 2, layernorm, linear 6, softmax",
+                  loss="ce", init="xavier")
+    first = net.loss(X, Y)
+    net.train(X, Y, lr=0.3, steps=150)
+    assert net.loss(X, Y) < 0.2 * first
+    X, Y = char_sequences(["emma", "olivia", "ava", "isabella", "sophia", "mia"])
+    gpt = Network(**PRESETS["tiny GPT"])
+    first = gpt.loss(X, Y)
+    gpt.train(X, Y, lr=0.5, steps=100)
+    assert gpt.loss(X, Y) < 0.2 * first

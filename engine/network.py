@@ -150,8 +150,8 @@ class Network:
             if reach is not None:
                 n = reach(item)
                 if n > k:
-                    raise ValueError(f"item {item.position} '{item.text}': it reaches back {n} items, but only {k} "
-                                     "come before it")
+                    raise ValueError(f"item {item.position} '{item.text}': it reaches back {n} item{'s' * (n != 1)}, "
+                                     f"but only {k} come{'s' * (k == 1)} before it")
                 branches.add(k - n)
         built: list[stack.Built] = []
         places: list[stack.Place] = []

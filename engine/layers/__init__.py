@@ -54,11 +54,13 @@ class Item(NamedTuple):
     kind: str
     numbers: tuple = ()
     words: tuple[tuple[str, object], ...] = ()  # (word, value), the value None for a flag
+    part_of: str = ""  # for an item a composite expands into, the composite as written: "transformer 16 2"
 
     @property
     def text(self) -> str:
         words = [w if v is None else f"{w} {_number_text(v)}" for w, v in self.words]
-        return " ".join([self.kind, *(_number_text(n) for n in self.numbers), *words])
+        own = " ".join([self.kind, *(_number_text(n) for n in self.numbers), *words])
+        return f"{self.part_of} → {own}" if self.part_of else own
 
     def has(self, word: str) -> bool:
         return any(w == word for w, _ in self.words)
@@ -196,6 +198,9 @@ def _words(position: int, piece: str, known: dict, rest: list[str]) -> tuple[tup
     k = 0
     while k < len(rest):
         word = rest[k].lower()
+        if word not in known and _numeric(word):
+            raise _expected(position, piece.strip(), f"the numbers come before the words; got {rest[k]!r} after "
+                                                     f"{rest[k - 1]!r}")
         if word not in known:
             takes = f"takes the words {', '.join(known)}" if known else "takes no words"
             raise _expected(position, piece.strip(), f"unknown word {rest[k]!r}; {piece.split()[0].lower()} {takes}")

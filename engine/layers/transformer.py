@@ -16,7 +16,8 @@ def expand(item: Item) -> tuple[Item, ...]:
     reason = attention.heads_error(f"item {item.position} '{item.text}'", D, h)
     if reason:
         raise ValueError(reason)
-    p = item.position
-    return (Item(p, "layernorm"), Item(p, "attention", (D, h), item.words), Item(p, "residual", (2,)),
-            Item(p, "layernorm"), Item(p, "linear", (4 * D,)), Item(p, "relu"), Item(p, "linear", (D,)),
-            Item(p, "residual", (4,)))
+    p, whole = item.position, item.text
+    return tuple(Item(p, kind, numbers, words, whole) for kind, numbers, words in (
+        ("layernorm", (), ()), ("attention", (D, h), item.words), ("residual", (2,), ()),
+        ("layernorm", (), ()), ("linear", (4 * D,), ()), ("relu", (), ()), ("linear", (D,), ()),
+        ("residual", (4,), ())))

@@ -232,7 +232,7 @@ def test_the_residual_add_copies_its_gradient_and_the_paths_meet_again():
 
 
 def test_a_residual_that_reaches_past_the_start_is_refused():
-    with pytest.raises(ValueError, match=r"item 2 'residual 3': it reaches back 3 items, but only 1 come before it"):
+    with pytest.raises(ValueError, match=r"item 2 'residual 3': it reaches back 3 items, but only 1 comes before it"):
         Network(inputs=(4, 6), layers="linear 6, residual 3, flatten, linear 2, softmax", loss="ce")
 
 
@@ -272,6 +272,19 @@ def test_every_formula_renders_is_judged_right_and_every_mistake_is_named(layers
     if "causal" in layers:
         assert {"the √d scale missing", "softmax over queries instead of keys", "mask applied after the softmax",
                 "residual gradient not added", "softmax backward without the sum"} <= named
+
+
+def test_break_it_finds_its_wrong_versions_of_every_backward_formula():
+    from engine.doctor import mistakes
+    net = Network(inputs=8, layers=TINY_GPT, loss="ce")
+    sheet = Sheet.of(net, *_ids_data())
+    kinds = set()
+    for i, e in enumerate(sheet.events):
+        if e.phase == "backward":
+            found = mistakes(e.formula, sheet.env(i), expected=e.value, own=e.planned.mistakes)
+            assert {kind for kind, _, _ in e.planned.mistakes} <= {m.kind for m in found}, e.formula
+            kinds |= {m.kind for m in found}
+    assert {"residual gradient not added", "softmax backward without the sum", "missing transpose"} <= kinds
 
 
 def test_the_softmax_over_queries_runs_silently():
@@ -371,6 +384,13 @@ def test_each_attention_names_its_pictures():
      "axis: (16,)"),
     ((5, 12), "attention 16 2, flatten, linear 2, softmax",
      "item 1 'attention 16 2': attention 16 reads 16 features at each time step, but these examples are (5, 12)"),
+    (16, "transformer 16 2 causal, linear 2, softmax",
+     "item 1 'transformer 16 2 causal → attention 16 2 causal': causal hides each query's later keys in time, but "
+     "these examples have no time axis: (16,)"),
+    ((8, 16), "attention 16 2 causal 3, flatten, linear 2, softmax",
+     "item 1 'attention 16 2 causal 3': the numbers come before the words; got '3' after 'causal'"),
+    (8, "embedding 27 16, position 8 16, transformer 16 2 causal, layernorm, linear 27, sigmoid",
+     "outputs at every time step are scored with softmax and ce; got output 'sigmoid'"),
     (8, "embedding 27 16, position 8 12, linear 27, softmax",
      "item 2 'position 8 12': the table's rows are 12 wide, but the examples have 16 features, (8, 16)"),
 ])

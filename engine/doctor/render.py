@@ -25,7 +25,7 @@ SCALARS = ("m", "lr")
 _STAND_IN = np.zeros(1, dtype=np.int64)  # the numbers of a step: how many examples, and the learning rate
 AXES = ("rows", "columns")
 # dW2, dZ1_aug, and the layers' names: dgamma2, dxhat1, demb1, dBN2, dD1_2 (a name with its layer's number).
-DERIVATIVE = re.compile(r"d([A-Za-z]\d*(?:_aug)?|[A-Za-z]+\d+(?:_\d+)?(?:_branch)?)")
+DERIVATIVE = re.compile(r"d([A-Za-z]\d*(?:_aug)?|[A-Za-z]+\d+(?:_\d+)?(?:_branch|_skip)?)")
 SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 # How tightly each form binds: a part binding less tightly than its place needs gets parentheses.

@@ -1,8 +1,9 @@
 """residual N: a residual add, R = X + F, where F is the previous layer's output and X the input of the layer N
 items back (the start of the block it skips).
 
-Backward: the add copies its gradient into both paths unchanged, the block's and the skip's. The block's path runs
-back through its layers to X, where the two meet again and add up: dX = dX_branch + dR. Forgetting the skip's copy
+Backward: the add copies its gradient into both paths unchanged, the block's (dF = dR) and the skip's
+(dX_skip = dR). The block's path runs back through its layers to X, where the two meet again and add up:
+dX = dX_branch + dX_skip. Forgetting the skip's copy
 is the classic mistake (Built.joins places that sum right after the block's first layer has gone back).
 """
 
@@ -17,14 +18,15 @@ STARTS_LAYER = False
 
 ADD = Op("{R} = {X} + {F}", "the block's output added to its input, which skipped it",
          lambda c, X, F: X + F)
-COPY = Op("{dF} = {dR}", "an add copies its gradient into both paths: this copy goes back through the block, the "
-                         "other skips it to {X}", lambda c, dR: dR)
-MEET = Op("{dX} = {dbranch} + {dR}", "the two paths meet again: the gradient back through the block plus the copy "
-                                     "that skipped it",
-          lambda c, dbranch, dR: dbranch + dR,
+COPY = Op("{dF} = {dR}", "an add copies its gradient into both paths: this copy goes back through the block",
+          lambda c, dR: dR)
+SKIP = Op("{dskip} = {dR}", "and this copy skips the block, straight back to {X}", lambda c, dR: dR)
+MEET = Op("{dX} = {dbranch} + {dskip}", "the two paths meet again: the gradient back through the block plus the "
+                                        "copy that skipped it",
+          lambda c, dbranch, dskip: dbranch + dskip,
           (("residual gradient not added", "{dX} = {dbranch}",
             "{X} reached the loss by two paths, through the block and around it, so its gradient is the sum of "
-            "both; without the skip's copy dR, deep stacks lose the very path that keeps their gradients alive."),))
+            "both; without the skip's copy, deep stacks lose the very path that keeps their gradients alive."),))
 
 
 def reaches_back(item) -> int:
@@ -42,7 +44,10 @@ def build(place: Place) -> Built:
     R = f"R{t}"
     axes = ("examples", "time", "features")[:1 + len(place.shape)]
     forward = (bind(ADD, "forward", l, axes, R=R, X=X, F=F),)
-    backward = (bind(COPY, "backward", l, axes, dF=place.dinp, dR=f"d{R}", X=X),)
-    joins = () if start.first else (bind(MEET, "backward", l, axes, dX=f"d{X}", dbranch=start.dinp, dR=f"d{R}",
-                                         X=X),)
+    backward = (bind(COPY, "backward", l, axes, dF=place.dinp, dR=f"d{R}"),)
+    joins = ()
+    if not start.first:
+        skip = f"d{X}_skip"
+        backward += (bind(SKIP, "backward", l, axes, dskip=skip, dR=f"d{R}", X=X),)
+        joins = (bind(MEET, "backward", l, axes, dX=f"d{X}", dbranch=start.dinp, dskip=skip, X=X),)
     return Built(R, place.shape, (), forward, backward, 2 * int(sum(place.shape)), joins=joins, back=n)

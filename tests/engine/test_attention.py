@@ -223,11 +223,12 @@ def test_the_residual_add_copies_its_gradient_and_the_paths_meet_again():
     X, Y = _sequence_data(m=3, T=4, n=6, classes=2)
     names = [p.name for p in net.plan]
     formulas = [p.formula for p in net.plan]
-    assert "R2 = Z1 + Z2" in formulas and "dZ2 = dR2" in formulas
-    meet = formulas.index("dZ1 = dZ1_branch + dR2")
+    assert "R2 = Z1 + Z2" in formulas and "dZ2 = dR2" in formulas and "dZ1_skip = dR2" in formulas
+    meet = formulas.index("dZ1 = dZ1_branch + dZ1_skip")
     assert names.index("dZ1_branch") < meet < names.index("dW1")  # after the branch came back, before Z1's layer
     v = _values(net, X, Y)
     np.testing.assert_array_equal(v["dZ1"], v["dZ1_branch"] + v["dR2"])
+    np.testing.assert_array_equal(v["dZ2"], v["dR2"])
     assert max(gradient_check(net, X, Y).values()) < 1e-6
 
 
@@ -242,7 +243,8 @@ def test_a_transformer_expands_into_its_layers():
     assert "R2 = H1 + attn2" in forward and "R4 = R2 + Z4" in forward
     assert "A3 = np.maximum(Z3, 0)" in forward and net.params["W3"].shape == (16, 64)
     backward = [p.formula for p in net.plan if p.phase == "backward"]
-    assert "dR2 = dR2_branch + dR4" in backward and "dH1 = dH1_branch + dR2" in backward
+    assert "dR2 = dR2_branch + dR2_skip" in backward and "dH1 = dH1_branch + dH1_skip" in backward
+    assert "dR2_skip = dR4" in backward and "dH1_skip = dR2" in backward
     assert net.layers == TINY_GPT
 
 
@@ -340,7 +342,7 @@ def test_sums_and_softmaxes_name_their_axis():
     assert terms["P2"] == "P2 = softmax over keys of Sm2"
     assert "Σ over keys of ∂L/∂P2 ⊙ P2" in terms["dSm2"]
     assert terms["S2"] == "S2 = Qh2 · Kh2ᵀ / √8"
-    assert terms["dH1"] == "∂L/∂H1 = ∂L/∂H1_branch + ∂L/∂R2"
+    assert terms["dH1"] == "∂L/∂H1 = ∂L/∂H1_branch + ∂L/∂H1_skip"
     assert render.term("S = np.einsum('mhqd,mhkd->mhqk', Q, K)") == "S = einsum(Q[mhqd], K[mhkd] → [mhqk])"
 
 

@@ -9,6 +9,8 @@ is the classic mistake (Built.joins places that sum right after the block's firs
 
 from __future__ import annotations
 
+import math
+
 from engine.events import Op, bind
 from engine.layers import Arg, Built, Place, positive
 
@@ -50,4 +52,4 @@ def build(place: Place) -> Built:
         skip = f"d{X}_skip"
         backward += (bind(SKIP, "backward", l, axes, dskip=skip, dR=f"d{R}", X=X),)
         joins = (bind(MEET, "backward", l, axes, dX=f"d{X}", dbranch=start.dinp, dskip=skip, X=X),)
-    return Built(R, place.shape, (), forward, backward, 2 * int(sum(place.shape)), joins=joins, back=n)
+    return Built(R, place.shape, (), forward, backward, 3 * math.prod(place.shape), joins=joins, back=n)

@@ -460,3 +460,26 @@ def test_a_transformer_learns_to_reverse_and_the_tiny_gpt_to_spell():
     first = gpt.loss(X, Y)
     gpt.train(X, Y, lr=0.5, steps=100)
     assert gpt.loss(X, Y) < 0.2 * first
+
+
+# ---- the doctor's grammar: einsum and swapaxes ----------------------------------------------------------------
+
+
+def test_einsum_and_swapaxes_shape_rules():
+    from engine.doctor.shaperules import Mismatch, einsum, swapaxes
+    assert swapaxes((2, 8, 4, 3), 1, 2) == (2, 4, 8, 3) and swapaxes((2, 8, 4, 3), -2, -1) == (2, 8, 3, 4)
+    with pytest.raises(Mismatch, match=r"swapaxes\(1, 3\) needs axis 3, but \(2, 8, 4\) has 3 axes"):
+        swapaxes((2, 8, 4), 1, 3)
+    assert einsum(["ij", "jk"], "ik", (2, 3), (3, 5)) == (2, 5)
+    assert einsum(["ij", "ij"], "", (2, 3), (2, 3)) == ()
+    with pytest.raises(Mismatch, match=r"einsum's term 'ijk' names 3 axes, but array 1 is \(2, 3\) with 2"):
+        einsum(["ijk"], "i", (2, 3))
+
+
+def test_an_implicit_einsum_output_is_the_letters_used_once_in_order():
+    from engine.doctor.diagnosis import diagnose
+    rng = np.random.default_rng(0)
+    A, B = rng.normal(size=(3, 4)), rng.normal(size=(4, 5))
+    d = diagnose("C = np.einsum('ij,jk', A, B)", {"A": A, "B": B}, expected=A @ B)
+    assert d.ok and d.shape == (3, 5)
+    assert render.term("C = A.swapaxes(0, 1)") == "C = A with axes 0 and 1 swapped"

@@ -179,7 +179,7 @@ def build(place: Place) -> Built:
                            dV=d["V"], Wv=W["V"]))
     draw = linear._weights(D, D)
     params = tuple(Param(W[x], (D, D), draw) for x in "QKVO")
-    floats = 2 * (9 * T * D + 3 * h * T * T)
+    floats = 2 * (9 * T * D + (3 if causal else 2) * h * T * T)  # each forward array per example, and its gradient
     draws = ((N["mask"], _mask(T)),) if causal else ()
     return Built(N["attn"], (T, D), params, tuple(forward), tuple(backward), floats, draws,
                  pictures=(N["P"], d["P"]))

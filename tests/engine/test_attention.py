@@ -393,6 +393,8 @@ def test_each_attention_names_its_pictures():
      "item 1 'attention 16 2 causal 3': the numbers come before the words; got '3' after 'causal'"),
     (8, "embedding 27 16, position 8 16, transformer 16 2 causal, layernorm, linear 27, sigmoid",
      "outputs at every time step are scored with softmax and ce; got output 'sigmoid'"),
+    (16, "attention 16 2, linear 2, softmax",
+     "item 1 'attention 16 2': attention reads examples that are sequences (T, 16); these are (16,)"),
     (8, "embedding 27 16, position 8 12, linear 27, softmax",
      "item 2 'position 8 12': the table's rows are 12 wide, but the examples have 16 features, (8, 16)"),
 ])
@@ -400,6 +402,23 @@ def test_bad_sizes_are_refused_with_the_reason_and_the_numbers(inputs, layers, m
     with pytest.raises(ValueError) as e:
         Network(inputs=inputs, layers=layers, loss="ce")
     assert str(e.value).startswith(message)
+
+
+def test_attention_is_refused_in_the_columns_layout():
+    with pytest.raises(ValueError, match=r"^item 1 'attention 8 2': attention is written in the rows layout, "
+                                         r"\(m, T, D\); choose layout rows$"):
+        Network(inputs=(5, 8), layers="attention 8 2, flatten, linear 3, softmax", loss="ce", layout="columns")
+
+
+@pytest.mark.parametrize("flag", ["", " causal"])
+def test_an_attention_layer_counts_the_numbers_it_holds(flag):
+    """Its memory estimate: every number its forward pass makes for one example, and as many gradients."""
+    net = Network(inputs=(5, 8), layers=f"attention 8 2{flag}, flatten, linear 3, softmax", loss="ce")
+    X, Y = _sequence_data(m=3, T=5, n=8)
+    from engine.layers import attention
+    made = sum(e.value.size for e in events(net, X, Y, 0.5) if e.phase == "forward"
+               and e.name.removesuffix("1") in attention.NAMES)
+    assert net._built[0].floats == 2 * made // 3
 
 
 def test_a_refused_network_changes_nothing():

@@ -44,12 +44,12 @@ def build(place: Place) -> Built:
                          "the two must have the same shape")
     t, l, F, X = place.tag, place.layer, place.inp, start.inp
     R = f"R{t}"
-    axes = ("examples", "time", "features")[:1 + len(place.shape)]
-    forward = (bind(ADD, "forward", l, axes, R=R, X=X, F=F),)
-    backward = (bind(COPY, "backward", l, axes, dF=place.dinp, dR=f"d{R}"),)
+    forward = (bind(ADD, "forward", l, 0, R=R, X=X, F=F),)
+    backward = (bind(COPY, "backward", l, 0, dF=place.dinp, dR=f"d{R}"),)
     joins = ()
     if not start.first:
         skip = f"d{X}_skip"
-        backward += (bind(SKIP, "backward", l, axes, dskip=skip, dR=f"d{R}", X=X),)
-        joins = (bind(MEET, "backward", l, axes, dX=f"d{X}", dbranch=start.dinp, dskip=skip, X=X),)
-    return Built(R, place.shape, (), forward, backward, 3 * math.prod(place.shape), joins=joins, back=n)
+        backward += (bind(SKIP, "backward", l, 0, dskip=skip, dR=f"d{R}", X=X),)
+        joins = (bind(MEET, "backward", l, 0, dX=f"d{X}", dbranch=start.dinp, dskip=skip, X=X),)
+    floats = 3 * math.prod(place.shape)  # R, and the two copies of its gradient
+    return Built(R, place.shape, (), forward, backward, floats, joins=joins, back=n)

@@ -404,6 +404,21 @@ def test_bad_sizes_are_refused_with_the_reason_and_the_numbers(inputs, layers, m
     assert str(e.value).startswith(message)
 
 
+@pytest.mark.parametrize("inputs, layers, layout", [
+    ((5, 8), "position 5 8, flatten, linear 3, softmax", "columns"),
+    (8, "linear 8, position 5 8, linear 3, softmax", "rows"),
+])
+def test_a_position_embedding_needs_sequences_in_rows(inputs, layers, layout):
+    with pytest.raises(ValueError, match=r"'position 5 8': a position embedding adds to sequences \(T, 8\) in the "
+                                         r"rows layout; these examples are"):
+        Network(inputs=inputs, layers=layers, loss="ce", layout=layout)
+
+
+def test_the_position_table_starts_as_an_embedding_does():
+    table = Network(inputs=(512, 64), layers="position 512 64, flatten, linear 2, softmax", loss="ce").params["Wpe1"]
+    assert abs(table.mean()) < 0.01 and abs(table.std() - 1.0) < 0.01
+
+
 def test_attention_is_refused_in_the_columns_layout():
     with pytest.raises(ValueError, match=r"^item 1 'attention 8 2': attention is written in the rows layout, "
                                          r"\(m, T, D\); choose layout rows$"):

@@ -415,7 +415,8 @@ def test_a_position_embedding_needs_sequences_in_rows(inputs, layers, layout):
 
 
 def test_the_position_table_starts_as_an_embedding_does():
-    table = Network(inputs=(512, 64), layers="position 512 64, flatten, linear 2, softmax", loss="ce").params["Wpe1"]
+    net = Network(inputs=512, layers="embedding 2 64, position 512 64, flatten, linear 2, softmax", loss="ce")
+    table = net.params["Wpe1"]
     assert abs(table.mean()) < 0.01 and abs(table.std() - 1.0) < 0.01
 
 

@@ -98,6 +98,8 @@ def _parse(line: str) -> tuple[str | None, ast.expr]:
 def _number(value: float | int) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, int) and value >= 10**6 and str(value).rstrip("0") == "1":  # 1e9, a masked score: 10⁹
+        return "10" + str(len(str(value)) - 1).translate(SUPERSCRIPTS)
     return str(value)  # never negative: -2 is a unary minus on 2
 
 

@@ -342,6 +342,7 @@ def test_sums_and_softmaxes_name_their_axis():
     assert terms["P2"] == "P2 = softmax over keys of Sm2"
     assert "Σ over keys of ∂L/∂P2 ⊙ P2" in terms["dSm2"]
     assert terms["S2"] == "S2 = Qh2 · Kh2ᵀ / √8"
+    assert terms["Sm2"] == "Sm2 = S2 if mask2 > 0 else −10⁹"
     assert terms["dH1"] == "∂L/∂H1 = ∂L/∂H1_branch + ∂L/∂H1_skip"
     assert render.term("S = np.einsum('mhqd,mhkd->mhqk', Q, K)") == "S = einsum(Q[mhqd], K[mhkd] → [mhqk])"
 

@@ -555,3 +555,44 @@ def remember(T: int = SEQUENCE_T, symbols: int = 4, m: int = 64, noise: float = 
     Y = np.full((m, T, symbols), 1.0 / symbols)
     Y[:, -1, :] = np.eye(symbols)[first]
     return _sequence_layout(X, Y, layout)
+# ---- sequences: symbol tasks and a character-level language model, ids (m, T) with targets (m, T, V) ---------
+
+ALPHABET = SYMBOLS  # makemore's 27 symbols: "." starts and ends every word
+SEQUENCE_TASKS = ("reverse", "sort")
+TINY_GPT = "embedding 27 16, position 8 16, transformer 16 2 causal, layernorm, linear 27, softmax"
+# A preset: a one-block GPT over characters, 8 at a time, trained on char_sequences(words, 8).
+PRESETS = {"tiny GPT": dict(inputs=8, layers=TINY_GPT, loss="ce", init="xavier")}
+
+
+def symbol_task(kind: str = "reverse", m: int = 64, T: int = 6, symbols: int = 10, seed: int = 0):
+    """m random sequences of T symbols (ids 0..symbols-1) and, at every position, the symbol the reversed or sorted
+    sequence has there: X (m, T) of ids, Y (m, T, symbols) one-hot. Each output position must look at the whole
+    input, so the attention here is not causal."""
+    if kind not in SEQUENCE_TASKS:
+        raise ValueError(f"kind must be one of {', '.join(SEQUENCE_TASKS)}; got {kind!r}")
+    _check_int("m", m, 1)
+    _check_int("T", T, 2)
+    _check_int("symbols", symbols, 2)
+    X = np.random.default_rng(seed).integers(0, symbols, (m, T))
+    target = X[:, ::-1] if kind == "reverse" else np.sort(X, axis=1)
+    return X, np.eye(symbols)[target]
+
+
+def char_sequences(words, T: int = 8):
+    """A character-level language model's view of a word list: for ".emma.", the input ".emma" and, at every
+    position, the next character "emma.", each cut or padded with "." to T characters. X (m, T) of ids into
+    ALPHABET, Y (m, T, 27) one-hot; with a causal mask, position t sees only characters 0..t."""
+    _check_int("T", T, 2)
+    words = [w.strip().lower() for w in words]
+    bad = next((w for w in words if not w or set(w) - set(ALPHABET[1:])), None)
+    if bad is not None:
+        raise ValueError(f"words must be lowercase letters a-z; got {bad!r}")
+    ids = {c: i for i, c in enumerate(ALPHABET)}
+    X = np.zeros((len(words), T), dtype=np.int64)
+    nxt = np.zeros((len(words), T), dtype=np.int64)
+    for k, word in enumerate(words):
+        s = [ids[c] for c in "." + word + "."]
+        inputs, targets = s[:-1][:T], s[1:][:T]
+        X[k, :len(inputs)] = inputs
+        nxt[k, :len(targets)] = targets
+    return X, np.eye(len(ALPHABET))[nxt]

@@ -45,7 +45,8 @@ class Planned(NamedTuple):
     layer: int
     name: str
     formula: str
-    example_axis: int | None  # lets a sum say "over examples (rows)"
+    # lets a sum say "over examples (rows)"; a tuple names every axis, ("examples", "heads", "queries", "keys")
+    example_axis: int | tuple[str, ...] | None
     note: str
     inputs: tuple[Input, ...]
     fn: Callable[..., np.ndarray]
@@ -66,7 +67,8 @@ class Planned(NamedTuple):
         return render.rule(self.formula, tuple(i.label for i in self.inputs), self.example_axis)
 
 
-def bind(op: Op, phase: str, layer: int, example_axis: int | None = None, **names: str | Input) -> Planned:
+def bind(op: Op, phase: str, layer: int, example_axis: int | tuple[str, ...] | None = None,
+         **names: str | Input) -> Planned:
     """Fill an Op's slots with concrete names; the filled line's term and shape rule render from it when read.
 
     The formula's left side names the result; its operands are the slots on the right, in order of appearance,

@@ -245,7 +245,8 @@ def _init(net: Network) -> str:
         lines.append("# Drawn as in the rows layout, then transposed: both layouts start as the same network.")
     lines += [f"rng = np.random.default_rng({net.seed})", "params = {}"]
     for p in net.parameters:
-        lines += [*p.code(net.init), f'params["{p.name}"] = {p.name}']
+        drawn = p.code(net.init) if p.code else _literal(p.name, net.params[p.name]).splitlines()
+        lines += [*drawn, f'params["{p.name}"] = {p.name}']
     return "def init_params():\n" + "\n".join(f"    {line}" for line in lines + ["return params"])
 
 

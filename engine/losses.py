@@ -67,7 +67,6 @@ def loss_op(output: str, loss: str, class_axis: int) -> Op:
     return LOSS[(output, loss)]
 
 
-
 def softmax_ce_fine(a: int) -> tuple[list[Op], Op, list[Op]]:
     """Softmax with cross-entropy as makemore's backprop exercise steps through it, classes along axis a: the
     max-subtracted logits, their counts, the counts' sum and its inverse, the probabilities and their logs, then

@@ -166,27 +166,42 @@ class Network:
         self.steps = 0
 
     def _stack(self, items: tuple[stack.Item, ...]) -> list[stack.Built]:
-        """Bind each item to its place: the output of one layer is the input of the next."""
+        """Bind each item to its place: the output of one layer is the input of the next. A composite item
+        (transformer) stands for the items it expands into; an item reaching back (a residual add) reads the input
+        of an earlier one, whose own gradient then takes a name of its own until the two paths meet again."""
+        flat = [sub for item in items for sub in getattr(stack.kind(item.kind), "expand", lambda i: (i,))(item)]
+        branches = set()
+        for k, item in enumerate(flat):
+            reach = getattr(stack.kind(item.kind), "reaches_back", None)
+            if reach is not None:
+                n = reach(item)
+                if n > k:
+                    raise ValueError(f"item {item.position} '{item.text}': it reaches back {n} item{'s' * (n != 1)}, "
+                                     f"but only {k} come{'s' * (k == 1)} before it")
+                branches.add(k - n)
         built: list[stack.Built] = []
+        places: list[stack.Place] = []
         self._layer_of: dict[str, int] = {}  # each layer's output name: its layer number
         inp, shape, layer, used = "X", self.layout.example(self.inputs), 0, set()
-        for k, item in enumerate(items):
+        for k, item in enumerate(flat):
             kind = stack.kind(item.kind)
             layer += kind.STARTS_LAYER
             tag, again = str(layer), 2
             names = getattr(kind, "NAMES", (kind.PREFIX,))
             while any(f"{name}{tag}" in used for name in names):  # a second layer of a kind after one weight layer
                 tag, again = f"{layer}_{again}", again + 1
-            place = stack.Place(item, tag, layer, inp, shape, inp == "X", k == len(items) - 1, self.layout_name,
-                                self.bias, self.detail)
+            grad = f"d{inp}_branch" if k in branches and inp != "X" else ""
+            place = stack.Place(item, tag, layer, inp, shape, inp == "X", k == len(flat) - 1, self.layout_name,
+                                self.bias, self.detail, grad, tuple(places))
             b = kind.build(place)
             self._layer_of[b.out] = layer
             used.update(f"{name}{tag}" for name in names)
             built.append(b)
+            places.append(place)
             inp, shape = b.out, b.shape
         self.layers = stack.normalised(items)
         last = built[-1]
-        if last.activation is None and items[-1].kind != "linear":
+        if last.activation is None and flat[-1].kind != "linear":
             raise ValueError(f"item {items[-1].position} '{items[-1].text}': the last layer makes the output, so it "
                              "must be an output activation (sigmoid, softmax, identity) or linear; "
                              f"got {items[-1].kind}")
@@ -239,6 +254,11 @@ class Network:
         return self._layer_of[self._built[-1].out]
 
     @property
+    def pictures(self) -> tuple[str, ...]:
+        """The names whose values are best seen as heatmaps over their last two axes (attention's P and dP)."""
+        return tuple(name for b in self._built for name in b.pictures)
+
+    @property
     def parameter_count(self) -> int:
         return self._parameter_count
 
@@ -282,7 +302,9 @@ class Network:
     def _plan(self) -> tuple[tuple[Planned, ...], int, int]:
         """The whole plan, and how many of its operations are forward (loss included) and backward."""
         lay, built = self.layout, self._built
-        bind = partial(bind_names, example_axis=lay.example_axis)  # so a sum can say "over examples (rows)"
+        # so a sum can say "over examples (rows)", or with outputs at every time step "over classes"
+        axes = lay.example_axis if len(built[-1].shape) == 1 else ("examples", "time", "classes")
+        bind = partial(bind_names, example_axis=axes)
         L = self._layer_of[built[-1].out]
         Z, A = self._Z, self._A
         forward = [p for b in built for p in b.forward]
@@ -291,7 +313,7 @@ class Network:
         positions = int(np.prod(out[:-1]))
         classes = lay.classes_axis(out)
         fine = losses.FINE.get((self.output, self.loss_name)) if self.detail == "fine" else None
-        layers = list(reversed(built))
+        layers = list(reversed(list(enumerate(built))))
         backward: list[Planned] = []
         if fine:  # the output activation and the loss, one operation at a time
             tag = A[len("A"):]
@@ -317,8 +339,13 @@ class Network:
         else:
             backward.append(bind(losses.over(losses.OUTPUT_GRADIENT[self.loss_name], positions), "backward", L,
                                  dA=f"d{A}", A=A, Y="Y"))
-        for b in layers:
+        joins: dict[int, list[Planned]] = {}  # where two paths meet again: after the backward of the item at k
+        for k, b in enumerate(built):
+            if b.back:
+                joins.setdefault(k - b.back, []).extend(b.joins)
+        for k, b in layers:
             backward.extend(b.backward)
+            backward.extend(joins.get(k, ()))
         names = tuple(self._params)
         for b in built:  # what a layer does to the parameters' gradients once they are all known (clip)
             if b.finish is not None:

@@ -24,8 +24,9 @@ from engine.doctor import grammar
 SCALARS = ("m", "lr")
 _STAND_IN = np.zeros(1, dtype=np.int64)  # the numbers of a step: how many examples, and the learning rate
 AXES = ("rows", "columns")
-# dW2, dZ1_aug, and the layers' names: dgamma2, dxhat1, demb1, dBN2, dD1_2, dx_cols1 (a name with its layer's number).
-DERIVATIVE = re.compile(r"d([A-Za-z]\d*(?:_aug)?|[A-Za-z]+(?:_[A-Za-z]+)?\d+(?:_\d+)?)")
+# dW2, dZ1_aug, and the layers' names: dgamma2, dxhat1, demb1, dBN2, dD1_2, dx_cols1 (a name with its layer's number),
+# and the two paths of a residual: dX2_branch, dX2_skip.
+DERIVATIVE = re.compile(r"d([A-Za-z]\d*(?:_aug)?|[A-Za-z]+(?:_[A-Za-z]+)?\d+(?:_\d+)?(?:_branch|_skip)?)")
 SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 # How tightly each form binds: a part binding less tightly than its place needs gets parentheses.
@@ -36,18 +37,18 @@ CALLS = {"sigmoid": "σ", "log_sigmoid": "log σ", "softmax": "softmax", "log_so
 NP_CALLS = {"tanh": "tanh", "log": "log", "maximum": "max", "minimum": "min"}
 
 
-def term(line: str, example_axis: int | None = None) -> str:
+def term(line: str, example_axis: int | tuple[str, ...] | None = None) -> str:
     """The maths of `line` ("name = expr"): the textbook term, e.g. "∂L/∂W2 = A1ᵀ · ∂L/∂Z2"."""
     return _term(line, example_axis)
 
 
-def rule(line: str, operands: tuple[str, ...], example_axis: int | None = None) -> str:
+def rule(line: str, operands: tuple[str, ...], example_axis: int | tuple[str, ...] | None = None) -> str:
     """The shape rule of `line`'s right side, with operand k (as written, e.g. "W2[:-1]") as the slot {k}."""
     return _rule(line, tuple(operands), example_axis)
 
 
 @lru_cache(maxsize=1024)
-def _term(line: str, example_axis: int | None) -> str:
+def _term(line: str, example_axis: int | tuple[str, ...] | None) -> str:
     target, expr = _parse(line)
     if grammar.is_add_at(expr):  # np.add.at(dE1, X, demb1): each id's row of dE1 gathers its gradient
         r = _Renderer(example_axis)
@@ -66,7 +67,7 @@ def _term(line: str, example_axis: int | None) -> str:
 
 
 @lru_cache(maxsize=1024)
-def _rule(line: str, operands: tuple[str, ...], example_axis: int | None) -> str:
+def _rule(line: str, operands: tuple[str, ...], example_axis: int | tuple[str, ...] | None) -> str:
     _, expr = _parse(line)
     r = _Renderer(example_axis, slots={label: k for k, label in enumerate(operands)})
     if grammar.is_add_at(expr) or grammar.is_set_rows(expr):
@@ -99,6 +100,8 @@ def _parse(line: str) -> tuple[str | None, ast.expr]:
 def _number(value: float | int) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, int) and value >= 10**6 and str(value).rstrip("0") == "1":  # 1e9, a masked score: 10⁹
+        return "10" + str(len(str(value)) - 1).translate(SUPERSCRIPTS)
     return str(value)  # never negative: -2 is a unary minus on 2
 
 
@@ -120,7 +123,7 @@ def _is_scalar(node: ast.AST) -> bool:
 class _Renderer:
     """Term text when `slots` is None; otherwise rule text, each operand written as its slot {k}."""
 
-    def __init__(self, example_axis: int | None, slots: dict[str, int] | None = None):
+    def __init__(self, example_axis: int | tuple[str, ...] | None, slots: dict[str, int] | None = None):
         self.example_axis = example_axis
         self.slots = slots
 
@@ -131,9 +134,19 @@ class _Renderer:
         text, binds = self.render(node)
         return text if binds >= needs else f"{brackets[0]}{text}{brackets[1]}"
 
+    def named(self, axis: int) -> str:
+        """An axis by the name the formula's axes give it (examples, heads, queries, keys)."""
+        names = self.example_axis
+        if not -len(names) <= axis < len(names):
+            raise ValueError(f"cannot render axis={axis}; the arrays here have the axes {', '.join(names)}")
+        return names[axis]
+
     def over(self, axis: int | tuple[int, ...]) -> str:
-        """Which way a sum or a softmax runs: "over examples (rows)" for axis 0 with examples as rows; an image's
-        axes beyond a matrix's two, and tuples of axes, by their numbers: "over axes 0, 2, 3"."""
+        """Which way a sum or a softmax runs: "over examples (rows)" for axis 0 with examples as rows; "over keys"
+        where the formula names its arrays' axes; an image's axes beyond a matrix's two, and tuples of axes, by their
+        numbers: "over axes 0, 2, 3"."""
+        if isinstance(self.example_axis, tuple) and not isinstance(axis, tuple):
+            return f"over {self.named(axis)}"
         if isinstance(axis, tuple):
             return f"over axes {', '.join(str(a) for a in axis)}"
         if axis == 2 and self.example_axis == 0:  # (m, T, V): a sequence's classes, at every time step
@@ -152,9 +165,11 @@ class _Renderer:
             return self.text(node)
         return ", ".join(":" if grammar.is_all(p) else self.text(p) for p in node.elts)
 
-    @staticmethod
-    def axis_word(axis: int | tuple[int, ...]) -> str:
-        """A sum's axis in a shape rule: Σ_rows for a matrix's axis 0, Σ_(0, 2, 3) for an image's axes."""
+    def axis_word(self, axis: int | tuple[int, ...]) -> str:
+        """A sum's axis in a shape rule: Σ_rows for a matrix's axis 0, Σ_(0, 2, 3) for an image's axes, Σ_keys
+        where the formula names its arrays' axes."""
+        if isinstance(self.example_axis, tuple) and not isinstance(axis, tuple):
+            return self.named(axis)
         if isinstance(axis, tuple):
             return f"({', '.join(str(a) for a in axis)})"
         return AXES[axis % 2] if axis in (-2, -1, 0, 1) else str(axis)

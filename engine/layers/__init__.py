@@ -5,8 +5,10 @@ break-it mistakes. `build(place)` binds that table to the names of one place in 
 names from one layer to the next and runs the stack backwards. Kinds are imported when a stack first uses them, so a
 network of linear layers never loads batchnorm.
 
-Adding a kind: a module in this folder with `ARGS` and `build`, and one line in KINDS. A kind with settings that
-have a default names them in `OPTIONS`, each written after the numbers as a `word value` pair: "conv 8 3 pad 1".
+Adding a kind: a module in this folder with `ARGS` and `build`, and one line in KINDS. After its numbers an item
+may take the words its kind lists: `OPTIONS`, settings with a default written as `word value` pairs ("conv 8 3 pad
+1"), and `WORDS`, flags on their own ("attention 16 2 causal") or words with a value. A composite kind
+(`transformer`) has `expand(item)`, the items it stands for.
 """
 
 from __future__ import annotations
@@ -33,6 +35,10 @@ KINDS = {
     "clip": "clip",
     "conv": "conv",
     "maxpool": "pool",
+    "attention": "attention",
+    "position": "position",
+    "residual": "residual",
+    "transformer": "transformer",
 }
 DETAILS = ("compact", "fine")
 
@@ -58,24 +64,31 @@ class Option(NamedTuple):
 
 
 class Item(NamedTuple):
-    """One parsed item of a layer string: "linear 3" is Item(1, "linear", (3,)); "conv 8 3 pad 1" is
-    Item(1, "conv", (8, 3), (("pad", 1),)), holding only the options the user wrote, in the kind's order."""
+    """One parsed item of a layer string: "linear 3" is Item(1, "linear", (3,)); "conv 8 3 pad 1" has the words
+    (("pad", 1),) and "attention 16 2 causal" (("causal", None),): only the words the user wrote, in the kind's order."""
 
     position: int  # counting from 1, as the error messages do
     kind: str
     numbers: tuple = ()
-    options: tuple = ()  # (word, value) pairs
+    words: tuple[tuple[str, object], ...] = ()  # (word, value), the value None for a flag
+    part_of: str = ""  # for an item a composite expands into, the composite as written: "transformer 16 2"
 
     @property
     def text(self) -> str:
-        pairs = [f"{word} {_number_text(value)}" for word, value in self.options]
-        return " ".join([self.kind, *(_number_text(n) for n in self.numbers), *pairs])
+        words = [w if v is None else f"{w} {_number_text(v)}" for w, v in self.words]
+        own = " ".join([self.kind, *(_number_text(n) for n in self.numbers), *words])
+        return f"{self.part_of} → {own}" if self.part_of else own
+
+    def has(self, word: str) -> bool:
+        return any(w == word for w, _ in self.words)
+
+    def value(self, word: str, default=None):
+        return next((v for w, v in self.words if w == word), default)
 
     def option(self, word: str):
         """The value the user wrote for an option, else the kind's default."""
-        given = dict(self.options)
-        if word in given:
-            return given[word]
+        if self.has(word):
+            return self.value(word)
         return next(o.default for o in getattr(kind(self.kind), "OPTIONS", ()) if o.word == word)
 
 
@@ -89,7 +102,7 @@ class Param(NamedTuple):
     name: str
     shape: tuple[int, ...]
     draw: Callable[[np.random.Generator, str], np.ndarray]
-    code: Callable[[str], tuple[str, ...]]
+    code: Callable[[str], tuple[str, ...]] | None = None  # None: an export writes the first value out exactly
 
 
 class Draw(NamedTuple):
@@ -114,6 +127,14 @@ class Place(NamedTuple):
     layout: str  # "rows", "columns" or "channels_last"
     bias: str
     detail: str
+    grad: str = ""  # the name its backward gives the gradient of its input, when not d + inp (a branch's start)
+    earlier: tuple = ()  # the Places before it in the stack, for a layer that reads an earlier name (a residual)
+
+    @property
+    def dinp(self) -> str:
+        """The name of the gradient of its input that its backward computes: dA1, or dA1_branch where the input
+        also skips ahead to a residual add and the two gradients meet later."""
+        return self.grad or f"d{self.inp}"
 
 
 class Built(NamedTuple):
@@ -132,6 +153,11 @@ class Built(NamedTuple):
     # of every parameter's name.
     finish: Callable[[tuple[str, ...]], tuple[Planned, ...]] | None = None
     buffer: int = 0  # numbers per example of the largest array it makes at once (im2col's x_cols), for the budget
+    # Backward operations that run once the backward pass has come back `back` items further (a residual add's
+    # two paths meeting again, where its skip started); `back` 0 means none.
+    joins: tuple[Planned, ...] = ()
+    back: int = 0
+    pictures: tuple[str, ...] = ()  # names whose values are best seen as heatmaps over their last two axes
 
 
 def _number_text(n) -> str:
@@ -164,50 +190,73 @@ def parse(text: object) -> tuple[Item, ...]:
         if word not in KINDS:
             known = ", ".join(KINDS)
             raise _expected(position, piece.strip(), f"unknown kind {word!r}; the kinds are {known}")
-        args = kind(word).ARGS
-        options = {o.word: o for o in getattr(kind(word), "OPTIONS", ())}
+        module = kind(word)
+        args = module.ARGS
+        known_words = {**{o.word: Arg(o.what, o.type, o.example, o.check) for o in getattr(module, "OPTIONS", ())},
+                       **getattr(module, "WORDS", {})}
         given = words[1:]
-        if len(given) < len(args):
-            missing = args[len(given)]
+        count = next((k for k, w in enumerate(given) if w.lower() in known_words), len(given))
+        if count > len(args) and known_words and not _numeric(given[len(args)]):
+            count = len(args)  # a word after the numbers that the kind does not know: named as such below
+        numbers_given, rest = given[:count], given[count:]
+        if len(numbers_given) < len(args):
+            missing = args[len(numbers_given)]
             raise _expected(position, piece.strip(), f"expected {missing.what}, as in '{missing.example}'")
-        extra = given[len(args):]
-        if extra and not options:
+        if len(numbers_given) > len(args):
             takes = f"takes {len(args)} number{'s' * (len(args) != 1)}" if args else "takes no number"
             example = args[0].example if args else word
             raise _expected(position, piece.strip(), f"{word} {takes}, as in '{example}'; got {' '.join(given)!r} "
                                                      "after it")
-        numbers = [_value(position, piece.strip(), arg.what, arg.type, arg.example, arg.check, raw)
-                   for arg, raw in zip(args, given)]
-        chosen = {}
-        for k in range(0, len(extra), 2):
-            name = extra[k].lower()
-            if name not in options:
-                known = " and ".join(f"'{o.word}'" for o in options.values())
-                count = f"{len(args)} number{'s' * (len(args) != 1)}"
-                raise _expected(position, piece.strip(), f"{word} takes {count}, then optionally {known}, each "
-                                                         f"followed by its value, as in "
-                                                         f"'{next(iter(options.values())).example}'; got {extra[k]!r}")
-            o = options[name]
-            if name in chosen:
-                raise _expected(position, piece.strip(), f"{name} is given twice; write it once, as in '{o.example}'")
-            if k + 1 == len(extra):
-                raise _expected(position, piece.strip(), f"expected {o.what} after '{name}', as in '{o.example}'")
-            chosen[name] = _value(position, piece.strip(), o.what, o.type, o.example, o.check, extra[k + 1])
-        order = tuple((w, chosen[w]) for w in options if w in chosen)
-        items.append(Item(position, word, tuple(numbers), order))
+        numbers = [_number(position, piece, arg, raw) for arg, raw in zip(args, numbers_given)]
+        items.append(Item(position, word, tuple(numbers), _words(position, piece, known_words, rest)))
     return tuple(items)
 
 
-def _value(position: int, piece: str, what: str, type_: type, example: str, check, raw: str):
-    """One number of an item, converted and checked, or the item's error."""
+def _numeric(raw: str) -> bool:
     try:
-        value = type_(raw)
+        float(raw)
     except ValueError:
-        raise _expected(position, piece, f"expected {what} as a number, as in '{example}'; got {raw!r}") from None
-    reason = check(value)
+        return False
+    return True
+
+
+def _number(position: int, piece: str, arg: Arg, raw: str):
+    try:
+        value = arg.type(raw)
+    except ValueError:
+        raise _expected(position, piece.strip(), f"expected {arg.what} as a number, as in "
+                                                 f"'{arg.example}'; got {raw!r}") from None
+    reason = arg.check(value)
     if reason:
-        raise _expected(position, piece, f"{what} {reason}; got {raw}")
+        raise _expected(position, piece.strip(), f"{arg.what} {reason}; got {raw}")
     return value
+
+
+def _words(position: int, piece: str, known: dict, rest: list[str]) -> tuple[tuple[str, object], ...]:
+    """The flags and `word value` pairs after an item's numbers, each word known to its kind, none twice."""
+    found: list[tuple[str, object]] = []
+    k = 0
+    while k < len(rest):
+        word = rest[k].lower()
+        if word not in known and _numeric(word):
+            raise _expected(position, piece.strip(), f"the numbers come before the words; got {rest[k]!r} after "
+                                                     f"{rest[k - 1]!r}")
+        if word not in known:
+            takes = f"takes the words {', '.join(known)}" if known else "takes no words"
+            raise _expected(position, piece.strip(), f"unknown word {rest[k]!r}; {piece.split()[0].lower()} {takes}")
+        if any(w == word for w, _ in found):
+            raise _expected(position, piece.strip(), f"{word!r} is given twice; expected it once")
+        arg = known[word]
+        if arg is None:
+            found.append((word, None))
+            k += 1
+            continue
+        if k + 1 >= len(rest) or rest[k + 1].lower() in known:
+            raise _expected(position, piece.strip(), f"expected {arg.what} after {word!r}, as in '{arg.example}'")
+        found.append((word, _number(position, piece, arg, rest[k + 1])))
+        k += 2
+    order = list(known)
+    return tuple(sorted(found, key=lambda pair: order.index(pair[0])))  # one spelling: the kind's order
 
 
 def normalised(items: tuple[Item, ...]) -> str:

@@ -12,12 +12,14 @@ SHORT = "{kind}"  # in the status line
 ARGS = ()
 PREFIX = "A"
 STARTS_LAYER = False
+SEQUENCE_AXES = ("examples", "time", "features")  # (m, T, D) in the rows layout
 
 
 def build(place: Place) -> Built:
     name, l = place.item.kind, place.layer
     lay = LAYOUTS[place.layout]
     A, Z = f"A{place.tag}", place.inp
+    axes = lay.example_axis if len(place.shape) == 1 else SEQUENCE_AXES
     if name == "softmax":
         if not place.last:
             raise ValueError(f"item {place.item.position} 'softmax': softmax makes the output's probabilities, so it "
@@ -30,7 +32,7 @@ def build(place: Place) -> Built:
         forward = bind(op, "forward", l, lay.example_axis, A=A, Z=Z)
         backward = ()  # only ever last and fused with cross-entropy: dZ = (A − Y) / m
     else:
-        forward = bind(activations.FORWARD[name], "forward", l, lay.example_axis, A=A, Z=Z)
+        forward = bind(activations.FORWARD[name], "forward", l, axes, A=A, Z=Z)
         backward = () if place.first else (
-            bind(activations.DERIVATIVE[name], "backward", l, lay.example_axis, dZ=f"d{Z}", dA=f"d{A}", A=A, Z=Z),)
+            bind(activations.DERIVATIVE[name], "backward", l, axes, dZ=place.dinp, dA=f"d{A}", A=A, Z=Z),)
     return Built(A, place.shape, (), (forward,), backward, 0, activation=name)

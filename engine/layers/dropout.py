@@ -46,6 +46,7 @@ def build(place: Place) -> Built:
     code = (f"{mask} = (np.random.default_rng([SEED, step, {number}]).random(({full})) >= {P!r}).astype(np.float64)"
             f"  # keeps each unit with probability 1 - {P!r}")
 
-    back = () if place.first else (bind(backward, "backward", l, lay.example_axis, dA=f"d{A}", dD=f"d{D}", mask=mask),)
+    back = () if place.first else (bind(backward, "backward", l, lay.example_axis, dA=place.dinp, dD=f"d{D}",
+                                        mask=mask),)
     return Built(D, shape, (), (bind(forward, "forward", l, lay.example_axis, D=D, A=A, mask=mask),), back,
                  4 * int(np.prod(shape)), draws=(Draw(mask, draw, code),))  # mask, D, its gradient, a temporary

@@ -30,6 +30,6 @@ def build(place: Place) -> Built:
     forward = Op("{F} = {A}.reshape(m, -1)", f"each example's {shape} laid out as one row of {math.prod(shape)}",
                  lambda c, A: A.reshape(A.shape[0], -1))
     backward = Op(f"{{dA}} = {{dF}}.reshape(m, {sizes})", "", lambda c, dF: dF.reshape(dF.shape[0], *shape))
-    back = () if place.first else (bind(backward, "backward", l, 0, dA=f"d{A}", dF=f"d{F}"),)
+    back = () if place.first else (bind(backward, "backward", l, 0, dA=place.dinp, dF=f"d{F}"),)
     return Built(F, (math.prod(shape),), (), (bind(forward, "forward", l, 0, F=F, A=A),), back,
                  2 * math.prod(shape))

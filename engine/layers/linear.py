@@ -29,6 +29,24 @@ FLAT_DB = Op("{db} = {dZ}.sum(axis=0)", "", lambda c, dZ: dZ.sum(axis=0),
                "(1, n) and b silently becomes (1, n)."),))
 
 
+def steps_ops(n_in: int, n_out: int) -> dict[str, Op]:
+    """The rows layout with a time axis, examples (m, T, n): W and b are shared by every time step, so their gradients
+    add up all m · T of them, written as CS231n's temporal affine layer does, reshaped to (m·T, n)."""
+    return {
+        "Z": Op("{Z} = {A} @ {W} + {b}", "{W} applied at every time step, {b} broadcast to each",
+                lambda c, A, W, b: A @ W + b),
+        "dW": Op(f"{{dW}} = {{Aa}}.reshape(-1, {n_in}).T @ {{dZ}}.reshape(-1, {n_out})",
+                 "every example and time step adds its share",
+                 lambda c, Aa, dZ: Aa.reshape(-1, n_in).T @ dZ.reshape(-1, n_out)),
+        "db": Op(f"{{db}} = {{dZ}}.reshape(-1, {n_out}).sum(axis=0, keepdims=True)", "",
+                 lambda c, dZ: dZ.reshape(-1, n_out).sum(axis=0, keepdims=True)),
+        "dA": Op("{dA} = {dZ} @ {W}.T", "", lambda c, dZ, W: dZ @ W.T),
+    }
+
+
+SEQUENCE_AXES = ("examples", "time", "features")
+
+
 def _weights(n_in: int, n_out: int):
     def draw(rng: np.random.Generator, init: str) -> np.ndarray:
         if init == "uniform":
@@ -154,7 +172,7 @@ def build(place: Place) -> Built:
         W_in = W
         floats = 4 * n_out
     if not place.first:
-        backward.append(bind(lay.dA, "backward", l, **bound, dA=f"d{A}", dZ=f"d{Z}", W=W_in))
+        backward.append(bind(lay.dA, "backward", l, **bound, dA=place.dinp, dZ=f"d{Z}", W=W_in))
     return Built(Z, (n_out,), params, tuple(forward), tuple(backward), floats)
 
 
@@ -176,5 +194,5 @@ def _build_temporal(place: Place) -> Built:
     backward = [bind(dW, "backward", l, ex, dW=f"d{W}", A=A, dZ=f"d{Z}"), bind(db, "backward", l, ex, db=f"d{b}",
                                                                                dZ=f"d{Z}")]
     if not place.first:
-        backward.append(bind(dA, "backward", l, ex, dA=f"d{A}", dZ=f"d{Z}", W=W))
+        backward.append(bind(dA, "backward", l, ex, dA=place.dinp, dZ=f"d{Z}", W=W))
     return Built(Z, (T, n_out), params, forward, tuple(backward), 4 * T * n_out)

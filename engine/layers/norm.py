@@ -15,6 +15,7 @@ from engine.layers import Built, Param, Place
 from engine.layouts import LAYOUTS
 
 EPS = 1e-5
+SEQUENCE_AXES = ("examples", "time", "features")
 NAMES = ("mu", "xmu", "sq", "var", "ivar", "xhat")
 
 
@@ -42,14 +43,23 @@ def _mean_of(x: np.ndarray, a: int) -> np.ndarray:
     return np.add.reduce(x, axis=a, keepdims=True) / x.shape[a]
 
 
-def ops(a: int, e: int, count: str) -> dict[str, Op]:
+def _over_examples(G, e: int, steps: bool):
+    if steps:
+        return G.reshape(-1, G.shape[-1]).sum(axis=0, keepdims=True)
+    return G.sum(axis=e, keepdims=True)
+
+
+def ops(a: int, e: int, count: str, steps: bool = False) -> dict[str, Op]:
     """The Ops with statistics over axis a, examples on axis e; `count` is how many numbers a statistic averages
-    (m for batchnorm, the feature count for layernorm), as the fine backward pass divides by it."""
+    (m for batchnorm, the feature count for layernorm), as the fine backward pass divides by it. With `steps`
+    (examples of (T, n) in the rows layout), gamma and beta's gradients add up every example and time step."""
     n = None if count == "m" else int(count)
+    wrong = e if a != e else 1 - e
+    over_examples = f".reshape(-1, {count}).sum(axis=0, keepdims=True)" if steps else _sum(e)
     over = (lambda c: c.m) if n is None else (lambda c: n)
     return {
         "mu": Op(f"{{mu}} = {{Z}}{_mean(a)}", "", lambda c, Z: _mean_of(Z, a),
-                 ((f"{'layer' if a != e else 'batch'}norm over the wrong axis", f"{{mu}} = {{Z}}{_mean(1 - a)}",
+                 ((f"{'layer' if a != e else 'batch'}norm over the wrong axis", f"{{mu}} = {{Z}}{_mean(wrong)}",
                    "Batchnorm averages each feature over the examples; layernorm averages each example over its "
                    "features. The other axis is the other layer."),)),
         "var": Op(f"{{var}} = (({{Z}} - {{mu}}) ** 2){_mean(a)}", "the biased variance, dividing by the count",
@@ -63,9 +73,9 @@ def ops(a: int, e: int, count: str) -> dict[str, Op]:
         "ivar": Op(f"{{ivar}} = 1 / np.sqrt({{var}} + {EPS})", "", lambda c, var: 1.0 / np.sqrt(var + EPS)),
         "xhat_fine": Op("{xhat} = {xmu} * {ivar}", "", lambda c, xmu, ivar: xmu * ivar),
         "out": Op("{N} = {gamma} * {xhat} + {beta}", "", lambda c, gamma, xhat, beta: gamma * xhat + beta),
-        "dgamma": Op(f"{{dgamma}} = ({{dN}} * {{xhat}}){_sum(e)}", "",
-                     lambda c, dN, xhat: (dN * xhat).sum(axis=e, keepdims=True)),
-        "dbeta": Op(f"{{dbeta}} = {{dN}}{_sum(e)}", "", lambda c, dN: dN.sum(axis=e, keepdims=True)),
+        "dgamma": Op(f"{{dgamma}} = ({{dN}} * {{xhat}}){over_examples}", "",
+                     lambda c, dN, xhat: _over_examples(dN * xhat, e, steps)),
+        "dbeta": Op(f"{{dbeta}} = {{dN}}{over_examples}", "", lambda c, dN: _over_examples(dN, e, steps)),
         "dxhat": Op("{dxhat} = {dN} * {gamma}", "", lambda c, dN, gamma: dN * gamma),
         "dZ": Op(f"{{dZ}} = ({{dxhat}} - {{dxhat}}{_mean(a)} - {{xhat}} * ({{dxhat}} * {{xhat}}){_mean(a)}) "
                  f"/ np.sqrt({{var}} + {EPS})",
@@ -99,13 +109,16 @@ def ops(a: int, e: int, count: str) -> dict[str, Op]:
 
 def build(place: Place, prefix: str, over_examples: bool) -> Built:
     """A batchnorm (over_examples) or layernorm at its place in a stack."""
-    if len(place.shape) != 1:
+    steps = len(place.shape) == 2 and place.layout == "rows" and not over_examples
+    if len(place.shape) != 1 and not steps:
+        also = "" if over_examples else ", or in the rows layout (T, features) normalised at every time step"
         raise ValueError(f"item {place.item.position} '{place.item.text}': {place.item.kind} takes examples with one "
-                         f"axis of features, and these are {place.shape}")
-    lay, t, l, n = LAYOUTS[place.layout], place.tag, place.layer, place.shape[0]
+                         f"axis of features{also}, and these are {place.shape}")
+    lay, t, l, n = LAYOUTS[place.layout], place.tag, place.layer, place.shape[-1]
     e = lay.example_axis
-    a = e if over_examples else 1 - e
-    table = ops(a, e, "m" if over_examples else str(n))
+    a = 2 if steps else e if over_examples else 1 - e
+    table = ops(a, e, "m" if over_examples else str(n), steps)
+    axes = SEQUENCE_AXES if steps else e
     names = {k: f"{k}{t}" for k in NAMES}
     N, Z = f"{prefix}{t}", place.inp
     g, beta = f"gamma{t}", f"beta{t}"
@@ -114,7 +127,7 @@ def build(place: Place, prefix: str, over_examples: bool) -> Built:
 
     def op(key, **slots):
         phase = "backward" if key.startswith("d") else "forward"
-        return bind(table[key], phase, l, e, **slots)
+        return bind(table[key], phase, l, axes, **slots)
 
     mu, var, xhat, xmu, sq, ivar = (names[k] for k in ("mu", "var", "xhat", "xmu", "sq", "ivar"))
     d = {k: f"d{v}" for k, v in names.items()}
@@ -130,13 +143,13 @@ def build(place: Place, prefix: str, over_examples: bool) -> Built:
                          op("dsq", dsq=d["sq"], sq=sq, dvar=d["var"]),
                          op("dxmu", dxmu=d["xmu"], dxhat=d["xhat"], ivar=ivar, xmu=xmu, dsq=d["sq"]),
                          op("dmu", dmu=d["mu"], dxmu=d["xmu"]),
-                         op("dZ_fine", dZ=f"d{Z}", dxmu=d["xmu"], dmu=d["mu"])]
+                         op("dZ_fine", dZ=place.dinp, dxmu=d["xmu"], dmu=d["mu"])]
         floats = 10 * n  # xmu, sq, xhat, the output, the gradients of those four, two temporaries
     else:
         forward = [op("mu", mu=mu, Z=Z), op("var", var=var, Z=Z, mu=mu), op("xhat", xhat=xhat, Z=Z, mu=mu, var=var)]
         backward = head + [op("dxhat", dxhat=d["xhat"], dN=f"d{N}", gamma=g)]
         if not place.first:
-            backward.append(op("dZ", dZ=f"d{Z}", dxhat=d["xhat"], xhat=xhat, var=var))
+            backward.append(op("dZ", dZ=place.dinp, dxhat=d["xhat"], xhat=xhat, var=var))
         floats = 6 * n  # xhat, the output, their gradients, the one-line formula's two temporaries
     forward.append(op("out", N=N, gamma=g, xhat=xhat, beta=beta))
-    return Built(N, place.shape, params, tuple(forward), tuple(backward), floats)
+    return Built(N, place.shape, params, tuple(forward), tuple(backward), floats * (place.shape[0] if steps else 1))

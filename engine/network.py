@@ -393,7 +393,7 @@ class Network:
             off = np.argwhere(np.abs(sums - 1.0) > 1e-9)
             if off.size:
                 k = tuple(int(i) for i in off[0])
-                which = f"example {k[0]}" if len(k) == 1 else f"the labels at {list(k)}"
+                which = f"example {k[0]}" if len(k) == 1 else f"example {k[0]} at time step {k[1]}"
                 raise ValueError(
                     "softmax with ce needs each example's labels to sum to 1 (one-hot or a distribution); "
                     f"{which} sums to {sums[k]:g}. For independent 0/1 labels use output='sigmoid', loss='bce'"

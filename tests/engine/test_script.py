@@ -355,3 +355,34 @@ def test_arrays_of_objects_or_text_are_recorded_by_shape_only(tmp_path):
     assert [(e.name, e.shape, e.recorded) for e in events] == [("names", (2,), False), ("boxes", (2,), False),
                                                                ("W", (2, 2), True)]
     assert events[1].dtype == "|O" and np.array_equal(events[2].value, np.eye(2))
+
+
+def test_a_logistic_written_out_without_the_word_sigmoid_gets_a_sigmoid_twin(tmp_path):
+    script = tmp_path / "squash.py"
+    script.write_text(
+        "import numpy as np\n"
+        "X = np.array([[0., 0.], [0., 1.], [1., 0.], [1., 1.]])\n"
+        "Y = np.array([[0.], [1.], [1.], [0.]])\n"
+        "W1 = np.full((2, 3), 0.1)\nW2 = np.full((3, 1), 0.2)\n"
+        "def squash(z):\n    return 1 / (1 + np.exp(-z))\n"
+        "A1 = squash(X @ W1)\nA2 = squash(A1 @ W2)\n"
+        "cost = -np.mean(Y * np.log(A2) + (1 - Y) * np.log(1 - A2))\n")
+    assert "sigmoid" not in script.read_text()
+    recording = engine.script.run(script)
+    events, twin, how = engine.script.trace(recording)
+    assert recording.ok and twin is not None, how
+    assert (twin.sizes, twin.hidden, twin.output, twin.loss) == ((2, 3, 1), "sigmoid", "sigmoid", "bce")
+
+
+def test_a_script_stopped_by_memory_error_still_gets_its_failing_line_diagnosed(tmp_path):
+    script = tmp_path / "outer.py"
+    script.write_text("import numpy as np\nA = np.ones((4, 20_000))\nP = A.T @ A\nprint('never')\n")
+    recording = engine.script.run(script, memory_mb=256)  # A.T @ A is 20,000 x 20,000: 3.2 GB
+    events, twin, how = engine.script.trace(recording)
+    assert recording.status == "memory" and recording.message.startswith("stopped by the 256 MB memory limit")
+    failing = events[-1]
+    assert failing.failing and failing.diagnosis is not None
+    d = failing.diagnosis
+    assert (d.line, d.statement, d.operation) == (3, "P = A.T @ A", "A.T @ A")
+    assert d.error.startswith("MemoryError") and ("A", (4, 20000)) in d.shapes
+    assert "A is (4, 20000)" in d.explanation

@@ -12,10 +12,10 @@ import numpy as np
 
 from engine.checks import shape_text
 from engine.doctor.axes import EXAMPLES, Axes, Labels, base, counted, described
-from engine.doctor.edits import (BUDGET, Candidate, Writer, at, double_stretch, is_product, is_reduction,
+from engine.doctor.edits import (BUDGET, Candidate, Writer, at, derivatives, double_stretch, is_product, is_reduction,
                                  mentions_name, outer_products, product_operands, search, slots, stretches,
                                  untransposed)
-from engine.doctor.grammar import Parsed, app_function, keywords, np_function, parse
+from engine.doctor.grammar import Parsed, app_function, keywords, method, np_function, parse
 from engine.doctor.shaperules import infer, operation, run, shape_of
 
 MAX_SUGGESTIONS = 5
@@ -389,6 +389,10 @@ def _blame_silent(parsed: Parsed, env: dict, d: Diagnosis, goal: Goal | None, be
     labels = _labels_of(parsed, env, outcome, axes)
     shape_now = d.shape
     stretched = _table(parsed, env, outcome, goal)
+    factor = None if stretched is not None else _off_by_factor(parsed, env, outcome, goal)
+    if factor is not None:
+        culprit, why = factor
+        return replace(d, culprit=culprit, explanation=why)
     node = stretched
     if node is None and best is not None:
         node = at(parsed.expr, best.site)
@@ -420,6 +424,16 @@ def _blame_silent(parsed: Parsed, env: dict, d: Diagnosis, goal: Goal | None, be
         why = (f"{culprit} runs without an error, but it adds up along axis {k['axis']} only, leaving "
                f"{counted(shape, labels.get(node))}." if k["axis"] is not None else
                f"{culprit} gives {shape_text(shape)}.")
+    elif best is not None and isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and \
+            _derivative_of(node, at(best.tree, best.site)):
+        fixed = Writer(parsed).text(at(best.tree, best.site))
+        why = (f"{culprit} runs without an error, but it multiplies by the activation itself where its derivative "
+               f"belongs: {fixed}.")
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and len(operands) == 2 and \
+            () in (shape_of_node(outcome, operands[0]), shape_of_node(outcome, operands[1])):
+        scalar, other = operands if shape_of_node(outcome, operands[0]) == () else operands[::-1]
+        why = (f"{culprit} runs without an error, and {parsed.text(scalar)} only scales {parsed.text(other)}: "
+               f"the shape stays {shape_text(shape)}, and the values are off by that factor if it does not belong.")
     elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and len(operands) == 2:
         a, b = operands
         why = (f"{culprit} runs without an error, but * multiplies element by element: "
@@ -446,6 +460,63 @@ def _blame_silent(parsed: Parsed, env: dict, d: Diagnosis, goal: Goal | None, be
     else:
         tail = f" So {parsed.target} comes out {shape_text(shape_now)}, but {goal.reason}."
     return replace(d, culprit=culprit, explanation=why + tail)
+
+
+def _derivative_of(node: ast.expr, new: ast.expr | None) -> bool:
+    """Whether `new` is `node` with an activation's derivative in place of the activation (edits.derivatives)."""
+    if new is None:
+        return False
+    names = {n.id: np.zeros(1) for tree in (node, new) for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    return any(ast.dump(d) == ast.dump(new) for d in derivatives(node, names))
+
+
+def _off_by_factor(parsed: Parsed, env: dict, outcome, goal: Goal | None) -> tuple[str, str] | None:
+    """(culprit, why) when the line's values are the true ones times a constant: a scalar factor that does not
+    belong (2 * A1.T), or np.mean dividing by every entry where the engine divides by m alone."""
+    if goal is None or not goal.knows_value:
+        return None
+    with np.errstate(all="ignore"):
+        value, truth = np.asarray(outcome.values[parsed.expr], float), np.asarray(goal.value, float)
+        if value.shape != truth.shape or not np.isfinite(value).all():
+            return None
+        mask = np.abs(truth) > 1e-12
+        if not mask.any():
+            return None
+        ratios = value[mask] / truth[mask]
+    c = float(np.mean(ratios))
+    if not np.isfinite(c) or c == 0 or np.isclose(c, 1) or not np.allclose(ratios, c, rtol=1e-6):
+        return None
+    name = parsed.target or "the result"
+    m = env.get("m")
+    for _, node in walk_postorder(parsed.expr):
+        operands = [o for _, o in slots(node)]
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.Div)) and len(operands) == 2:
+            shapes = [shape_of_node(outcome, o) for o in operands]
+            for k, (o, other) in enumerate(((operands[0], operands[1]), (operands[1], operands[0]))):
+                if shapes[k] != () or mentions_name(o) and not (isinstance(o, ast.Name) and o.id == "m"):
+                    continue
+                if isinstance(node.op, ast.Div) and k == 0:
+                    continue
+                scalar = float(np.asarray(outcome.values[o]))
+                scale = scalar if isinstance(node.op, ast.Mult) else 1 / scalar if scalar else 0.0
+                if scale and np.isclose(scale, c):
+                    verb = "scales" if isinstance(node.op, ast.Mult) else "divides"
+                    by = parsed.text(o)
+                    return parsed.text(node), (
+                        f"{parsed.text(node)} {verb} {parsed.text(other)} by {by}; the values of {name} are off by "
+                        f"that factor ({c:.4g} times the engine's). The shape {shape_text(shape_of_node(outcome, node))}"
+                        f" is right.")
+        if is_reduction(node) and "mean" in (method(node), np_function(node)) and keywords(node)["axis"] is None \
+                and isinstance(m, (int, float)) and not isinstance(m, bool) and m > 0:
+            inside = shape_of_node(outcome, operands[0])
+            size = int(np.prod(inside))
+            if size > m and np.isclose(c, m / size):
+                per = size // int(m) if size % int(m) == 0 else size / m
+                return parsed.text(node), (
+                    f"{parsed.text(node)} divides by m × n_out = {size}, every entry of {shape_text(inside)}; the "
+                    f"engine's {name} sums over outputs and divides by m = {m:g}, a factor of {per:g}. "
+                    f"{name} comes out {c:.4g} times the engine's value.")
+    return None
 
 
 # ---- suggestions -----------------------------------------------------------------------------------------------
@@ -509,6 +580,8 @@ def _suggest(parsed: Parsed, env: dict, goal: Goal | None, value: object,
             continue
         if not d.ok:
             continue  # a shape the name cannot have, or still a table where one value per entry was meant
+        if np.asarray(result).dtype.kind in "fc" and not np.isfinite(result).all():
+            continue  # nan or inf: a log of a number <= 0, never a fix
         if goal is not None and goal.knows_value and same_values(result, goal.value):
             label = RIGHT_VALUES
         elif goals is not None:

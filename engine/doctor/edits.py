@@ -197,6 +197,7 @@ def fixes(node: ast.expr, inference: Inference, env: dict, style: str, under_T: 
     shape, out = inference.shapes.get(node), []
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
         out.append(product(node.left, node.right, style))
+        out += derivatives(node, env)
     if is_product(node):
         a, b = product_operands(node)
         multiply = ast.BinOp(left=a, op=ast.Mult(), right=b) if isinstance(node, ast.BinOp) or method(node) \
@@ -229,11 +230,17 @@ def fixes(node: ast.expr, inference: Inference, env: dict, style: str, under_T: 
             out.append(node.right)
         if inference.shapes.get(node.right) == () and not _reads_array(node.right, env):
             out.append(node.left)
+    if is_reduction(node) and (method(node) == "mean" or np_function(node) == "mean") and _is_count(env.get("m")) \
+            and keywords(node)["axis"] is None:
+        # np.mean over everything divides by m × outputs; a cost that sums the outputs divides by m alone
+        total = ast.Call(func=ast.Attribute(value=ast.Name(id="np", ctx=ast.Load()), attr="sum", ctx=ast.Load()),
+                         args=[slots(node)[0][1]], keywords=[])
+        out.append(ast.BinOp(left=total, op=ast.Div(), right=ast.Name(id="m", ctx=ast.Load())))
     if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
         out.append(node.value)  # W2 rather than W2[:-1]
     if isinstance(node, ast.Name):
         out += [ast.Name(id=p, ctx=ast.Load()) for p in peers(node.id, env)]
-        if shape is not None and len(shape) == 2 and _WEIGHTS.match(node.id):
+        if shape is not None and len(shape) == 2 and _WEIGHTS.match(node.id) and bias_row_possible(node.id, env):
             out += [_without_bias(node, axis, end) for axis in (0, 1) for end in (-1, 0)]
         if shape is not None and len(shape) == 2 and shallow:
             # a per-example gradient summed over the batch: db = dZ.sum(axis=0, keepdims=True), not db = dZ
@@ -251,6 +258,44 @@ def fixes(node: ast.expr, inference: Inference, env: dict, style: str, under_T: 
 
 
 _WEIGHTS = re.compile(r"^(W|w|theta|Theta)")
+
+
+def _is_count(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+
+
+def bias_row_possible(name: str, env: dict) -> bool:
+    """Whether a weight may carry its bias as a row or column to slice away: not when its bias sits beside it
+    (W1 with b1, weights with biases)."""
+    for weight, bias in (("W", "b"), ("w", "b"), ("weights", "biases"), ("theta", "bias"), ("Theta", "bias")):
+        if name.startswith(weight) and bias + name[len(weight):] in env:
+            return False
+    return True
+
+
+def derivatives(node: ast.BinOp, env: dict) -> list[ast.expr]:
+    """An activation multiplied where its derivative belongs, dA1 * A1: sigmoid's dA1 * A1 * (1 - A1), tanh's
+    dA1 * (1 - A1 ** 2), relu's dA1 * (Z1 > 0)."""
+    found = []
+    for side in ("left", "right"):
+        a = getattr(node, side)
+        match = _LAYERED.match(a.id) if isinstance(a, ast.Name) else None
+        if not match or match.group(1) not in "Aa" or not hasattr(env.get(a.id), "shape"):
+            continue
+        one_minus = lambda x: ast.BinOp(left=ast.Constant(1), op=ast.Sub(), right=x)  # noqa: E731
+        found.append(ast.BinOp(left=node, op=ast.Mult(), right=one_minus(a)))
+        found.append(_with(node, side, one_minus(ast.BinOp(left=a, op=ast.Pow(), right=ast.Constant(2)))))
+        z = {"A": "Z", "a": "z"}[match.group(1)] + match.group(2)
+        if hasattr(env.get(z), "shape"):
+            relu = ast.Compare(left=ast.Name(id=z, ctx=ast.Load()), ops=[ast.Gt()], comparators=[ast.Constant(0)])
+            found.append(_with(node, side, relu))
+    return found
+
+
+def _with(node: ast.BinOp, side: str, new: ast.expr) -> ast.BinOp:
+    clone = copy.copy(node)
+    setattr(clone, side, new)
+    return clone
 
 
 def _reads_array(node: ast.AST, env: dict) -> bool:

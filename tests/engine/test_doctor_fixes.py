@@ -1,0 +1,77 @@
+"""The doctor's words and fixes on lines that run with the wrong values: a scalar factor, np.mean where the engine
+sums, an activation where its derivative belongs, fixes that would be nan, and weights sliced for no bias."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine import Network
+from engine.doctor import RIGHT_VALUES, diagnose
+from engine.exercise import Sheet
+
+
+def sheet(hidden: str = "sigmoid", sizes=(4, 3, 3)) -> Sheet:
+    rng = np.random.default_rng(3)
+    X = rng.uniform(-1, 1, (2, sizes[0]))
+    Y = (rng.uniform(0, 1, (2, sizes[-1])) > 0.5).astype(float)
+    return Sheet.of(Network(sizes, hidden=hidden), X, Y)
+
+
+def doctor(s: Sheet, line: str):
+    name = line.split("=")[0].strip()
+    k = s.index_of(name)
+    return diagnose(line, s.env(k), expected=s.events[k].value, axes=s.axes)
+
+
+def test_a_scalar_factor_is_explained_as_scaling_and_the_line_without_it_comes_first():
+    d = doctor(sheet(), "dW2 = 2 * A1.T @ dZ2")
+    assert d.culprit == "2 * A1.T"
+    assert "2 * A1.T scales A1.T by 2; the values of dW2 are off by that factor" in d.explanation
+    assert "element by element" not in d.explanation and "nothing added up" not in d.explanation
+    assert (d.fixes[0].line, d.fixes[0].label) == ("dW2 = A1.T @ dZ2", RIGHT_VALUES)
+
+
+def test_np_mean_against_a_sum_over_m_is_named_as_a_factor_of_the_outputs():
+    d = doctor(sheet(), "L = -np.mean(Y * np.log(A2) + (1 - Y) * np.log(1 - A2))")
+    assert d.culprit == "np.mean(Y * np.log(A2) + (1 - Y) * np.log(1 - A2))"
+    assert ("divides by m × n_out = 6, every entry of (2, 3); the engine's L sums over outputs and divides by "
+            "m = 2, a factor of 3") in d.explanation
+    assert d.fixes[0].label == RIGHT_VALUES and "np.sum(" in d.fixes[0].line and "/ m" in d.fixes[0].line
+
+
+def test_no_fix_whose_value_is_nan_or_inf_is_offered():
+    s = sheet()
+    for line in ("L = -np.mean(Y * np.log(A2) + (1 - Y) * np.log(1 - A2))", "L = -np.sum(Y * np.log(A2)) / m",
+                 "dZ1 = dA1 * np.log(A1)"):
+        d = doctor(s, line)
+        name = line.split("=")[0].strip()
+        env = s.env(s.index_of(name))
+        for f in d.fixes:
+            assert np.isfinite(_value(f.line, env)).all(), (line, f.line)
+        assert all("Z2" not in f.line for f in d.fixes if "log" in f.line)  # log of a logit: nan, never offered
+
+
+def _value(line: str, env: dict):
+    from engine.doctor.diagnosis import examine
+    from engine.doctor.grammar import parse
+    return examine(parse(line, env), env)[1]
+
+
+@pytest.mark.parametrize("hidden, right", [("sigmoid", "dZ1 = dA1 * A1 * (1 - A1)"),
+                                           ("tanh", "dZ1 = dA1 * (1 - A1 ** 2)"),
+                                           ("relu", "dZ1 = dA1 * (Z1 > 0)")])
+def test_a_missing_derivative_factor_gets_the_right_values_derivative_first(hidden, right):
+    d = doctor(sheet(hidden), "dZ1 = dA1 * A1")
+    assert (d.fixes[0].line, d.fixes[0].label) == (right, RIGHT_VALUES)
+    assert d.culprit == "dA1 * A1" and f"derivative belongs: {right.split(' = ')[1]}" in d.explanation
+
+
+def test_weights_beside_their_bias_are_never_sliced_to_make_a_line_run():
+    env = {"X": np.ones((2, 4)), "W1": np.full((4, 3), 0.3), "b1": np.zeros((1, 3))}
+    d = diagnose("Z1 = np.dot(W1, X) + b1", env)
+    assert d.fixes[0].line == "Z1 = np.dot(X, W1) + b1"
+    assert not any("W1[" in f.line for f in d.fixes)
+    alone = {"theta_2": np.ones((1, 3)), "delta_3": np.ones(1), "a_2": np.full(2, 0.5)}  # the bias in theta
+    fixed = diagnose("delta_2 = np.dot(theta_2.T,delta_3)*a_2*(1-a_2)", alone)
+    assert any("theta_2[:, 1:]" in f.line for f in fixed.fixes)

@@ -77,13 +77,16 @@ class Goal:
 
 
 def diagnose(expr: str, env: dict, *, expected: object = None, where: dict[str, str] | None = None,
-             axes: Axes | None = None, budget: float | None = None) -> Diagnosis:
+             axes: Axes | None = None, budget: float | None = None, shape: Shape | None = None,
+             shape_reason: str = "") -> Diagnosis:
     """Evaluate `expr` ("expr", "name = expr" or "name -= expr") over `env` one operation at a time.
 
     - `expected`: the true value of the left-hand name, when known (inside the app, the engine's event value);
       fixes equal to it are labelled "right values" and ranked first.
     - `where`: name -> a sentence saying where a name not in env is computed, used when the line reads one.
     - `axes`: what the axes count (layout, sizes, m), for explanations in words; names and shapes alone work.
+    - `shape`: the shape the left-hand name must have when no value is known (`stepprop debug`'s twin), said as
+      `shape_reason`.
     - `budget`: seconds, a guard for a loaded machine; the fix search is bounded by effort (variants tried and
       checked), so the same line always gets the same fixes.
 
@@ -91,6 +94,8 @@ def diagnose(expr: str, env: dict, *, expected: object = None, where: dict[str, 
     """
     parsed = parse(expr, env, where)
     goal = goal_for(parsed, env, expected)
+    if goal is None and shape is not None and parsed.target:
+        goal = Goal((tuple(shape),), shape_reason or f"{parsed.target} must be {shape_text(tuple(shape))}")
     diagnosis, value = examine(parsed, env, goal, axes)
     if diagnosis.ok:
         return diagnosis

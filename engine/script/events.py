@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.doctor import rules
+from engine.checks import shape_text
 from engine.script.failure import Diagnosis, diagnose_failure
 from engine.script.recording import Recording, scope_label
 from engine.script.source import Source, rule
@@ -127,13 +128,21 @@ def build(recording: Recording, twin: Twin | None = None) -> list[ScriptEvent]:
             known_global[r.name] = value
         else:
             known_local[(r.scope, r.name)] = value
-    diagnosis = diagnose_failure(recording)
+    engine_events = twin.events() if twin is not None else []
+
+    def shape_of(name: str) -> tuple[tuple[int, ...], str, str] | None:
+        found = match(name, (), None, engine_events, twin) if twin is not None else None
+        if found is None:
+            return None
+        shape = found.event.shape
+        return shape, f"the twin's {found.event.name} is {shape_text(shape)}", found.event.formula
+
+    diagnosis = diagnose_failure(recording, shape_of)
     if diagnosis is not None:
         env = diagnosis.env
         events.append(event_for(diagnosis.line, recording.failure.scope, diagnosis.target or diagnosis.operation,
                                 None, (), 1, 1, lambda n: env.get(n), diagnosis))
     if twin is not None:
-        engine_events = twin.events()
         for e in events:
             named = e.shape or (e.failing and e.diagnosis.target)
             e.twin = match(e.name, e.shape, e._value, engine_events, twin) if named else None

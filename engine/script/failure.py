@@ -30,9 +30,31 @@ class Diagnosis:
     shapes: list[tuple[str, Shape]]  # the culprit's operands and their shapes
     explanation: str
     suggestions: list[str] = field(default_factory=list)  # fixes the doctor checked run
+    labels: list[str] = field(default_factory=list)  # each fix's label: right values, right shape only, runs
     steps: list[tuple[str, Shape]] = field(default_factory=list)  # every sub-expression's shape, as the doctor saw
     doctor_line: str | None = None  # the line the doctor read, None when it could not read any
     env: dict = field(default_factory=dict, repr=False)  # the failing frame's arrays and numbers
+
+    @property
+    def labelled(self) -> list[str]:
+        """Each fix with what it is known to get right: "Z1 = np.dot(X, W1) + b1 (right shape only)"."""
+        return [f"{line} ({label})" for line, label in zip(self.suggestions, self.labels)]
+
+
+def _twin_value(goal: tuple | None, env: dict) -> object:
+    """The twin's own line evaluated over the script's operands, when they are all there with the shapes it needs:
+    then the engine knows the right values, and fixes that give them come first."""
+    if goal is None:
+        return None
+    shape, _, formula = goal
+    right = formula.split(" = ", 1)[1]
+    try:
+        from engine.doctor.diagnosis import examine
+        from engine.doctor.grammar import parse
+        d, value = examine(parse(right, env), env, steps=False)
+    except (ValueError, KeyError, RecursionError):
+        return None
+    return value if value is not None and d.runs and np.shape(value) == tuple(shape) else None
 
 
 def doctor_lines(statement: ast.stmt | None, operation: ast.AST | None, source: Source) -> list[str]:
@@ -81,8 +103,11 @@ def environment(failure: Failure) -> dict:
     return env
 
 
-def diagnose_failure(recording: Recording) -> Diagnosis | None:
-    """The failing statement, diagnosed by the shape doctor over the failing frame's own operands."""
+def diagnose_failure(recording: Recording, shape_of=None) -> Diagnosis | None:
+    """The failing statement, diagnosed by the shape doctor over the failing frame's own operands.
+
+    `shape_of(name)` gives (shape, sentence) for the name the line assigns when the twin knows it, else None.
+    """
     failure = recording.failure
     if failure is None or recording.status not in ("error", "memory"):
         return None
@@ -94,16 +119,21 @@ def diagnose_failure(recording: Recording) -> Diagnosis | None:
     target = (targets(statement) or [None])[0] if statement is not None else None
     env = environment(failure)
     error = f"{failure.type}: {failure.message}".strip()
+    goal = shape_of(target) if shape_of is not None and target else None
+    expected = _twin_value(goal, env)
     for line in doctor_lines(statement, operation, source):
         try:
-            d = diagnose(line, env)
+            if goal and line.startswith(f"{target} "):
+                d = diagnose(line, env, expected=expected, shape=goal[0], shape_reason=goal[1])
+            else:
+                d = diagnose(line, env)
         except (ValueError, RecursionError):
             continue
         if d.ok:
             continue  # the doctor's shapes work out: the error is about something else
         return Diagnosis(failure.line, failure.scope, statement_text, target, operation_text, error,
                          d.culprit or operation_text, _operand_shapes(line, d.culprit or "", d.steps),
-                         d.explanation, list(d.suggestions), list(d.steps), line, env)
+                         d.explanation, list(d.suggestions), [f.label for f in d.fixes], list(d.steps), line, env)
     # The doctor cannot read this line: name the arrays the operation reads, with the shapes they had.
     read = names_read(operation if operation is not None else statement)
     shapes = [(name, tuple(np.shape(env[name]))) for name in read if isinstance(env.get(name), np.ndarray)]

@@ -60,7 +60,7 @@ def report(recording: Recording, events: list[ScriptEvent], twin: Twin | None, h
             out.append("  shapes: " + ", ".join(f"{text} is {shape_text(shape)}" for text, shape in d.shapes))
         out.append(f"  why: {d.explanation}")
         if d.suggestions:
-            out.append("  fixes that run: " + " · ".join(d.suggestions))
+            out.append("  fixes that run: " + " · ".join(d.labelled))
         if failing.twin is not None:
             out.append(f"  the engine: {failing.twin.sentence(failing.name, failing.shape)}")
     out.append("")

@@ -386,3 +386,18 @@ def test_a_script_stopped_by_memory_error_still_gets_its_failing_line_diagnosed(
     assert (d.line, d.statement, d.operation) == (3, "P = A.T @ A", "A.T @ A")
     assert d.error.startswith("MemoryError") and ("A", (4, 20000)) in d.shapes
     assert "A is (4, 20000)" in d.explanation
+
+
+def test_the_classic_bug_gets_labelled_fixes_and_none_that_slices_the_weights(tmp_path):
+    script = tmp_path / "bug.py"
+    script.write_text("import numpy as np\nnp.random.seed(0)\nX = np.array([[1., 1, 1, 1], [0, 0, 0, 0]])\n"
+                      "Y = np.array([[1.], [0.]])\nW1 = np.random.rand(4, 3)\nb1 = np.zeros((1, 3))\n"
+                      "W2 = np.random.rand(3, 1)\nb2 = np.zeros((1, 1))\nZ1 = np.dot(W1, X) + b1\n")
+    recording = engine.script.run(script)
+    events, twin, how = engine.script.trace(recording)
+    d = events[-1].diagnosis
+    assert d.labelled[0] == "Z1 = np.dot(X, W1) + b1 (right values)"  # the twin's Z1 = X @ W1 + b1, over W1, b1
+    assert all(label in ("right values", "right shape only") for label in d.labels)
+    assert not any("W1[" in line for line in d.suggestions)
+    text = engine.script.report(recording, events, twin, how)
+    assert "fixes that run: Z1 = np.dot(X, W1) + b1 (right values)" in text

@@ -317,8 +317,7 @@ class Session:
 
     def truths(self) -> dict[str, tuple[np.ndarray, str]]:
         """Every event of the step by name: the engine's true value, and where it is computed, as a sentence."""
-        return {e.name: (e.value, f"{e.name} is computed at event {i + 1} ({e.phase}, layer {e.layer}); "
-                                  "step there first, or press end")
+        return {e.name: (e.value, f"{e.name} is computed at event {i + 1} ({e.phase}, layer {e.layer})")
                 for i, e in enumerate(self.events)}
 
     def axes(self) -> engine.doctor.Axes:

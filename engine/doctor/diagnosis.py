@@ -12,7 +12,7 @@ import numpy as np
 
 from engine.checks import shape_text
 from engine.doctor.axes import EXAMPLES, Axes, Labels, base, counted, described
-from engine.doctor.edits import (BUDGET, Candidate, Writer, at, derivatives, double_stretch, is_product, is_reduction,
+from engine.doctor.edits import (BUDGET, Candidate, Writer, at, derivatives, double_stretch, names_in, is_product, is_reduction,
                                  mentions_name, outer_products, product_operands, search, slots, stretches,
                                  untransposed)
 from engine.doctor.grammar import Parsed, app_function, keywords, method, np_function, parse
@@ -115,6 +115,9 @@ def goal_for(parsed: Parsed, env: dict, expected: object = None) -> Goal | None:
     """The shape the left-hand name must have: the true value's; the name's own for -=; the array of that name;
     or its role: a dW has its W's shape, a dZ1 its Z1's (or A1's), A1 its Z1's, and a cost is a single number."""
     t = parsed.target
+    if t is None and expected is not None:
+        shape = tuple(np.shape(expected))
+        return Goal((shape,), f"the engine's value is {shape_text(shape)}", expected)
     if t is None:
         return None
     if expected is not None:
@@ -475,6 +478,10 @@ def _derivative_of(node: ast.expr, new: ast.expr | None) -> bool:
     return any(ast.dump(d) == ast.dump(new) for d in derivatives(node, names))
 
 
+def _reads_arrays(node: ast.AST, env: dict) -> bool:
+    return any(isinstance(n, ast.Name) and hasattr(env.get(n.id), "shape") for n in ast.walk(node))
+
+
 def _off_by_factor(parsed: Parsed, env: dict, outcome, goal: Goal | None) -> tuple[str, str] | None:
     """(culprit, why) when the line's values are the true ones times a constant: a scalar factor that does not
     belong (2 * A1.T), or np.mean dividing by every entry where the engine divides by m alone."""
@@ -493,24 +500,30 @@ def _off_by_factor(parsed: Parsed, env: dict, outcome, goal: Goal | None) -> tup
         return None
     name = parsed.target or "the result"
     m = env.get("m")
+    parents = {id(child): parent for _, parent in walk_postorder(parsed.expr) for _, child in slots(parent)}
+    def plain(node) -> bool:  # a plain number: no array in it
+        return node in outcome.values and shape_of_node(outcome, node) == () and not _reads_arrays(node, env)
+
     for _, node in walk_postorder(parsed.expr):
+        parent = parents.get(id(node))
+        if plain(node) and (parent is None or not plain(parent)):  # the whole plain-number factor
+            value = float(np.asarray(outcome.values[node]))
+            divides = isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Div) and parent.right is node
+            constants = [n.value for n in ast.walk(node) if isinstance(n, ast.Constant)
+                         and isinstance(n.value, (int, float)) and not isinstance(n.value, bool)]
+            if value and np.isclose(1 / value if divides else value, c) or any(np.isclose(k, c) for k in constants):
+                culprit = node if not isinstance(node, (ast.Constant, ast.Name)) or parent is None else parent
+                if isinstance(culprit, ast.BinOp) and isinstance(culprit.op, ast.Mult) and \
+                        node in (culprit.left, culprit.right) and culprit is not parsed.expr:
+                    other = culprit.right if node is culprit.left else culprit.left
+                    return parsed.text(culprit), (
+                        f"{parsed.text(culprit)} scales {parsed.text(other)} by {parsed.text(node)}; the values of "
+                        f"{name} are off by that factor ({c:.4g} times the engine's). The shape "
+                        f"{shape_text(shape_of_node(outcome, culprit))} is right.")
+                return parsed.text(culprit), (
+                    f"{parsed.text(culprit)} puts a factor of {parsed.text(node)} into {name}: its values are off by "
+                    f"that factor ({c:.4g} times the engine's), in the right shape.")
         operands = [o for _, o in slots(node)]
-        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.Div)) and len(operands) == 2:
-            shapes = [shape_of_node(outcome, o) for o in operands]
-            for k, (o, other) in enumerate(((operands[0], operands[1]), (operands[1], operands[0]))):
-                if shapes[k] != () or mentions_name(o) and not (isinstance(o, ast.Name) and o.id == "m"):
-                    continue
-                if isinstance(node.op, ast.Div) and k == 0:
-                    continue
-                scalar = float(np.asarray(outcome.values[o]))
-                scale = scalar if isinstance(node.op, ast.Mult) else 1 / scalar if scalar else 0.0
-                if scale and np.isclose(scale, c):
-                    verb = "scales" if isinstance(node.op, ast.Mult) else "divides"
-                    by = parsed.text(o)
-                    return parsed.text(node), (
-                        f"{parsed.text(node)} {verb} {parsed.text(other)} by {by}; the values of {name} are off by "
-                        f"that factor ({c:.4g} times the engine's). The shape {shape_text(shape_of_node(outcome, node))}"
-                        f" is right.")
         if is_reduction(node) and "mean" in (method(node), np_function(node)) and keywords(node)["axis"] is None \
                 and isinstance(m, (int, float)) and not isinstance(m, bool) and m > 0:
             inside = shape_of_node(outcome, operands[0])
@@ -569,7 +582,9 @@ def _suggest(parsed: Parsed, env: dict, goal: Goal | None, value: object,
                  and not isinstance(env.get("m"), bool) and goal is not None and goal.knows_value)
     found = list(search(parsed, env, good, budget=budget, closeness=closeness, scale=scale))
     found = [c for c in found if not table(c.tree, c.shapes)]  # a table of every pair is never a fix
+    mine = names_in(parsed.expr)
     ranked = sorted(found, key=lambda c: (goals is not None and c.shape not in goals, c.edits,
+                                          len(mine - names_in(c.tree)),  # a fix that drops a name of yours: later
                                           stretches(c.tree, c.shapes), _size(c.tree)))
     chosen: list[list] = []  # [Fix, value, candidate]
     for c in ranked:

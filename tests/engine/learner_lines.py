@@ -177,4 +177,100 @@ LINES = [
          fixed_by="thread", kind="silent values", verbatim=False,
          how="the asker transposes Y 'so that the dimensions align'; the mentor reproduces the exact wrong cost "
              "with that mistake and says to transpose A2 instead"),
+    # Grown for the fixes that lie elsewhere (an operand made wrong on an earlier line: fix None, as the thread
+    # resolved it there), moved parentheses, name swaps and factors.
+    dict(source="https://huggingface.co/datasets/nvidia/Nemotron-CC-Math-v1 (a copy of the Stack Overflow question "
+                "'Softmax Regression in NumPy')",
+         line="np.exp(y / np.sum(np.exp(y), axis=1))", shapes=dict(y=(80, 3)),
+         culprit="y / np.sum(np.exp(y), axis=1)", clash=((80, 3), (80,)),
+         fix="s = np.exp(y) / np.sum(np.exp(y), axis=1, keepdims=True)", fixed_by="thread", kind="crash",
+         verbatim=True),
+    dict(source=DLAI + "building-your-deep-neural-network-step-by-step-error-debugging/674897/8",
+         line="dW = 1/m * dZ * A_prev.T", shapes=dict(dZ=(3, 4), A_prev=(5, 4), W=(3, 5), m=4),
+         culprit="1/m * dZ * A_prev.T", clash=((3, 4), (4, 5)), fix="dW = 1/m * np.dot(dZ, A_prev.T)",
+         fixed_by="thread", kind="crash", verbatim=False,
+         how="the mentor, from the printed shapes dZ (3, 4), A_prev (5, 4), W (3, 5): the transpose is on A_prev, "
+             "but the operation is * or np.multiply where np.dot belongs"),
+    dict(source=DLAI + "w3-a1-dimensional-analysis-shapes-not-aligned/290850",
+         line="dZ1 = np.dot(W2.T, dZ2) * np.dot(g1_prime, Z1)",
+         shapes=dict(W2=(1, 4), dZ2=(1, 3), g1_prime=(4, 3), Z1=(4, 3), A1=(4, 3)),
+         culprit="np.dot(g1_prime, Z1)", clash=((4, 3), (4, 3)), fix="dZ1 = np.dot(W2.T, dZ2) * g1_prime",
+         fixed_by="thread", kind="crash", verbatim=False,
+         how="shapes (4,3) and (4,3) not aligned; the asker computes g1_prime = 1 - np.power(a1, 2) and 'thought "
+             "that z1 was being multiplied to 1-a2' (the shapes of g1_prime and Z1 are the same, so the matrix "
+             "product fails); the mentor: g'(Z1) = 1 - a², a function, not a product with Z1"),
+    dict(source="https://example-a.com/answer/45878538 (a copy of the Stack Overflow question 'Why aren't shapes "
+                "aligned?')",
+         line="l3_error = l4_delta.dot(syn3.T)", shapes=dict(l4_delta=(6, 4), syn3=(4, 1)),
+         culprit="l4_delta.dot(syn3.T)", clash=((6, 4), (1, 4)), fix=None,
+         fixed_by="an earlier line: l4_delta = l4_error*nonlin(l3,deriv=True) takes l3 where l4 belongs, so "
+                  "l4_delta is (6, 4), not l4's (6, 1)", kind="crash", verbatim=True),
+    dict(source="https://example-a.com/answer/75473498 (a copy of a Stack Overflow question)",
+         line="output = sigmoid(np.dot(X.T, weights) + biases)",
+         shapes=dict(X=(2, 4), weights=(4, 1), biases=(1, 1)),
+         culprit="np.dot(X.T, weights)", clash=((4, 2), (4, 1)), fix=None,
+         fixed_by="an earlier line: weights is made (input_neurons, 1) with input_neurons = 4, but X has 2 inputs "
+                  "(and 4 examples)", kind="crash", verbatim=True),
+    dict(source=DLAI + "w3-ex-6-assertionerror-wrong-values-for-dw1/402919",
+         line="dZ1 = np.dot(dW2.T, dZ2) * (1 - np.power(A1, 2))",
+         shapes=dict(W2=(1, 4), dW2=(1, 4), dZ2=(1, 3), A1=(4, 3), Z1=(4, 3)),
+         culprit="dW2", clash=None, fix="dZ1 = np.dot(W2.T, dZ2) * (1 - np.power(A1, 2))",
+         fixed_by="thread", kind="silent values", verbatim=False,
+         how="the mentor: 'Check the formula of dZ1 again. W2 or dW2?'; the asker: 'I really got confused. The "
+             "issue is solved.'"),
+    dict(source=DLAI + "course-1-week-3-planar-assignment-4-5-exercise-6-backward-propagation-error-for-dw1-values/63071",
+         line="dZ1 = 1/m * np.dot(W2.T, dZ2) * (1 - np.power(A1, 2))",
+         shapes=dict(W2=(1, 4), dZ2=(1, 3), A1=(4, 3), Z1=(4, 3), m=3),
+         culprit="1/m", clash=None, fix="dZ1 = np.dot(W2.T, dZ2) * (1 - np.power(A1, 2))",
+         fixed_by="the notebook's formula dZ1 = W2ᵀ dZ2 * (1 − A1²), which has no 1/m", kind="silent values",
+         verbatim=False,
+         how="the asker's three steps for dZ1: the dot product of W2.T and dZ2, element-wise times "
+             "(1 - np.power(A1, 2)), 'and then multiply with 1/m'; dW1 and db1 have the right shape, wrong values"),
+    dict(source=DLAI + "course-1-week-2-exercise-5-propagate/119220",
+         line="cost = -1/m * (Y * np.log(A) + (1 - Y) * np.log(1 - A))", shapes=dict(Y=(1, 4), A=(1, 4), m=4),
+         culprit="-1/m * (Y * np.log(A) + (1 - Y) * np.log(1 - A))", clash=None,
+         fix="cost = -1/m * np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A))", fixed_by="thread",
+         kind="silent shape", verbatim=False,
+         how="the cost comes out as four numbers, [3.76e-04 5.09e-05 4.19e-02 2.00e+00], which add up to the "
+             "expected 2.0425: the per-example terms, never summed; the mentor: element-wise multiplication"),
+    dict(source="https://github.com/numpy/numpy/issues/11737",
+         line="l1_error = l2_delta.dot(syn1.T)", shapes=dict(l2_delta=(4, 4), syn1=(4, 1)),
+         culprit="l2_delta.dot(syn1.T)", clash=((4, 4), (1, 4)), fix=None,
+         fixed_by="an earlier line: l2_error = y - l2 with y (4,) and l2 (4, 1) is (4, 4), and l2_delta with it",
+         kind="crash", verbatim=True),
+    dict(source="https://github.com/MichalDanielDobrzanski/DeepLearningPython/issues/27",
+         line="z = np.dot(w, activation)+b", shapes=dict(w=(15, 728), activation=(784, 1), b=(15, 1)),
+         culprit="np.dot(w, activation)", clash=((15, 728), (784, 1)), fix=None,
+         fixed_by="no answer in the thread: w was made for 728 inputs where each image has 784 pixels",
+         kind="crash", verbatim=True),
+    dict(source="https://github.com/ddbourgin/numpy-ml/issues/78",
+         line="d1 * mean + (1 - d1) * param_grad", shapes=dict(d1=0.9, mean=(100, 10), param_grad=(3072, 100)),
+         culprit="d1 * mean + (1 - d1) * param_grad", clash=((100, 10), (3072, 100)), fix=None,
+         fixed_by="open issue: the optimizer's running mean is another layer's parameter's", kind="crash",
+         verbatim=True),
+    dict(source=DLAI + "week-2-programming-exercise-cost-calculation/234194",
+         line="cost = 1/m * (np.dot(Y, np.log(A).T) + np.dot(1 - Y, np.log(1 - A).T))",
+         shapes=dict(Y=(1, 4), A=(1, 4), m=4),
+         culprit="1/m * (np.dot(Y, np.log(A).T) + np.dot(1 - Y, np.log(1 - A).T))", clash=None,
+         fix="cost = -1/m * (np.dot(Y, np.log(A).T) + np.dot(1 - Y, np.log(1 - A).T))", fixed_by="thread",
+         kind="silent values", verbatim=False,
+         how="the asker uses np.dot and gets -0.9666 where 2.0425 is expected (m = 4); the mentor: 'your cost "
+             "values are negative ... The cost is positive by definition', and multiply the sum by -1/m"),
+    dict(source="https://pt.stackoverflow.com/questions/368238/problema-em-c%c3%b3digo-multilayer-perceptron-de-duas-camadas",
+         line="l2_error = y - l2", shapes=dict(y=(3, 4), l2=(4, 1)),
+         culprit="y - l2", clash=((3, 4), (4, 1)), fix=None,
+         fixed_by="an earlier line: y is transposed where it is made (np.array(...).T), and has 3 targets per "
+                  "example where the network has 1 output", kind="crash", verbatim=True),
+    dict(source="https://huggingface.co/datasets/nvidia/Nemotron-CC-Math-v1 (a copy of the DeepLearning.AI thread "
+                "'Week Two Exercise 8: Weight Initialization')",
+         line="A = sigmoid(np.dot(w.T, X) + b)", shapes=dict(w=(4, 1), X=(2, 3), b=0.0),
+         culprit="np.dot(w.T, X)", clash=((1, 4), (2, 3)), fix=None,
+         fixed_by="the asker: X was passed where X_train belonged, so the notebook's test X (2, 3) met w made "
+                  "for X_train", kind="crash", verbatim=True),
+    dict(source="https://bcxiaobai.eu.org/post/16531.html",
+         line="b -= d_b * alpha", shapes=dict(b=(1, 2), d_b=(4, 2), alpha=0.1),
+         culprit="d_b * alpha", clash=((1, 2), (4, 2)), fix="b -= np.sum(d_b * alpha, axis=0, keepdims=True)",
+         fixed_by="the gradient summed over the batch, as https://github.com/jimfleming/differentiation/issues/1 "
+                  "resolves the same error (the post's own advice, b = b - d_b * alpha, broadcasts b to (4, 2))",
+         kind="crash", verbatim=False, how="the post writes self.b -= self.d_b * alpha; here without self."),
 ]

@@ -75,3 +75,43 @@ def test_weights_beside_their_bias_are_never_sliced_to_make_a_line_run():
     alone = {"theta_2": np.ones((1, 3)), "delta_3": np.ones(1), "a_2": np.full(2, 0.5)}  # the bias in theta
     fixed = diagnose("delta_2 = np.dot(theta_2.T,delta_3)*a_2*(1-a_2)", alone)
     assert any("theta_2[:, 1:]" in f.line for f in fixed.fixes)
+
+
+def test_a_layer_3_line_that_reads_layer_2_names_gets_the_swap_from_the_namespace():
+    rng = np.random.default_rng(0)
+    env = {n: rng.uniform(-1, 1, (3, 3)) for n in ("A2", "W2", "W3")} | {n: rng.uniform(-1, 1, (1, 3))
+                                                                          for n in ("b2", "b3")}
+    truth = env["A2"] @ env["W3"] + env["b3"]
+    d = diagnose("Z3 = A2 @ W2 + b2", env, expected=truth)
+    assert (d.fixes[0].line, d.fixes[0].label) == ("Z3 = A2 @ W3 + b3", RIGHT_VALUES)
+
+
+def test_a_dW_written_for_its_W_is_swapped_back():
+    rng = np.random.default_rng(1)
+    env = {"W2": rng.uniform(-1, 1, (1, 4)), "dW2": rng.uniform(-1, 1, (1, 4)), "dZ2": rng.uniform(-1, 1, (1, 3)),
+           "A1": rng.uniform(0.1, 0.9, (4, 3))}
+    truth = (env["W2"].T @ env["dZ2"]) * (1 - env["A1"] ** 2)
+    d = diagnose("dZ1 = np.dot(dW2.T, dZ2) * (1 - np.power(A1, 2))", env, expected=truth)
+    assert d.culprit == "dW2" and d.fixes[0].line == "dZ1 = np.dot(W2.T, dZ2) * (1 - np.power(A1, 2))"
+
+
+def test_a_softmax_denominator_gets_keepdims_on_its_own_axis_before_any_change_of_axis():
+    e = np.random.default_rng(2).uniform(0.1, 2, (5, 3))
+    d = diagnose("p = e / e.sum(axis=1)", {"e": e}, expected=e / e.sum(axis=1, keepdims=True))
+    assert (d.fixes[0].line, d.fixes[0].label) == ("p = e / e.sum(axis=1, keepdims=True)", RIGHT_VALUES)
+
+
+def test_a_parenthesis_closed_one_operand_late_is_moved_back():
+    y = np.random.default_rng(3).uniform(-2, 2, (80, 3))
+    truth = np.exp(y) / np.sum(np.exp(y), axis=1, keepdims=True)
+    d = diagnose("s = np.exp(y / np.sum(np.exp(y), axis=1))", {"y": y}, expected=truth)
+    assert d.culprit == "y / np.sum(np.exp(y), axis=1)"
+    assert (d.fixes[0].line, d.fixes[0].label) == ("s = np.exp(y) / np.sum(np.exp(y), axis=1, keepdims=True)",
+                                                   RIGHT_VALUES)
+
+
+def test_an_in_place_update_whose_target_cannot_hold_the_result_is_the_culprit():
+    d = diagnose("b -= d_b * alpha", {"b": np.zeros((1, 2)), "d_b": np.ones((4, 2)), "alpha": 0.1})
+    assert not d.runs and d.culprit == "d_b * alpha"
+    assert "b -= writes into b itself, which stays (1, 2)" in d.explanation
+    assert d.fixes[0].line == "b -= np.sum(d_b * alpha, axis=0, keepdims=True)"

@@ -57,6 +57,8 @@ class Diagnosis:
     goal: str | None = None  # what the left-hand name must be, as a sentence: "dW2 has W2's shape (3, 2)"
     label: str | None = None  # for a line that is ok: RIGHT_VALUES when checked against the true value, else
     # RIGHT_SHAPE when its name's shape is known, else RUNS
+    odd: tuple[str, Shape] | None = None  # the one operand whose shape is the odd one out, and the shape that
+    # would make the line right: the fault may lie where that operand was made
 
     @property
     def suggestions(self) -> list[str]:
@@ -102,7 +104,40 @@ def diagnose(expr: str, env: dict, *, expected: object = None, where: dict[str, 
     fixes, best = _suggest(parsed, env, goal, value, BUDGET if budget is None else budget)
     if diagnosis.runs and diagnosis.culprit is None:
         diagnosis = _blame_silent(parsed, env, diagnosis, goal, best, axes)
+    odd = odd_operand(parsed, env, goal)
+    if odd is not None:
+        name, shape = odd
+        diagnosis = replace(diagnosis, odd=odd, explanation=(
+            f"{name} is {shape_text(shape_of(env[name]))}, but {parsed.line} and the rest need {shape_text(shape)}: "
+            f"with {name} {shape_text(shape)} the line is right as it stands, so the fault may lie where {name} was "
+            f"made. " + diagnosis.explanation))
     return replace(diagnosis, fixes=fixes)
+
+
+def odd_operand(parsed: Parsed, env: dict, goal: Goal | None) -> tuple[str, Shape] | None:
+    """(name, shape) when exactly one array the line reads, given another shape, makes the whole line give the
+    shape its name must have, as it stands: that operand, not the line, is the odd one out."""
+    if goal is None or goal.knows_value:
+        return None  # the engine's own arrays (inside the app) are never the odd ones
+    names = sorted({n.id for n in ast.walk(parsed.expr) if isinstance(n, ast.Name)
+                    and isinstance(env.get(n.id), np.ndarray) and env[n.id].ndim == 2})
+    if parsed.augmented and parsed.target in names:
+        names.remove(parsed.target)  # the name written into keeps its shape: not the odd one
+    shapes = {shape_of(env[n]) for n in names} | {s for s in goal.shapes if len(s) == 2}
+    shapes |= {s[::-1] for s in shapes}
+    found = []
+    for name in names:
+        for shape in sorted(shapes - {shape_of(env[name]), shape_of(env[name])[::-1]}):  # a transpose: the line's
+            trial = dict(env)
+            trial[name] = np.broadcast_to(np.float64(0.5), shape)
+            try:
+                inference = infer(parsed.expr, trial)
+            except ValueError:
+                continue
+            if inference.failed is None and inference.shapes.get(parsed.expr) in goal.shapes:
+                found.append((name, shape))
+                break
+    return found[0] if len(found) == 1 else None
 
 
 # ---- what the left-hand name must be ------------------------------------------------------------------------
@@ -582,6 +617,10 @@ def _suggest(parsed: Parsed, env: dict, goal: Goal | None, value: object,
                  and not isinstance(env.get("m"), bool) and goal is not None and goal.knows_value)
     found = list(search(parsed, env, good, budget=budget, closeness=closeness, scale=scale))
     found = [c for c in found if not table(c.tree, c.shapes)]  # a table of every pair is never a fix
+    if parsed.target:  # W2 -= 0.5 * W2 for W2 -= 0.5 * dW2: a swap into the name being written is no fix
+        own = sum(isinstance(n, ast.Name) and n.id == parsed.target for n in ast.walk(parsed.expr))
+        found = [c for c in found if sum(isinstance(n, ast.Name) and n.id == parsed.target
+                                         for n in ast.walk(c.tree)) <= own]
     mine = names_in(parsed.expr)
     ranked = sorted(found, key=lambda c: (goals is not None and c.shape not in goals, c.edits,
                                           len(mine - names_in(c.tree)),  # a fix that drops a name of yours: later

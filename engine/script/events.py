@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from engine.doctor import rules
@@ -138,6 +140,8 @@ def build(recording: Recording, twin: Twin | None = None) -> list[ScriptEvent]:
         return shape, f"the twin's {found.event.name} is {shape_text(shape)}", found.event.formula
 
     diagnosis = diagnose_failure(recording, shape_of)
+    if diagnosis is not None and diagnosis.odd is not None:
+        diagnosis = _made_at(diagnosis, events)
     if diagnosis is not None:
         env = diagnosis.env
         events.append(event_for(diagnosis.line, recording.failure.scope, diagnosis.target or diagnosis.operation,
@@ -150,6 +154,19 @@ def build(recording: Recording, twin: Twin | None = None) -> list[ScriptEvent]:
                 e.layer = e.twin.event.layer
                 e.term = e.twin.event.term
     return events
+
+
+def _made_at(diagnosis: Diagnosis, events: list[ScriptEvent]) -> Diagnosis:
+    """The odd operand's own line from the trace: where it got the shape that the failing line cannot use."""
+    name, needed = diagnosis.odd
+    made = [e for e in events if e.name == name and e.line != diagnosis.line]
+    if not made:
+        return diagnosis
+    e = made[-1]
+    said = (f"{name} is {shape_text(e.shape)}, but {diagnosis.statement} and the rest need {shape_text(needed)}. "
+            f"{name} got its shape at line {e.line}: {e.formula}")
+    rest = diagnosis.explanation.split(" made. ", 1)[-1]  # the doctor's own words about the failing line
+    return replace(diagnosis, made_at=(e.line, e.formula), explanation=f"{said}. {rest}")
 
 
 def trace(recording: Recording) -> tuple[list[ScriptEvent], Twin | None, str]:

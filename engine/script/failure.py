@@ -34,6 +34,8 @@ class Diagnosis:
     steps: list[tuple[str, Shape]] = field(default_factory=list)  # every sub-expression's shape, as the doctor saw
     doctor_line: str | None = None  # the line the doctor read, None when it could not read any
     env: dict = field(default_factory=dict, repr=False)  # the failing frame's arrays and numbers
+    odd: tuple[str, Shape] | None = None  # the operand whose shape is the odd one out, and the shape it needs
+    made_at: tuple[int, str] | None = None  # the line (number, code) where that operand got its shape
 
     @property
     def labelled(self) -> list[str]:
@@ -133,7 +135,8 @@ def diagnose_failure(recording: Recording, shape_of=None) -> Diagnosis | None:
             continue  # the doctor's shapes work out: the error is about something else
         return Diagnosis(failure.line, failure.scope, statement_text, target, operation_text, error,
                          d.culprit or operation_text, _operand_shapes(line, d.culprit or "", d.steps),
-                         d.explanation, list(d.suggestions), [f.label for f in d.fixes], list(d.steps), line, env)
+                         d.explanation, list(d.suggestions), [f.label for f in d.fixes], list(d.steps), line, env,
+                         d.odd)
     # The doctor cannot read this line: name the arrays the operation reads, with the shapes they had.
     read = names_read(operation if operation is not None else statement)
     shapes = [(name, tuple(np.shape(env[name]))) for name in read if isinstance(env.get(name), np.ndarray)]

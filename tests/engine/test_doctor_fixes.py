@@ -115,3 +115,19 @@ def test_an_in_place_update_whose_target_cannot_hold_the_result_is_the_culprit()
     assert not d.runs and d.culprit == "d_b * alpha"
     assert "b -= writes into b itself, which stays (1, 2)" in d.explanation
     assert d.fixes[0].line == "b -= np.sum(d_b * alpha, axis=0, keepdims=True)"
+
+
+def test_the_operand_whose_shape_is_the_odd_one_out_is_named_with_the_shape_that_would_make_the_line_right():
+    env = {"A2": np.ones((3, 5)), "Y": np.ones((1, 5)), "Z2": np.ones((1, 5))}
+    d = diagnose("dZ2 = A2 - Y", env)
+    assert d.odd == ("A2", (1, 5))
+    assert d.explanation.startswith("A2 is (3, 5), but dZ2 = A2 - Y and the rest need (1, 5)")
+    question = diagnose("error2 = A1_sig.T - error1", {"A1_sig": np.ones((3, 4)), "error1": np.ones((2, 4))})
+    assert question.odd is None  # either operand could be the odd one: nothing is claimed
+
+
+def test_inside_the_app_the_engines_arrays_are_never_the_odd_ones():
+    s = sheet()
+    k = s.index_of("dW2")
+    d = diagnose("dW2 = A1 @ dZ2", s.env(k), expected=s.events[k].value, axes=s.axes)
+    assert d.odd is None and d.fixes[0].line == "dW2 = A1.T @ dZ2"

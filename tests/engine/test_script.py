@@ -401,3 +401,20 @@ def test_the_classic_bug_gets_labelled_fixes_and_none_that_slices_the_weights(tm
     assert not any("W1[" in line for line in d.suggestions)
     text = engine.script.report(recording, events, twin, how)
     assert "fixes that run: Z1 = np.dot(X, W1) + b1 (right values)" in text
+
+
+def test_a_fault_on_an_earlier_line_is_traced_to_where_the_odd_operand_got_its_shape(tmp_path):
+    script = tmp_path / "cache_key.py"
+    script.write_text(
+        "import numpy as np\nnp.random.seed(0)\nX = np.random.rand(4, 5)\nY = (np.random.rand(1, 5) > 0.5) * 1.0\n"
+        "W1 = np.random.rand(3, 4)\nW2 = np.random.rand(1, 3)\nA1 = np.tanh(W1 @ X)\n"
+        "A2 = 1 / (1 + np.exp(-(W2 @ A1)))\ncache = {'A1': A1, 'A2': A2}\nA2 = cache['A1']\ndZ2 = A2 - Y\n"
+        "dW2 = dZ2 @ A1.T / 5\nW2 -= 0.5 * dW2\n")
+    recording = engine.script.run(script)
+    events, twin, how = engine.script.trace(recording)
+    d = events[-1].diagnosis
+    assert d.line == 13 and d.odd == ("dW2", (1, 3)) and d.made_at == (12, "dW2 = dZ2 @ A1.T / 5")
+    assert d.explanation.startswith("dW2 is (3, 3), but W2 -= 0.5 * dW2 and the rest need (1, 3). dW2 got its "
+                                    "shape at line 12: dW2 = dZ2 @ A1.T / 5")
+    text = engine.script.report(recording, events, twin, how)
+    assert "  look first at line 12: dW2 = dZ2 @ A1.T / 5\n  rewrites of this line that run:" in text

@@ -1,5 +1,5 @@
 """Edits learners need: a transpose, swapped operands, @ for *, another axis, a name of the same role; and the
-search over up to three of them, written back in the learner's own spelling."""
+search over up to four of them, written back in the learner's own spelling."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from engine.doctor.shaperules import Inference, infer
 Shape = tuple[int, ...]
 Path = tuple
 
-MAX_EDITS = 3
+MAX_EDITS = 4
 BEAM = 48  # trees carried from one edit count to the next, most promising first
 MAX_TRIED = 700  # variants tried per search: effort, so that the same line always gets the same fixes
 BUDGET = 0.035  # seconds: a guard for a loaded machine; the search stops at 10 x, the whole diagnosis at 15 x

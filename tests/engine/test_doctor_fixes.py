@@ -131,3 +131,12 @@ def test_inside_the_app_the_engines_arrays_are_never_the_odd_ones():
     k = s.index_of("dW2")
     d = diagnose("dW2 = A1 @ dZ2", s.env(k), expected=s.events[k].value, axes=s.axes)
     assert d.odd is None and d.fixes[0].line == "dW2 = A1.T @ dZ2"
+
+
+def test_two_mistakes_in_one_line_tanh_from_z_and_a_star_for_at_are_fixed_together():
+    rng = np.random.default_rng(4)
+    env = {"W2": rng.uniform(-1, 1, (2, 4)), "dZ2": rng.uniform(-1, 1, (2, 3)), "A1": rng.uniform(-0.9, 0.9, (4, 3))}
+    env["Z1"] = np.arctanh(env["A1"])
+    truth = (env["W2"].T @ env["dZ2"]) * (1 - env["A1"] ** 2)
+    d = diagnose("dZ1 = W2.T * dZ2 * (1 - np.power(Z1, 2))", env, expected=truth)
+    assert (d.fixes[0].line, d.fixes[0].label) == ("dZ1 = W2.T @ dZ2 * (1 - np.power(A1, 2))", RIGHT_VALUES)

@@ -273,4 +273,14 @@ LINES = [
          fixed_by="the gradient summed over the batch, as https://github.com/jimfleming/differentiation/issues/1 "
                   "resolves the same error (the post's own advice, b = b - d_b * alpha, broadcasts b to (4, 2))",
          kind="crash", verbatim=False, how="the post writes self.b -= self.d_b * alpha; here without self."),
+    dict(source=DLAI + "question-on-week-3-2-3-exercise-4/405038",
+         line="Z = np.dot(W.transpose(),X) + b", shapes=dict(W=(1, 1), X=(2, 5), b=(1, 1)),
+         culprit="np.dot(W.transpose(),X)", clash=((1, 1), (2, 5)), fix=None,
+         fixed_by="thread: W must be n_y × n_x, (1, 2) for the second test case, where the asker's W is (1, 1)",
+         kind="crash", verbatim=True),
+    dict(source=DLAI + "question-on-week-3-2-3-exercise-4/405038",
+         line="Z = W @ X + b", shapes=dict(W=(1, 1), X=(2, 5), b=(1, 1)),
+         culprit="W @ X", clash=((1, 1), (2, 5)), fix=None,
+         fixed_by="thread: W must be n_y × n_x, (1, 2) for the second test case, where the asker's W is (1, 1)",
+         kind="crash", verbatim=True),
 ]

@@ -283,4 +283,12 @@ LINES = [
          culprit="W @ X", clash=((1, 1), (2, 5)), fix=None,
          fixed_by="thread: W must be n_y × n_x, (1, 2) for the second test case, where the asker's W is (1, 1)",
          kind="crash", verbatim=True),
+    dict(source="https://huggingface.co/datasets/nvidia/Nemotron-CC-Math-v1 (a copy of the DeepLearning.AI thread "
+                "'#Week4 _Assignment1_Exercise5')",
+         line="Z = np.dot(W, A) + b", shapes=dict(W=(3, 4), A=(5, 4), b=(3, 1)),
+         culprit="np.dot(W, A)", clash=((3, 4), (5, 4)), fix=None,
+         fixed_by="thread: at layer 2 the input is A1 (4, 4); the (5, 4) is X, passed where A_prev belonged",
+         kind="crash", verbatim=False,
+         how="shapes (3,4) and (5,4) not aligned in L_model_forward; the mentor: 3 × 4 is W2 and 5 × 4 is X, so "
+             "why would X be the input at layer 2? The line is the notebook's linear_forward step"),
 ]

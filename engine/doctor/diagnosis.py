@@ -12,9 +12,9 @@ import numpy as np
 
 from engine.checks import shape_text
 from engine.doctor.axes import EXAMPLES, Axes, Labels, base, counted, described
-from engine.doctor.edits import (BUDGET, Candidate, Writer, at, derivatives, double_stretch, names_in, is_product, is_reduction,
-                                 mentions_name, outer_products, product_operands, search, slots, stretches,
-                                 untransposed)
+from engine.doctor.edits import (BUDGET, Candidate, Writer, at, derivatives, double_stretch, is_product,
+                                 is_reduction, mentions_name, names_in, outer_products, product_operands,
+                                 reads_array, search, slots, stretches, untransposed)
 from engine.doctor.grammar import Parsed, app_function, keywords, method, np_function, parse
 from engine.doctor.shaperules import infer, operation, run, shape_of
 
@@ -513,10 +513,6 @@ def _derivative_of(node: ast.expr, new: ast.expr | None) -> bool:
     return any(ast.dump(d) == ast.dump(new) for d in derivatives(node, names))
 
 
-def _reads_arrays(node: ast.AST, env: dict) -> bool:
-    return any(isinstance(n, ast.Name) and hasattr(env.get(n.id), "shape") for n in ast.walk(node))
-
-
 def _off_by_factor(parsed: Parsed, env: dict, outcome, goal: Goal | None) -> tuple[str, str] | None:
     """(culprit, why) when the line's values are the true ones times a constant: a scalar factor that does not
     belong (2 * A1.T), or np.mean dividing by every entry where the engine divides by m alone."""
@@ -537,7 +533,7 @@ def _off_by_factor(parsed: Parsed, env: dict, outcome, goal: Goal | None) -> tup
     m = env.get("m")
     parents = {id(child): parent for _, parent in walk_postorder(parsed.expr) for _, child in slots(parent)}
     def plain(node) -> bool:  # a plain number: no array in it
-        return node in outcome.values and shape_of_node(outcome, node) == () and not _reads_arrays(node, env)
+        return node in outcome.values and shape_of_node(outcome, node) == () and not reads_array(node, env)
 
     for _, node in walk_postorder(parsed.expr):
         parent = parents.get(id(node))

@@ -234,7 +234,7 @@ def fixes(node: ast.expr, inference: Inference, env: dict, style: str, under_T: 
         keepdims = True if k["axis"] is None else k["keepdims"]
         out += [with_keywords(node, axis, keepdims) for axis in axes if axis != current]
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.Div)):
-        scalar = [o for o in (node.left, node.right) if inference.shapes.get(o) == () and not _reads_array(o, env)]
+        scalar = [o for o in (node.left, node.right) if inference.shapes.get(o) == () and not reads_array(o, env)]
         if scalar and isinstance(node.op, ast.Mult):
             other = node.right if scalar[0] is node.left else node.left
             per_entry = not any(is_reduction(n) or is_product(n) for n in ast.walk(other))
@@ -246,16 +246,15 @@ def fixes(node: ast.expr, inference: Inference, env: dict, style: str, under_T: 
                 # 1/m * (...) where the cost is -1/m * (...): the minus sign lost
                 out.append(_with(node, "left" if o is node.left else "right", ast.UnaryOp(op=ast.USub(), operand=o)))
         # drop a plain-number factor such as (1/m) that the operand already carries
-        if isinstance(node.op, ast.Mult) and inference.shapes.get(node.left) == () and not _reads_array(node.left, env):
+        if isinstance(node.op, ast.Mult) and inference.shapes.get(node.left) == () and not reads_array(node.left, env):
             out.append(node.right)
-        if inference.shapes.get(node.right) == () and not _reads_array(node.right, env):
+        if inference.shapes.get(node.right) == () and not reads_array(node.right, env):
             out.append(node.left)
     if is_reduction(node) and (method(node) == "mean" or np_function(node) == "mean") and _is_count(env.get("m")) \
             and keywords(node)["axis"] is None:
         # np.mean over everything divides by m × outputs; a cost that sums the outputs divides by m alone
-        total = ast.Call(func=ast.Attribute(value=ast.Name(id="np", ctx=ast.Load()), attr="sum", ctx=ast.Load()),
-                         args=[slots(node)[0][1]], keywords=[])
-        out.append(ast.BinOp(left=total, op=ast.Div(), right=ast.Name(id="m", ctx=ast.Load())))
+        m = ast.Name(id="m", ctx=ast.Load())
+        out.append(ast.BinOp(left=np_call("sum", slots(node)[0][1]), op=ast.Div(), right=m))
     if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
         out.append(node.value)  # W2 rather than W2[:-1]
     if not isinstance(node, ast.Name) and shape is not None and len(shape) == 2 and shallow and \
@@ -334,7 +333,7 @@ def names_in(node: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and n.id != "np"}
 
 
-def _reads_array(node: ast.AST, env: dict) -> bool:
+def reads_array(node: ast.AST, env: dict) -> bool:
     return any(isinstance(n, ast.Name) and hasattr(env.get(n.id), "shape") for n in ast.walk(node))
 
 

@@ -96,7 +96,7 @@ def first_screen(argv: list[str], marker: str, cols: int = 100, rows: int = 30) 
 STAGES = '''
 import gc
 import time
-gc.disable()  # as tui.launch does
+gc.disable()  # as tui.cli.launch does
 t0 = time.perf_counter()
 import numpy
 t1 = time.perf_counter()

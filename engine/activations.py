@@ -14,11 +14,14 @@ def sigmoid(Z: np.ndarray) -> np.ndarray:
     Z = np.asarray(Z, dtype=np.float64)
     A = np.negative(Z, out=np.empty(Z.shape))
     overflowed = None
-    with np.errstate(over="raise"):
-        try:
-            np.exp(A, out=A)
-        except FloatingPointError:
-            overflowed = np.isinf(A)
+    if Z.size and Z.min() >= -709.0:  # e^(−Z) <= e^709 cannot overflow: the same exp, with no guard to set up
+        np.exp(A, out=A)
+    else:
+        with np.errstate(over="raise"):
+            try:
+                np.exp(A, out=A)
+            except FloatingPointError:
+                overflowed = np.isinf(A)
     A += 1.0
     np.divide(1.0, A, out=A)
     if overflowed is not None:

@@ -81,3 +81,41 @@ def over_budget(what: str, needed: int, limit: int) -> ValueError:
         f"{what} needs about {bytes_text(needed)} ({needed:,} bytes), more than the {bytes_text(limit)} limit; "
         "use smaller layers or fewer examples, or pass max_bytes= to allow more"
     )
+
+
+def as_array(name: str, data: object, ndim: int) -> np.ndarray:
+    """A float64 array of ndim dimensions, or a ValueError naming what came instead."""
+    try:
+        a = np.asarray(data, dtype=np.float64)
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"{name} must be a {ndim}-D array of numbers; could not read it as one ({e})") from None
+    if a.ndim != ndim:
+        raise ValueError(f"{name} must be a {ndim}-D array; got shape {shape_text(a.shape)} with {a.ndim} dimension(s)")
+    if a.size and not np.isfinite(a).all():
+        bad = tuple(int(i) for i in np.argwhere(~np.isfinite(a))[0])
+        raise ValueError(f"{name} must be finite; {name}{list(bad)} is {a[bad]}")
+    return a
+
+
+def is_int_array(a: object, ndim: int) -> bool:
+    """An array of integers with ndim axes: token ids as they come, with nothing to convert or check for finiteness."""
+    return isinstance(a, np.ndarray) and a.dtype.kind in "iu" and a.ndim == ndim
+
+
+def ids(name: str, X: np.ndarray, vocabulary: int, layer: str) -> np.ndarray:
+    """X as integer token ids in [0, vocabulary), or a ValueError naming the first entry that is not one."""
+    if X.dtype.kind in "iu":
+        if X.size and (X.min() < 0 or X.max() >= vocabulary):
+            return ids(name, X.astype(np.float64), vocabulary, layer)  # names the entry outside
+        return X
+    whole = X == np.floor(X)
+    if not whole.all():
+        where = tuple(int(i) for i in np.argwhere(~whole)[0])
+        raise ValueError(f"{layer.strip()} reads integer ids, but {name}{list(where)} is {X[where]:g}; "
+                         "an embedding needs data of token ids, such as --dataset words")
+    outside = (X < 0) | (X >= vocabulary)
+    if outside.any():
+        where = tuple(int(i) for i in np.argwhere(outside)[0])
+        raise ValueError(f"{layer.strip()} reads ids from 0 to {vocabulary - 1}, but {name}{list(where)} is "
+                         f"{X[where]:g}, outside the vocabulary")
+    return X.astype(np.int64)

@@ -1,5 +1,6 @@
 """Datasets: the question's data, xor, spirals, synthetic data, and loading .csv/.npy files."""
 
+import functools
 import warnings
 from pathlib import Path
 
@@ -184,8 +185,11 @@ def _load_csv_by_cell(path):
 
 # ---- data as the app uses it: named, fitted to the sizes, one-hot, in mini-batches ----------------------------
 
-NAMED = ("question", "xor", "spirals")
-HIDDEN = {"question": (3,), "xor": (3,), "spirals": (16,)}  # hidden sizes used when the sizes follow the data
+NAMED = ("question", "xor", "spirals", "words")
+HIDDEN = {"question": (3,), "xor": (3,), "spirals": (16,), "words": (27,)}  # hidden sizes when the sizes follow
+WORDS = Path(__file__).with_name("data") / "words.txt"  # 756 English words and names, one a line, a to z only
+SYMBOLS = ".abcdefghijklmnopqrstuvwxyz"  # the 27-symbol vocabulary: "." starts and ends every word
+CONTEXT = 3  # characters of context, as makemore's MLP reads them
 SYNTHETIC_M = 4  # examples in synthetic data, unless a batch asks for more
 
 
@@ -228,7 +232,70 @@ def named(name: str, seed: int = 0) -> Data:
         return Data("xor", *xor())
     if name == "spirals":
         return Data("spirals", *spirals(n_classes=3, m=300, seed=seed))
+    if name == "words":
+        return words()
     raise ValueError(f"unknown dataset {name!r}; expected one of {', '.join(NAMED)}")
+
+
+def read_words(path) -> list[str]:
+    """The words of a text file, one a line, in a to z; a ValueError naming the line of anything else."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file")
+    raw = path.read_bytes()
+    nul = raw.find(b"\0")
+    if nul >= 0:
+        raise ValueError(f"{path}: binary content (a NUL byte at offset {nul}); expected a text file of words, "
+                         "one a line")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[:e.start].count(b"\n") + 1
+        raise ValueError(f"{path}: line {line} is not UTF-8 text; expected a text file of words, one a line") from None
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        word = line.strip()
+        if not word:
+            continue
+        outside = next((ch for ch in word if ch not in SYMBOLS[1:]), None)
+        if outside is not None:
+            hint = f"; write it in lower case, {word.lower()!r}" if word.lower() != word else ""
+            raise ValueError(f"{path}: line {number}, {word!r}: {outside!r} is outside the vocabulary of the 26 "
+                             f"letters a to z (and '.', which ends a word){hint}")
+        found.append(word)
+    if not found:
+        raise ValueError(f"{path}: the file holds no words; expected words of a to z, one a line")
+    return found
+
+
+def word_examples(words: list[str], context: int = CONTEXT) -> tuple[np.ndarray, np.ndarray]:
+    """makemore's examples: each character of each word (and the "." that ends it) with the ids of the `context`
+    characters before it. X (m, context) holds ids 0 to 26, as integers; Y (m, 27) the next character, one-hot."""
+    X, labels = [], []
+    for word in words:
+        window = [0] * context
+        for ch in word + ".":
+            ix = SYMBOLS.index(ch)
+            X.append(window)
+            labels.append(ix)
+            window = window[1:] + [ix]
+    return np.array(X, dtype=np.int64), np.eye(len(SYMBOLS))[labels]
+
+
+def words(path=None) -> Data:
+    """The words shipped with stepprop, or a word list of the user's own, as next-character examples."""
+    if path is None:
+        return Data("words", *_shipped_words())
+    return Data(Path(path).name, *word_examples(read_words(path)))
+
+
+@functools.cache
+def _shipped_words() -> tuple[np.ndarray, np.ndarray]:
+    """The shipped list's examples, made once: every edit of a network on words would otherwise make them again."""
+    X, Y = word_examples(read_words(WORDS))
+    X.setflags(write=False)
+    Y.setflags(write=False)
+    return X, Y
 
 
 def from_files(x_path, y_path) -> Data:

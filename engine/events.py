@@ -25,6 +25,9 @@ class Op(NamedTuple):
     formula: str
     note: str
     fn: Callable[..., np.ndarray]
+    # Break it's mistakes that belong to this line alone, beyond those read off any formula (a missing transpose,
+    # a sum over the wrong axis): (what the mistake is called, the wrong line with the same slots, the lesson).
+    mistakes: tuple[tuple[str, str, str], ...] = ()
 
 
 class Input(NamedTuple):
@@ -47,6 +50,7 @@ class Planned(NamedTuple):
     inputs: tuple[Input, ...]
     fn: Callable[..., np.ndarray]
     frees: tuple[str, ...] = ()  # names no later operation reads, released once this one has run
+    mistakes: tuple[tuple[str, str, str], ...] = ()  # the Op's own mistakes, bound to the same names
 
     # The term and rule are rendered from the formula when first read (render caches them): a step's plan is made
     # at start-up, where only the event on screen needs its maths.
@@ -69,12 +73,15 @@ def bind(op: Op, phase: str, layer: int, example_axis: int | None = None, **name
     "over examples (rows)".
     """
     labels = {k: (v.label if isinstance(v, Input) else v) for k, v in names.items()}
-    rhs = op.formula.partition(" = ")[2]
+    head, assigns, rhs = op.formula.partition(" = ")
+    if not assigns:  # a statement that changes its first operand in place: np.add.at(dE1, X, demb1)
+        rhs = head
     used = sorted((rhs.index("{" + k + "}"), k) for k in names if "{" + k + "}" in rhs)
     inputs = tuple(names[k] if isinstance(names[k], Input) else Input(names[k], names[k]) for _, k in used)
     formula = op.formula.format(**labels)
-    name = formula.partition(" = ")[0]
-    return Planned(phase, layer, name, formula, example_axis, op.note.format(**labels), inputs, op.fn)
+    name = formula.partition(" = ")[0] if assigns else inputs[0].key
+    mistakes = tuple((kind, wrong.format(**labels), lesson.format(**labels)) for kind, wrong, lesson in op.mistakes)
+    return Planned(phase, layer, name, formula, example_axis, op.note.format(**labels), inputs, op.fn, (), mistakes)
 
 
 class Event:

@@ -80,7 +80,7 @@ class Sheet:
         first = events[0]
         X, Y = _operand(first, "X"), _find_y(events)
         m = X.shape[net.layout.example_axis]
-        base = {"X": X, "Y": Y, "m": m, "lr": float(lr), **params}
+        base = {"X": X, "Y": Y, "m": m, "lr": float(lr), **params, **net.draws(m)}  # draws: dropout's masks
         return cls(events, base, Axes(net.layout_name, net.sizes, m, net.bias))
 
     def index_of(self, name: str) -> int:
@@ -190,8 +190,9 @@ def _as_assignment(line: str, name: str) -> str:
         tree = ast.parse(text)
     except SyntaxError as e:
         raise ValueError(f"not valid Python: {e.msg}") from None
-    if len(tree.body) == 1 and isinstance(tree.body[0], ast.Assign):
-        targets = tree.body[0].targets
+    if len(tree.body) == 1 and isinstance(tree.body[0], (ast.Assign, ast.AugAssign)):  # b1 -= lr * db1 too
+        statement = tree.body[0]
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
         if len(targets) == 1 and isinstance(targets[0], ast.Name) and targets[0].id != name:
             raise ValueError(f"this event computes {name}, but the line assigns {targets[0].id}; "
                              f"write {name} = ...")
@@ -229,7 +230,7 @@ def _known_mistake(event: Event, env: dict, parsed, value, axes: Axes | None) ->
     """(kind, why) when the line is one of break-it's wrong versions of the event's formula: the same expression
     up to how a product is spelled, or, when both run, the same values."""
     try:
-        found = mistakes(event.formula, env, expected=event.value, axes=axes)
+        found = mistakes(event.formula, env, expected=event.value, axes=axes, own=event.planned.mistakes)
     except ValueError:
         return None
     mine = canonical(parsed.expr)

@@ -16,6 +16,13 @@ from engine.network import Network
 from engine.trace import events
 
 HELPERS = (activations.sigmoid, activations.log_sigmoid, activations.softmax, activations.log_softmax)
+# The script's sigmoid reads as the textbook one; it computes the engine's activations.sigmoid bit for bit.
+SIGMOID = '''\
+def sigmoid(Z: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        A = 1 / (1 + np.exp(-Z))  # the textbook sigmoid
+        # overflow-safe: below Z = -709.78, e^(-Z) overflows and A is 0, though σ(Z) = e^Z: use it
+        return np.where(A == 0, np.exp(Z), A)'''
 LITERAL_LIMIT = 400  # numbers; larger data is embedded exactly as base64 .npy bytes
 WIDTH = 100  # the data and parameters are wrapped to lines of at most this many characters
 STEPS = 1000  # the training steps a script runs unless told otherwise; `stepprop export --help` names it
@@ -29,6 +36,9 @@ SHAPES = {
     ("rows", "augmented"): "one example per row: X is (m, n_in) and Y is (m, n_out).\n"
                            "Layer l has W (n_in + 1, n_out), its last row the bias, and A_aug = [A | 1] is\n"
                            "(m, n_in + 1), so Z = A_aug @ W is (m, n_out).",
+    ("rows", "flat"): "one example per row: X is (m, n_in) and Y is (m, n_out).\n"
+                      "Layer l has W (n_in, n_out) and a flat b (n_out,), as CS231n writes it, so Z = A @ W + b is\n"
+                      "(m, n_out), b broadcast along the last axis to every row.",
     ("columns", "vector"): "one example per column: X is (n_in, m) and Y is (n_out, m).\n"
                            "Layer l has W (n_out, n_in) and b (n_out, 1), so Z = W @ A + b is (n_out, m),\n"
                            "b broadcast across the m columns.",
@@ -50,6 +60,19 @@ if __name__ == "__main__":
         params = update(params, grads, LR)
     print(f"step {STEPS:>6}  loss {loss(X, Y, params):.10g}")'''
 
+# With dropout, each step draws its masks from (SEED, the step count, the layer), as stepprop does.
+MAIN_DRAWN = '''\
+if __name__ == "__main__":
+    params = init_params()
+    every = max(1, STEPS // 10)
+    for step in range(FIRST, FIRST + STEPS):
+        if (step - FIRST) % every == 0:
+            print(f"step {step:>6}  loss {loss(X, Y, params, step):.10g}")
+        cache = forward(X, params, step)
+        grads = backward(X, Y, params, cache)
+        params = update(params, grads, LR)
+    print(f"step {FIRST + STEPS:>6}  loss {loss(X, Y, params, FIRST + STEPS):.10g}")'''
+
 
 def script(net: Network, X, Y, lr: float, steps: int = STEPS) -> str:
     """The source of a script that needs only NumPy: net with its parameters now, X and Y.
@@ -67,27 +90,39 @@ def script(net: Network, X, Y, lr: float, steps: int = STEPS) -> str:
     for e in events(net, X, Y, lr):
         lines[e.phase].append(f"{e.formula}  # {e.shape_rule.replace('→', '->')}")
     X, Y = checks.as_matrix("X", X), checks.as_matrix("Y", Y)
+    if net._built[0].ids:  # token ids: written as the whole numbers an index needs
+        X = X.astype(np.int64)
     m_line = f"m = X.shape[{net.layout.example_axis}]  # examples are {net.layout_name}"
     keys = list(net.params)
     grads = ["d" + k for k in keys]
-    cached = [p.name for p in net.plan if p.phase == "forward"]
+    drawn = [d for b in net._built for d in b.draws]
+    masks = [d.name for d in drawn]
+    cached = [p.name for p in net.plan if p.phase == "forward"] + masks
+    step = ", step" if drawn else ""
     imports = "import numpy as np"
     if max(X.size, Y.size) > LITERAL_LIMIT:
         imports = "import base64\nimport io\n\n" + imports
+    constants = [f"LR = {lr!r}", f"STEPS = {steps}"]
+    if drawn:
+        constants += [f"SEED = {net.seed}", f"FIRST = {net.steps}  # the step count the masks start from"]
+        draws = "\n".join([f"def draws(m{step}):", '    """The masks this step draws, as stepprop draws them."""',
+                           *(f"    {d.code}" for d in drawn), f"    return dict({_fields(masks)})"])
     sections = [
         imports,
         *_helpers(net),
-        "\n".join([_data("X", X, net), _data("Y", Y, net), f"LR = {lr!r}", f"STEPS = {steps}"]),
+        "\n".join([_data("X", X, net), _data("Y", Y, net), *constants]),
         _init(net) if net.steps == 0 else _trained(net),
-        _function("forward(X, params)", "The forward pass: every matrix it computes, by name.",
-                  lines["forward"], m_line, {"params": keys}, f"return dict({_fields(cached)})"),
+        *([draws] if drawn else []),
+        _function(f"forward(X, params{step})", "The forward pass: every matrix it computes, by name.",
+                  lines["forward"], m_line, {"params": keys, "masks": masks}, f"return dict({_fields(cached)})",
+                  first=f"masks = draws(m{step})" if drawn else ""),
         _function("backward(X, Y, params, cache)", "The backward pass: the gradient of L for every parameter.",
                   lines["backward"], m_line, {"params": keys, "cache": cached}, f"return dict({_fields(grads)})"),
-        _function("loss(X, Y, params)", "The loss L of params on (X, Y).", lines["loss"], m_line,
-                  {"cache": cached}, "return float(L)", first="cache = forward(X, params)"),
+        _function(f"loss(X, Y, params{step})", "The loss L of params on (X, Y).", lines["loss"], m_line,
+                  {"cache": cached}, "return float(L)", first=f"cache = forward(X, params{step})"),
         _function("update(params, grads, lr)", "One step of gradient descent, W ← W − lr·dW for every parameter.",
                   lines["update"], m_line, {"params": keys, "grads": grads}, f"return dict({_fields(keys)})"),
-        MAIN,
+        MAIN_DRAWN if drawn else MAIN,
     ]
     return _header(net, X, lr, steps) + "\n\n" + "\n\n\n".join(sections) + "\n"
 
@@ -114,13 +149,15 @@ def write_new(base: Path, text: str) -> Path:
 
 
 def _header(net: Network, X: np.ndarray, lr: float, steps: int) -> str:
+    if net.options.get("layers"):
+        return _stack_header(net, X, lr, steps)
     sizes = net.sizes
     m = X.shape[net.layout.example_axis]
     augmented = net.bias == "augmented"
     layers = []
     for l, (n_in, n_out) in enumerate(zip(sizes, sizes[1:]), start=1):
         W = net.layout.weight_shape(n_in + augmented, n_out)
-        b = "" if augmented else f", b{l} {net.layout.bias_shape(n_out)}"
+        b = "" if augmented else f", b{l} {(n_out,) if net.bias == 'flat' else net.layout.bias_shape(n_out)}"
         ZA = net.layout.data_shape("m", n_out)
         layers.append(f"  layer {l}: W{l} {W}{b}; Z{l}, A{l} ({ZA[0]}, {ZA[1]})")
     hidden = f"hidden activation {net.hidden}, " if net.depth > 1 else ""
@@ -139,10 +176,30 @@ Run it to train {steps} steps of W ← W − lr·dW, printing the loss as it goe
 """'''
 
 
+def _stack_header(net: Network, X: np.ndarray, lr: float, steps: int) -> str:
+    """The header of a network given as a layer stack: the stack, and each parameter with its shape."""
+    m = X.shape[net.layout.example_axis]
+    owned = "; ".join(", ".join(f"{p.name} {checks.shape_text(p.shape)}" for p in b.params)
+                      for b in net._built if b.params)
+    return f'''"""A network of layers trained with plain NumPy; generated by stepprop.
+
+Network: inputs {checks.shape_text(net.inputs)}; layers "{net.layers}";
+loss {net.loss_name} ({LOSS_NAMES[net.loss_name]}); layout {net.layout_name}; bias {net.bias}; init {net.init};
+seed {net.seed}; detail {net.detail}; learning rate {lr!r}.
+
+Parameters, {net.layout_name} layout: {owned}.
+Every gradient dP has the shape of P. The comment on each line gives the shapes it combines for the data below,
+m = {m}.
+
+Run it to train {steps} steps of P ← P − lr·dP, printing the loss as it goes.
+"""'''
+
+
 def _helpers(net: Network) -> list[str]:
     """The source of each engine function the formulas call, copied so the script computes what the engine does."""
     text = " ".join(p.formula for p in net.plan)
-    return [inspect.getsource(f).rstrip() for f in HELPERS if re.search(rf"\b{f.__name__}\(", text)]
+    return [SIGMOID if f is activations.sigmoid else inspect.getsource(f).rstrip() for f in HELPERS
+            if re.search(rf"\b{f.__name__}\(", text)]
 
 
 def _data(name: str, A: np.ndarray, net: Network) -> str:
@@ -162,7 +219,10 @@ def _data(name: str, A: np.ndarray, net: Network) -> str:
 def _literal(name: str, A: np.ndarray, indent: str = "") -> str:
     """A as np.array([...]) of repr'd floats, which read back bit for bit: each matrix row starts a line, and its
     numbers, right-aligned in columns, fill lines of at most WIDTH characters, indent included."""
-    cells = [[repr(float(x)) for x in row] for row in A]
+    number = int if A.dtype.kind in "iu" else float
+    if A.ndim == 1:  # a flat bias (n,): one row without its brackets
+        return _literal(name, A[None, :], indent).replace("np.array([[", "np.array([", 1).replace("]])", "])", 1)
+    cells = [[repr(number(x)) for x in row] for row in A]
     width = max(len(c) for row in cells for c in row)
     lead = f"{indent}{name} = np.array(["
     per_line = (WIDTH - len(lead) - 2) // (width + 2)  # a repr has at most 24 characters, so 3 always fit
@@ -170,19 +230,8 @@ def _literal(name: str, A: np.ndarray, indent: str = "") -> str:
     for row in cells:
         parts = [", ".join(c.rjust(width) for c in row[i:i + per_line]) for i in range(0, len(row), per_line)]
         rows.append("[" + (",\n" + " " * (len(lead) + 1)).join(parts) + "]")
-    return lead + (",\n" + " " * len(lead)).join(rows) + "])"
-
-
-# The calls Network._initial_params makes for each layer, in its order; {Ws}, {bs} are W's and b's shapes.
-DRAWS = {
-    "uniform": ("{W} = rng.uniform(-1.0, 1.0, {Ws})  # -> {Ws}",
-                "{b} = rng.uniform(-1.0, 1.0, {bs})  # -> {bs}"),
-    "xavier": ("a = np.sqrt(6.0 / ({n_in} + {n_out}))  # Xavier: uniform in ±√(6 / (n_in + n_out))",
-               "{W} = rng.uniform(-a, a, {Ws})  # -> {Ws}",
-               "{b} = np.zeros({bs})  # -> {bs}"),
-    "he": ("{W} = rng.normal(0.0, np.sqrt(2.0 / {n_in}), {Ws})  # He: std √(2 / n_in) -> {Ws}",
-           "{b} = np.zeros({bs})  # -> {bs}"),
-}
+    kind = "], dtype=np.int64)" if number is int else "])"
+    return lead + (",\n" + " " * len(lead)).join(rows) + kind
 
 
 def _init(net: Network) -> str:
@@ -190,17 +239,8 @@ def _init(net: Network) -> str:
     if net.layout_name == "columns":
         lines.append("# Drawn as in the rows layout, then transposed: both layouts start as the same network.")
     lines += [f"rng = np.random.default_rng({net.seed})", "params = {}"]
-    for l, (n_in, n_out) in enumerate(zip(net.sizes, net.sizes[1:]), start=1):
-        W, b, Ws, bs = f"W{l}", f"b{l}", (n_in, n_out), (1, n_out)
-        lines += [draw.format(W=W, b=b, Ws=Ws, bs=bs, n_in=n_in, n_out=n_out) for draw in DRAWS[net.init]]
-        shapes = {W: Ws, b: bs}
-        if net.bias == "augmented":
-            shapes = {W: (n_in + 1, n_out)}
-            lines.append(f"{W} = np.vstack([{W}, {b}])  # [{Ws} ; {bs}] -> {shapes[W]}, the bias as the last row")
-        for P, shape in shapes.items():
-            if net.layout_name == "columns":
-                lines.append(f"{P} = np.ascontiguousarray({P}.T)  # {shape}ᵀ -> {shape[::-1]}")
-            lines.append(f'params["{P}"] = {P}')
+    for p in net.parameters:
+        lines += [*p.code(net.init), f'params["{p.name}"] = {p.name}']
     return "def init_params():\n" + "\n".join(f"    {line}" for line in lines + ["return params"])
 
 
@@ -217,7 +257,7 @@ def _function(signature: str, doc: str, body: list[str], example: str, sources: 
     """A function of the script: the formula lines `body`, after unpacking only the names they read."""
     code = "\n".join(line.partition("  # ")[0] for line in body)
     lines = [f"def {signature}:", f'    """{doc}"""']
-    if re.search(r"\bm\b", code):
+    if re.search(r"\bm\b", f"{code}\n{first}"):
         lines.append(f"    {example}")
     if first:
         lines.append(f"    {first}")

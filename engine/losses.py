@@ -66,3 +66,50 @@ def loss_op(output: str, loss: str, class_axis: int) -> Op:
         return softmax_ce(class_axis)
     return LOSS[(output, loss)]
 
+
+
+def softmax_ce_fine(a: int) -> tuple[list[Op], Op, list[Op]]:
+    """Softmax with cross-entropy as makemore's backprop exercise steps through it, classes along axis a: the
+    max-subtracted logits, their counts, the counts' sum and its inverse, the probabilities and their logs, then
+    back through each. The same gradient as (A − Y) / m, one operation at a time. Slots: {Z}, {A}, {Y}, and
+    FINE_NAMES with the layer's number, each with its gradient d{...}."""
+    keep = f"axis={a}, keepdims=True"
+    forward = [
+        Op(f"{{maxes}} = {{Z}}.max({keep})", "the largest logit of each example, so exp never overflows",
+           lambda c, Z: Z.max(axis=a, keepdims=True)),
+        Op("{norm} = {Z} - {maxes}", "", lambda c, Z, maxes: Z - maxes),
+        Op("{counts} = np.exp({norm})", "", lambda c, norm: np.exp(norm)),
+        Op(f"{{sums}} = {{counts}}.sum({keep})", "", lambda c, counts: counts.sum(axis=a, keepdims=True)),
+        Op("{inv} = {sums} ** -1", "", lambda c, sums: sums ** -1.0),
+        Op("{A} = {counts} * {inv}", "the probabilities: each example's counts over their sum",
+           lambda c, counts, inv: counts * inv),
+        Op("{logp} = np.log({A})", "", lambda c, A: np.log(A)),
+    ]
+    loss = Op("L = -np.sum({Y} * {logp}) / m", "the log-probability of each example's right class, averaged",
+              lambda c, Y, logp: 0.0 - np.sum(Y * logp) / c.m)
+    backward = [
+        Op("{dlogp} = -{Y} / m", "", lambda c, Y: -Y / c.m),
+        Op("{dA} = {dlogp} / {A}", "d log A = 1 / A", lambda c, dlogp, A: dlogp / A),
+        Op(f"{{dinv}} = ({{counts}} * {{dA}}).sum({keep})", "inv was broadcast across the classes: its gradient "
+           "adds them up", lambda c, counts, dA: (counts * dA).sum(axis=a, keepdims=True),
+           (("broadcast gradient not summed", "{dinv} = {counts} * {dA}",
+             "inv is one number per example, broadcast over its classes, so its gradient adds up what every class "
+             "sends back."),)),
+        Op("{dsums} = -{sums} ** -2 * {dinv}", "d(1/s) = −1/s²", lambda c, sums, dinv: -(sums ** -2.0) * dinv),
+        Op("{dcounts} = {inv} * {dA} + {dsums}", "counts feed A and their sum: the two gradients add",
+           lambda c, inv, dA, dsums: inv * dA + dsums,
+           (("second path forgotten", "{dcounts} = {inv} * {dA}",
+             "counts reach the loss twice, directly and through their sum; the gradient through the sum must be "
+             "added too."),)),
+        Op("{dnorm} = {counts} * {dcounts}", "d e^x = e^x", lambda c, counts, dcounts: counts * dcounts),
+        Op(f"{{dmaxes}} = -{{dnorm}}.sum({keep})", "", lambda c, dnorm: -dnorm.sum(axis=a, keepdims=True)),
+        Op("{dZ} = {dnorm} + ({Z} >= {maxes}) * {dmaxes}", "the max passes its gradient to the largest logit "
+           "alone; in exact arithmetic it is 0", lambda c, dnorm, Z, maxes, dmaxes: dnorm + (Z >= maxes) * dmaxes),
+    ]
+    return forward, loss, backward
+
+
+FINE_NAMES = ("maxes", "norm", "counts", "sums", "inv", "logp")
+
+# The output/loss pairs that detail="fine" steps through one operation at a time.
+FINE = {("softmax", "ce"): softmax_ce_fine}

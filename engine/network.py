@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from functools import partial
 from operator import itemgetter
 
 import numpy as np
 
-from engine import activations, checks, losses
+from engine import activations, checks, layers as stack, losses
 from engine.events import Event, Input, Op, Planned, bind
 from engine.events import bind as bind_names
 from engine.layouts import LAYOUTS, Layout
 
-BIASES = ("vector", "augmented")
+BIASES = ("vector", "augmented", "flat")
 INITS = ("uniform", "xavier", "he")
 
 UPDATE = Op("{P} = {P} - lr * {dP}", "",
             lambda c, P, dP: P - c.lr * dP)
+
+_UNSET = object()  # sizes, hidden and output not given: a network of sizes (4, 3, 3), unless layers are given
 
 
 def _with_frees(plan: list[Planned]) -> tuple[Planned, ...]:
@@ -52,48 +55,139 @@ def _reader(p: Planned) -> Callable[[dict], tuple]:
     return itemgetter(*(i.key for i in p.inputs))
 
 
+def _slots(op: Op, names: dict[str, str]) -> dict[str, str]:
+    """The names an Op's formula has slots for; a layer's number ({t}) is filled in before binding."""
+    filled = {k: v for k, v in names.items() if "{" + k + "}" in op.formula}
+    return filled
+
+
+def _inputs(value: object) -> tuple[int, ...]:
+    """The shape of one example: 4, or (3,) for three token ids."""
+    items = (value,) if isinstance(value, (int, np.integer)) and not isinstance(value, bool) else value
+    try:
+        items = tuple(items)  # type: ignore[arg-type]
+    except TypeError:
+        raise ValueError(f"inputs must be the shape of one example, such as 4 or (3,); got {value!r}") from None
+    if not items or not all(checks.is_whole(n, 1) for n in items):
+        raise ValueError("inputs must be the shape of one example, whole numbers >= 1 such as 4 or (3,); "
+                         f"got {value!r}")
+    return tuple(int(n) for n in items)
+
+
 class Network:
-    """A fully connected network whose training step is a sequence of inspectable matrix operations."""
+    """A network as a stack of layers whose training step is a sequence of inspectable matrix operations.
+
+    Built either from sizes, hidden and output (a fully connected network), or from inputs and a layer string:
+    Network(sizes=(4, 3, 3)) and Network(inputs=4, layers="linear 3, sigmoid, linear 3, sigmoid") are the same
+    network, event for event and parameter for parameter.
+    """
 
     _readers: tuple | None = None  # (plan, each operation with the function gathering its operands)
 
     def __init__(
         self,
-        sizes=(4, 3, 3),
-        hidden: str = "sigmoid",
-        output: str = "sigmoid",
+        sizes=_UNSET,
+        hidden=_UNSET,
+        output=_UNSET,
         loss: str = "bce",
         layout: str = "rows",
         bias: str = "vector",
         init: str = "uniform",
         seed: int = 0,
         max_bytes: int = checks.GiB,
+        *,
+        inputs=None,
+        layers: str | None = None,
+        detail: str = "compact",
     ):
-        self.sizes = checks.sizes(sizes)
-        self.hidden = checks.choice("hidden activation", hidden, activations.HIDDEN)
-        self.output = checks.choice("output activation", output, activations.OUTPUT)
+        if layers is None:
+            if inputs is not None:
+                raise ValueError("inputs goes with layers, as in Network(inputs=4, layers='linear 3, sigmoid')")
+            self._form = "sizes"
+            self.sizes = checks.sizes((4, 3, 3) if sizes is _UNSET else sizes)
+            self.hidden = checks.choice("hidden activation", "sigmoid" if hidden is _UNSET else hidden,
+                                        activations.HIDDEN)
+            self.output = checks.choice("output activation", "sigmoid" if output is _UNSET else output,
+                                        activations.OUTPUT)
+            self.inputs = (self.sizes[0],)
+            text = stack.from_sizes(self.sizes, self.hidden, self.output)
+        else:
+            given = [name for name, v in (("sizes", sizes), ("hidden", hidden), ("output", output)) if v is not _UNSET]
+            if given:
+                raise ValueError(f"give either sizes, hidden and output, or inputs and layers; got layers and "
+                                 f"{' and '.join(given)}")
+            if inputs is None:
+                raise ValueError("layers needs inputs, the shape of one example, as in "
+                                 "Network(inputs=4, layers='linear 3, sigmoid')")
+            self._form = "layers"
+            self.inputs = _inputs(inputs)
+            text = layers
         self.loss_name = checks.choice("loss", loss, losses.NAMES)
         self.layout_name = checks.choice("layout", layout, tuple(LAYOUTS))
         self.bias = checks.choice("bias", bias, BIASES)
         self.init = checks.choice("init", init, INITS)
+        self.detail = checks.choice("detail", detail, stack.DETAILS)
         if not checks.is_whole(seed, 0):
             raise ValueError(f"seed must be an integer >= 0; got {seed!r}")
         if not checks.is_whole(max_bytes, 1):
             raise ValueError(f"max_bytes must be a whole number of bytes > 0, such as 2**30; got {max_bytes!r}")
         self.seed = int(seed)
         self.max_bytes = int(max_bytes)
-        self._check_pairing()
         self.layout: Layout = LAYOUTS[layout]
-        self.fused = (output, loss) in losses.FUSED
+        self._built = self._stack(stack.parse(text))
+        self._parameter_count = sum(math.prod(p.shape) for b in self._built for p in b.params)
+        self._floats = sum(b.floats for b in self._built)  # numbers per example a step holds
+        self._check_pairing()
+        self.fused = (self.output, self.loss_name) in losses.FUSED
         needed = 3 * 8 * self.parameter_count  # bytes: three float64 copies of every parameter
         if needed > max_bytes:
-            raise checks.over_budget(f"Network(sizes={self.sizes})", needed, max_bytes)
+            what = f"Network(sizes={self.sizes})" if self._form == "sizes" else f"Network(layers={self.layers!r})"
+            raise checks.over_budget(what, needed, max_bytes)
         self._params = self._initial_params()
         # Every operation one step() will emit, in order, known before any is computed.
         self.plan, forward, backward = self._plan()
         self._forward, self._through_backward = self.plan[:forward], self.plan[:forward + backward]
         self.steps = 0
 
+    def _stack(self, items: tuple[stack.Item, ...]) -> list[stack.Built]:
+        """Bind each item to its place: the output of one layer is the input of the next."""
+        built: list[stack.Built] = []
+        self._layer_of: dict[str, int] = {}  # each layer's output name: its layer number
+        inp, shape, layer, used = "X", self.inputs, 0, set()
+        for k, item in enumerate(items):
+            kind = stack.kind(item.kind)
+            layer += kind.STARTS_LAYER
+            tag, again = str(layer), 2
+            names = getattr(kind, "NAMES", (kind.PREFIX,))
+            while any(f"{name}{tag}" in used for name in names):  # a second layer of a kind after one weight layer
+                tag, again = f"{layer}_{again}", again + 1
+            place = stack.Place(item, tag, layer, inp, shape, inp == "X", k == len(items) - 1, self.layout_name,
+                                self.bias, self.detail)
+            b = kind.build(place)
+            self._layer_of[b.out] = layer
+            used.update(f"{name}{tag}" for name in names)
+            built.append(b)
+            inp, shape = b.out, b.shape
+        self.layers = stack.normalised(items)
+        last = built[-1]
+        if last.activation is None and items[-1].kind != "linear":
+            raise ValueError(f"item {items[-1].position} '{items[-1].text}': the last layer makes the output, so it "
+                             "must be an output activation (sigmoid, softmax, identity) or linear; "
+                             f"got {items[-1].kind}")
+        if self._form == "layers":
+            self.output = last.activation or "identity"
+            if self.output not in activations.OUTPUT:
+                raise ValueError(f"item {items[-1].position} '{items[-1].text}': the output activation must be one "
+                                 f"of sigmoid, softmax, identity (or none after linear); got {self.output}")
+            hidden = [b.activation for b in built[:-1] if b.activation]
+            self.hidden = hidden[0] if hidden else self.output
+            self.sizes = (int(np.prod(self.inputs)), *(it.numbers[0] for it in items if it.kind == "linear"))
+        if len(last.shape) != 1:
+            raise ValueError(f"the output must have one axis of outputs per example; the stack ends with {last.shape}")
+        # The output activation's input and output: the loss reads both.
+        self._Z = built[-2].out if last.activation and len(built) > 1 else ("X" if last.activation else last.out)
+        self._A = last.out
+        return built
     def _check_pairing(self) -> None:
         if self.output == "softmax" and self.loss_name != "ce":
             raise ValueError(
@@ -109,9 +203,14 @@ class Network:
 
     @property
     def options(self) -> dict:
-        """The constructor arguments, to rebuild or vary this network."""
-        return dict(sizes=self.sizes, hidden=self.hidden, output=self.output, loss=self.loss_name,
-                    layout=self.layout_name, bias=self.bias, init=self.init, seed=self.seed)
+        """The constructor arguments, to rebuild or vary this network, in the form it was given."""
+        extra = {} if self.detail == "compact" else {"detail": self.detail}
+        if self._form == "sizes":
+            return dict(sizes=self.sizes, hidden=self.hidden, output=self.output, loss=self.loss_name,
+                        layout=self.layout_name, bias=self.bias, init=self.init, seed=self.seed, **extra)
+        inputs = self.inputs[0] if len(self.inputs) == 1 else self.inputs
+        return dict(inputs=inputs, layers=self.layers, loss=self.loss_name, layout=self.layout_name, bias=self.bias,
+                    init=self.init, seed=self.seed, detail=self.detail)
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.options.items())
@@ -119,98 +218,107 @@ class Network:
 
     @property
     def depth(self) -> int:
-        return len(self.sizes) - 1
+        """How many weight layers (linear, embedding) the stack has."""
+        return self._layer_of[self._built[-1].out]
 
     @property
     def parameter_count(self) -> int:
-        return sum((a + 1) * b for a, b in zip(self.sizes, self.sizes[1:]))
+        return self._parameter_count
+
+    @property
+    def parameters(self) -> tuple[stack.Param, ...]:
+        """What each layer owns, in stack order: names, shapes, and how the first values are drawn."""
+        return tuple(p for b in self._built for p in b.params)
 
     @property
     def params(self) -> dict[str, np.ndarray]:
         """The current parameters, read-only; a step replaces them rather than writing into them."""
         return dict(self._params)
 
+    def start_from(self, params: dict[str, np.ndarray]) -> None:
+        """Start from these parameters (some or all, each of its own shape) instead of the seed's draw."""
+        for key, P in params.items():
+            if key not in self._params:
+                raise ValueError(f"no parameter {key!r}; the parameters are {', '.join(self._params)}")
+            if np.shape(P) != self._params[key].shape:
+                raise ValueError(f"{key} must have shape {checks.shape_text(self._params[key].shape)}; "
+                                 f"got {checks.shape_text(np.shape(P))}")
+        for key, P in params.items():
+            P = np.array(P, dtype=np.float64)  # a copy: the caller's array may change, ours must not
+            P.setflags(write=False)
+            self._params[key] = P
+
     # ---- initial values ------------------------------------------------------------------------------------
 
     def _initial_params(self) -> dict[str, np.ndarray]:
-        """Draw every layer in rows orientation, so all four layout/bias modes start as the same network."""
+        """Draw every parameter in stack order from one generator, so all layouts and biases start the same."""
         rng = np.random.default_rng(self.seed)
         params = {}
-        for l, (n_in, n_out) in enumerate(zip(self.sizes, self.sizes[1:]), start=1):
-            if self.init == "uniform":
-                W = rng.uniform(-1.0, 1.0, (n_in, n_out))
-                b = rng.uniform(-1.0, 1.0, (1, n_out))
-            elif self.init == "xavier":
-                a = np.sqrt(6.0 / (n_in + n_out))
-                W, b = rng.uniform(-a, a, (n_in, n_out)), np.zeros((1, n_out))
-            else:
-                W, b = rng.normal(0.0, np.sqrt(2.0 / n_in), (n_in, n_out)), np.zeros((1, n_out))
-            drawn = {f"W{l}": np.vstack([W, b])} if self.bias == "augmented" else {f"W{l}": W, f"b{l}": b}
-            for key, P in drawn.items():
-                params[key] = P if self.layout_name == "rows" else np.ascontiguousarray(P.T)
-        for p in params.values():
-            p.setflags(write=False)
+        for b in self._built:
+            for p in b.params:
+                params[p.name] = p.draw(rng, self.init)
+                params[p.name].setflags(write=False)
         return params
 
     # ---- the plan: every operation of a step, in order --------------------------------------------------
 
     def _plan(self) -> tuple[tuple[Planned, ...], int, int]:
         """The whole plan, and how many of its operations are forward (loss included) and backward."""
-        lay, L, augmented = self.layout, self.depth, self.bias == "augmented"
+        lay, built = self.layout, self._built
         bind = partial(bind_names, example_axis=lay.example_axis)  # so a sum can say "over examples (rows)"
-        A = ["X"] + [f"A{l}" for l in range(1, L + 1)]
-        Ain = [f"{a}_aug" if augmented else a for a in A]  # what layer l+1 multiplies by its weights
-        forward: list[Planned] = []
-        for l in range(1, L + 1):
-            if augmented:
-                forward.append(bind(lay.augment, "forward", l, Aa=Ain[l - 1], A=A[l - 1]))
-                forward.append(bind(lay.Z_augmented, "forward", l, Z=f"Z{l}", Aa=Ain[l - 1], W=f"W{l}"))
-            else:
-                forward.append(bind(lay.Z, "forward", l, Z=f"Z{l}", A=A[l - 1], W=f"W{l}", b=f"b{l}"))
-            name = self.hidden if l < L else self.output
-            if name == "softmax":
-                name = f"softmax_{lay.name}"
-            forward.append(bind(activations.FORWARD[name], "forward", l, A=A[l], Z=f"Z{l}"))
-        loss_op = losses.loss_op(self.output, self.loss_name, lay.class_axis)
-        forward.append(bind(loss_op, "loss", L, Z=f"Z{L}", A=A[L], Y="Y"))
-
+        L = self._layer_of[built[-1].out]
+        Z, A = self._Z, self._A
+        forward = [p for b in built for p in b.forward]
+        fine = losses.FINE.get((self.output, self.loss_name)) if self.detail == "fine" else None
+        layers = list(reversed(built))
         backward: list[Planned] = []
-        if self.fused:
-            backward.append(bind(losses.FUSED_GRADIENT, "backward", L, dZ=f"dZ{L}", A=A[L], Y="Y", Z=f"Z{L}"))
+        if fine:  # the output activation and the loss, one operation at a time
+            tag = A[len("A"):]
+            ahead, loss_op, back = fine(lay.class_axis)
+            names = dict(Z=Z, A=A, Y="Y", dZ=f"d{Z}", dA=f"d{A}")
+            for name in losses.FINE_NAMES:
+                names[name], names[f"d{name}"] = f"{name}{tag}", f"d{name}{tag}"
+            forward[-1:] = [bind(op, "forward", L, **_slots(op, names)) for op in ahead]
+            forward.append(bind(loss_op, "loss", L, **_slots(loss_op, names)))
+            backward += [bind(op, "backward", L, **_slots(op, names)) for op in back]
+            layers = layers[1:]
         else:
-            backward.append(bind(losses.OUTPUT_GRADIENT[self.loss_name], "backward", L, dA=f"dA{L}", A=A[L],
-                                 Y="Y"))
-            backward.append(self._derivative(self.output, L))
-        for l in range(L, 0, -1):
-            backward.append(bind(lay.dW, "backward", l, dW=f"dW{l}", Aa=Ain[l - 1], dZ=f"dZ{l}"))
-            if not augmented:
-                backward.append(bind(lay.db, "backward", l, db=f"db{l}", dZ=f"dZ{l}"))
-            if l > 1:
-                label = f"W{l}[:-1]" if lay.name == "rows" else f"W{l}[:, :-1]"
-                W = Input(f"W{l}", label, lay.bias_slice) if augmented else f"W{l}"
-                backward.append(bind(lay.dA, "backward", l, dA=f"dA{l - 1}", dZ=f"dZ{l}", W=W))
-                backward.append(self._derivative(self.hidden, l - 1))
-
-        update = [bind(UPDATE, "update", int(key[1:]), P=key, dP=f"d{key}") for key in self._params]
+            loss_op = losses.loss_op(self.output, self.loss_name, lay.class_axis)
+            forward.append(bind(loss_op, "loss", L, Z=Z, A=A, Y="Y"))
+        if fine:
+            pass  # its backward pass is above
+        elif self.fused:
+            backward.append(bind(losses.FUSED_GRADIENT, "backward", L, dZ=f"d{Z}", A=A, Y="Y", Z=Z))
+            if built[-1].activation:
+                layers = layers[1:]  # the loss's gradient and the output activation's cancel into dZ
+        else:
+            backward.append(bind(losses.OUTPUT_GRADIENT[self.loss_name], "backward", L, dA=f"d{A}", A=A, Y="Y"))
+        for b in layers:
+            backward.extend(b.backward)
+        owner = {p.name: self._layer_of[b.out] for b in built for p in b.params}
+        update = [bind(UPDATE, "update", owner[key], P=key, dP=f"d{key}") for key in self._params]
         return _with_frees(forward + backward + update), len(forward), len(backward)
-
-    @staticmethod
-    def _derivative(name: str, l: int) -> Planned:
-        return bind(activations.DERIVATIVE[name], "backward", l, dZ=f"dZ{l}", dA=f"dA{l}", A=f"A{l}", Z=f"Z{l}")
 
     # ---- data --------------------------------------------------------------------------------------------
 
     def _data(self, X, Y) -> tuple[np.ndarray, np.ndarray, int]:
-        lay, n_in, n_out = self.layout, self.sizes[0], self.sizes[-1]
-        X = checks.as_matrix("X", X)
-        Y = checks.as_matrix("Y", Y)
+        lay, n_in, n_out = self.layout, self.inputs[0], self._built[-1].shape[0]
         ex = lay.example_axis
-        if X.shape[1 - ex] != n_in:
-            expected = "(m, {})".format(n_in) if ex == 0 else "({}, m)".format(n_in)
-            hint = "; did you mean X.T?" if X.shape[ex] == n_in else ""
-            raise ValueError(
-                f"X has shape {X.shape} but a {lay.name}-layout network with {n_in} inputs expects {expected}{hint}"
-            )
+        vocabulary = self._built[0].ids
+        if len(self.inputs) == 1:
+            X = checks.as_matrix("X", X) if not (vocabulary and checks.is_int_array(X, 2)) else X
+            if X.shape[1 - ex] != n_in:
+                expected = "(m, {})".format(n_in) if ex == 0 else "({}, m)".format(n_in)
+                hint = "; did you mean X.T?" if X.shape[ex] == n_in else ""
+                raise ValueError(
+                    f"X has shape {X.shape} but a {lay.name}-layout network with {n_in} inputs expects {expected}{hint}"
+                )
+        else:
+            X = checks.as_array("X", X, 1 + len(self.inputs))
+            if X.shape[1:] != self.inputs:
+                raise ValueError(f"X has shape {X.shape} but a network whose examples are {self.inputs} expects "
+                                 f"{checks.shape_text(('m',) + self.inputs)}".replace("'", ""))
+        Y = checks.as_matrix("Y", Y)
         m = X.shape[ex]
         if m == 0:
             raise ValueError(f"X has shape {X.shape}: no examples; expected at least one")
@@ -235,11 +343,11 @@ class Network:
                     "softmax with ce needs each example's labels to sum to 1 (one-hot or a distribution); "
                     f"example {k} sums to {sums[k]:g}. For independent 0/1 labels use output='sigmoid', loss='bce'"
                 )
-        per_step = 8 * m * sum(4 * n + (a + 1 if self.bias == "augmented" else 0)
-                              for a, n in zip(self.sizes, self.sizes[1:]))
-        needed = per_step + 3 * 8 * self.parameter_count
+        needed = 8 * m * self._floats + 3 * 8 * self._parameter_count
         if needed > self.max_bytes:
             raise checks.over_budget(f"a step of {self!r} on {m} examples", needed, self.max_bytes)
+        if vocabulary:
+            X = checks.ids("X", X, vocabulary, self.layers.split(",")[0])
         return X, Y, m
 
     # ---- running the plan --------------------------------------------------------------------------------
@@ -264,7 +372,18 @@ class Network:
         env = dict(params)
         env["X"] = X
         env["Y"] = Y
+        env.update(self.draws(m))
         return env, m
+
+    def draws(self, m: int) -> dict[str, np.ndarray]:
+        """What the next step draws before it runs (dropout's masks): fixed by the seed, the step count and the
+        layer, so loss() and gradients() called before a step see that step's masks."""
+        drawn = {}
+        for b in self._built:
+            for d in b.draws:
+                drawn[d.name] = d.fn(self.seed, self.steps, m)
+                drawn[d.name].setflags(write=False)
+        return drawn
 
     def step(self, X, Y, lr: float = 0.5) -> Iterator[Event]:
         """One training step, an event per operation. Exhausting it applies W ← W − lr·dW; stopping early does not."""
@@ -295,10 +414,55 @@ class Network:
         return {key: env[f"d{key}"] for key in self._params}
 
     def train(self, X, Y, lr: float = 0.5, steps: int = 1) -> float:
-        """Run whole steps without looking at their events; returns the loss before the last update."""
+        """Run whole steps without making their events; returns the loss before the last update."""
+        lr = checks.learning_rate(lr)
         loss = float("nan")
+        run = self._compiled()
+        X, Y, m = self._data(X, Y)  # the same data every step: checked once
+        ctx = _Scalars(m, lr)
+        draws = [d for b in self._built for d in b.draws]
         for _ in range(steps):
-            for event in self.step(X, Y, lr):
-                if event.name == "L":
-                    loss = float(event.value)
-        return loss
+            env = {**self._params, "X": X, "Y": Y}
+            for d in draws:
+                env[d.name] = d.fn(self.seed, self.steps, m)
+            loss, params = run(env, ctx)
+            for value in params.values():
+                value.setflags(write=False)
+            self._params = params
+            self.steps += 1
+        return float(loss)
+
+    def _compiled(self) -> Callable[[dict, _Scalars], tuple[np.ndarray, dict]]:
+        """The plan as one Python function of the step's names, each held in a local: a training step then costs
+        the NumPy it runs and a call per operation, with no lookups between. Returns the loss and the new
+        parameters. Each name is released after its last read, as a step does."""
+        if getattr(self, "_compiled_for", None) is self.plan:
+            return self._run
+        local: dict[str, str] = {}
+        namespace: dict[str, object] = {}
+        lines, loaded = [], set()
+
+        def read(i: Input, k: int, j: int) -> str:
+            if i.key not in local:
+                local[i.key] = f"v{len(local)}"
+            name = local[i.key]
+            if i.key not in loaded:
+                lines.append(f"    {name} = env[{i.key!r}]")
+                loaded.add(i.key)
+            if i.index is None:
+                return name
+            namespace[f"i{k}_{j}"] = i.index
+            return f"{name}[i{k}_{j}]"
+
+        for k, p in enumerate(self.plan):
+            namespace[f"f{k}"] = p.fn
+            args = ", ".join(["c", *(read(i, k, j) for j, i in enumerate(p.inputs))])
+            local.setdefault(p.name, f"v{len(local)}")
+            lines.append(f"    {local[p.name]} = f{k}({args})")
+            loaded.add(p.name)
+            lines += [f"    del {local[key]}" for key in p.frees if key in local and key != p.name]
+        results = ", ".join(f"{key!r}: {local[key]}" for key in self._params)  # an update's P - lr * dP
+        source = "def run(env, c):\n" + "\n".join(lines) + f"\n    return {local['L']}, {{{results}}}\n"
+        exec(compile(source, f"<the plan of {self.layers}>", "exec"), namespace)  # our own lines, no input
+        self._run, self._compiled_for = namespace["run"], self.plan
+        return self._run

@@ -15,6 +15,7 @@ FORMATS = ("md", "json")
 VERSION = 1
 MAX_ROWS = 8  # Markdown shows at most this many rows and columns of a matrix; JSON always has every value
 MAX_COLS = 8
+SLICES = 2  # a 3-D value shows this many of its first-axis slices
 
 
 def events(net: Network, X, Y, lr: float) -> list[Event]:
@@ -85,7 +86,7 @@ def _numbers(value: np.ndarray):
 # ---- Markdown ----------------------------------------------------------------------------------------------
 
 def markdown(net: Network, lr: float, m: int, step: list[Event]) -> str:
-    arrows = " → ".join(str(n) for n in net.sizes)
+    arrows = " → ".join(str(n) for n in net.sizes) if "sizes" in net.options else f"`{net.layers}`"
     loss = next(float(e.value) for e in step if e.name == "L")
     lines = [
         f"# One training step of a {arrows} network",
@@ -114,6 +115,15 @@ def _value(name: str, value: np.ndarray) -> list[str]:
     the full shape if cut."""
     if value.ndim == 0:
         return [f"`{name} = {float(value):.6g}`"]
+    if value.ndim == 1:  # a flat bias (n,)
+        return _value(name, value[None, :])
+    if value.ndim > 2:  # (m, T, D): the first slices along the first axis, each a table
+        lines = []
+        for i in range(min(SLICES, value.shape[0])):
+            lines += [f"{name}[{i}]:", ""] + _value(f"{name}[{i}]", value[i]) + [""]
+        if value.shape[0] > SLICES:
+            lines.append(f"Showing {SLICES} of {value.shape[0]} slices along the first axis; full shape {value.shape}.")
+        return lines
     shown = value[:MAX_ROWS, :MAX_COLS]
     more = " … |" if value.shape[1] > MAX_COLS else ""
     width = shown.shape[1] + bool(more)

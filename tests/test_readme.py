@@ -16,6 +16,6 @@ def test_ci_runs_the_readme_test_command_verbatim():
 
 def test_readme_run_command_starts_the_installed_console_script():
     scripts = tomllib.loads(ROOT.joinpath("pyproject.toml").read_text())["project"]["scripts"]
-    assert scripts == {"stepprop": "tui.launch:main"}  # which starts with the collector off, then runs tui.cli
+    assert scripts == {"stepprop": "tui.cli.launch:main"}  # which starts with the collector off, then runs tui.cli.main
     assert "\npython3 -m venv .venv && .venv/bin/pip install . && .venv/bin/stepprop\n" in \
         ROOT.joinpath("README.md").read_text()

@@ -1,5 +1,5 @@
 """Run the app as `python -m tui`."""
 
-from tui.launch import main
+from tui.cli.launch import main
 
 raise SystemExit(main())

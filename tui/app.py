@@ -14,8 +14,8 @@ from tui.bindings import BINDINGS, EDITING
 from tui.commands import StepCommands
 from tui.dialogs import Dialogs
 from tui.editing import Editing
-from tui.launch import collect_from_here
 from tui.session import Options, Session
+from tui.startup import collect_from_here
 from tui.training import Training
 from tui.widgets.choice import Choice
 from tui.widgets.editor import EditorRow
@@ -42,9 +42,11 @@ class BackpropApp(Editing, Training, Dialogs, App):
     COMMANDS = App.COMMANDS | {StepCommands}
     BINDINGS = BINDINGS
 
-    def __init__(self, options: Options | None = None, session: Session | None = None, exercise: bool = False):
+    def __init__(self, options: Options | None = None, session: Session | None = None, exercise: bool = False,
+                 back: str | None = None):
         super().__init__()
         self.exercise = exercise  # open in exercise mode
+        self.back = back  # what escape goes back to, such as `stepprop debug`'s trace: the app exits with "back"
         self.session = session or Session.start(options or Options())  # a session the command line already started
         self.precision = 3
         self.busy = False  # finishing a step in a worker
@@ -106,12 +108,12 @@ class BackpropApp(Editing, Training, Dialogs, App):
         if isinstance(focused, (Input, Choice)):
             items = [(f"editing {FIELD_NAMES.get(focused.id, focused.id)}", ""), *EDITING]
         else:
-            items = [*self.BINDINGS, ("^p", "palette")]
+            items = [*self.BINDINGS, ("^p", "palette"), *([("esc", f"back to {self.back}")] if self.back else [])]
         self.query_one(KeyBar).show(key_items(items))
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         # s and e take priority, so that they work even while keys are in flight; but in a field they are letters.
-        if action in ("edit_sizes", "edit"):
+        if action in ("edit_sizes", "edit", "architecture"):
             return self.screen is self.screen_stack[0] and self.screen.focused is None
         return True
 

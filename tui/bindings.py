@@ -21,15 +21,17 @@ BINDINGS = [
     Binding("g", "gradient_check", "check", tooltip="gradient check: every parameter against central differences"),
     Binding("d", "doctor", "doctor", tooltip="shape doctor: diagnose any expression over the step's matrices"),
     Binding("b", "break_it", "break it", tooltip="on a backward event: the common wrong versions, and why"),
-    Binding("w", "write_it", "write it", tooltip="write it yourself: type each line of the step, checked against "
+    Binding("w", "write_it", "write", tooltip="write it yourself: type each line of the step, checked against "
             "the engine tensor by tensor; h hints, r reveals"),
-    Binding("x", "export", "export", tooltip="export the network on screen, with this step's parameters, as a standalone NumPy script"),
+    Binding("x", "export", "export", tooltip="export this network and its parameters as a standalone NumPy script"),
     Binding("plus,equals_sign", "precision(1)", "more digits", key_display="+", group=DIGITS,
             tooltip="one more decimal place"),
     Binding("minus", "precision(-1)", "fewer digits", key_display="-", group=DIGITS,
             tooltip="one fewer decimal place"),
     # priority: the keys typed right after s or e belong in the field, even when they arrive in the same instant
     Binding("s", "edit_sizes", "sizes", priority=True, tooltip="edit the layer sizes: type 4,5,3 and press enter"),
+    Binding("a", "architecture", "layers", priority=True,
+            tooltip="edit the layers as one line ('linear 3, sigmoid') or pick a preset"),
     Binding("e", "edit", "edit", priority=True, tooltip="edit the other options: tab and shift+tab move between fields, "
             "enter applies one, escape leaves"),
     Binding("escape", "leave_input", "leave", key_display="esc", show=False,

@@ -1,10 +1,7 @@
-"""`stepprop debug`: run the learner's own script, then step through every line's arrays and the line that failed."""
+"""`stepprop debug`'s app: step through every line's arrays of the learner's own script, and the line that failed."""
 
 from __future__ import annotations
 
-import argparse
-import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -15,13 +12,11 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 
 import engine.datasets
-import engine.script
 from engine.script import Recording, ScriptEvent, Twin
 from engine.script.recording import headline
 from tui.screens.doctor import DoctorScreen
 from tui.screens.help import HelpScreen
-from tui.cli import refuse
-from tui.session import FILE, Options
+from tui.session import FILE, Options, Session
 from tui.widgets.keys import KeyBar, key_items
 from tui.widgets.script_card import ScriptCard
 from tui.widgets.script_timeline import ScriptTimeline
@@ -42,7 +37,12 @@ BINDINGS = [
 # ---- the twin as the stepping view's options --------------------------------------------------------------------
 
 
-def twin_options(twin: Twin, folder: str | Path | None = None) -> Options:
+SCRIPTS_DATA = "your script's X, Y"
+OPEN_TWIN = "open the twin"  # what DebugApp exits with when `o` asks for the twin
+BACK = "the trace"  # where escape in the twin's stepping view goes back to
+
+
+def twin_options(twin: Twin, folder: str | Path) -> Options:
     """The options that open the twin in BackpropApp: its network, its learning rate and the script's own data.
 
     Data other than the question's is written as .npy files (one example per row) into `folder`.
@@ -55,17 +55,27 @@ def twin_options(twin: Twin, folder: str | Path | None = None) -> Options:
     if X.shape == question_X.shape and Y.shape == question_Y.shape and np.array_equal(X, question_X) \
             and np.array_equal(Y, question_Y):
         return options.but(dataset="question")
-    folder = Path(folder or tempfile.mkdtemp(prefix="stepprop-twin-"))
+    folder = Path(folder)
     np.save(folder / "X.npy", X)
     np.save(folder / "Y.npy", Y)
-    return options.but(dataset=FILE, data=str(folder / "X.npy"), targets=str(folder / "Y.npy"))
+    return options.but(dataset=FILE, data=str(folder / "X.npy"), targets=str(folder / "Y.npy"),
+                       data_name=SCRIPTS_DATA)
+
+
+def twin_session(twin: Twin, script: str, folder: str | Path) -> Session:
+    """The twin as the stepping view shows it: starting from the script's own weights where they fit, and a note
+    saying whose data and weights these are, and how to go back."""
+    options = twin_options(twin, folder)
+    data = SCRIPTS_DATA + (" (the question's)" if options.dataset == "question" else "")
+    note = f"the twin of {Path(script).name}: {data}; {twin.weights}. esc goes back to {BACK}"
+    return Session.start(options, note=note, params=twin.params)
 
 
 # ---- the app ------------------------------------------------------------------------------------------------------
 
 
 class DebugApp(App):
-    """Step through a recorded script. `o` exits with the twin's options, for BackpropApp to open next."""
+    """Step through a recorded script. `o` exits with OPEN_TWIN, for the twin's BackpropApp to open next."""
 
     CSS_PATH = [Path(__file__).with_name("app.tcss"), Path(__file__).with_name("debug.tcss")]
     TITLE = "stepprop debug"
@@ -73,13 +83,16 @@ class DebugApp(App):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
     BINDINGS = BINDINGS
 
-    def __init__(self, recording: Recording, events: list[ScriptEvent], twin: Twin | None, how: str):
+    def __init__(self, recording: Recording, events: list[ScriptEvent], twin: Twin | None, how: str,
+                 position: int | None = None):
         super().__init__()
         self.recording = recording
         self.events = events
         self.twin = twin
         self.how = how
-        self.position = len(events) - 1 if events and events[-1].failing else 0
+        if position is None:  # the failing line, else the first; back from the twin, the line it was opened on
+            position = len(events) - 1 if events and events[-1].failing else 0
+        self.position = position
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -93,7 +106,8 @@ class DebugApp(App):
         r = self.recording
         name = Path(r.script).name
         kind = "$text-success" if r.ok else "$text-error"
-        twin = (f"twin: {self.twin.describe()}  (o opens it)" if self.twin is not None else self.how)
+        twin = (f"twin: {self.twin.describe()}  (o opens it)\n{self.twin.weights}" if self.twin is not None
+                else self.how)
         self.query_one("#status", Static).update(Content.assemble((f"{name}: ", "bold"), (headline(r), kind), "\n",
                                                                   (twin, "$text-muted")))
         self.query_one("#output").border_title = "the script's output"
@@ -175,50 +189,4 @@ class DebugApp(App):
         if self.twin is None:
             self.notify(self.how, severity="warning")
             return
-        self.exit(twin_options(self.twin))
-
-
-# ---- the command --------------------------------------------------------------------------------------------------
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):
-        raise ValueError(f"{message} (see {self.prog} --help)")
-
-
-def parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="stepprop debug", description="Run your own NumPy script the way `python SCRIPT.py ARGS` "
-                "would, in a separate process under a time and a memory limit; record the shape of every array "
-                "each line makes, diagnose the line that fails, and step through it all.")
-    p.add_argument("--report", action="store_true", help="print the trace as text instead of opening the app")
-    p.add_argument("--timeout", type=float, default=engine.script.TIMEOUT, metavar="S",
-                   help=f"time limit in seconds (default {engine.script.TIMEOUT:g})")
-    p.add_argument("--memory", type=int, default=engine.script.MEMORY_MB, metavar="MB",
-                   help=f"memory limit in MB (default {engine.script.MEMORY_MB})")
-    p.add_argument("script", metavar="SCRIPT.py", help="your script")
-    p.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS", help="the script's own arguments")
-    return p
-
-
-def main(argv: list[str]) -> int:
-    """Exit status 0 when the script ran to the end, 1 when it failed or a limit stopped it, 2 for bad options."""
-    try:
-        args = parser().parse_args(argv)
-        print(f"stepprop: running {args.script} (time limit {args.timeout:g} s, memory {args.memory} MB)…",
-              file=sys.stderr)
-        recording = engine.script.run(args.script, args.args, timeout=args.timeout, memory_mb=args.memory)
-    except (ValueError, OSError) as error:
-        return refuse(error)
-    events, twin, how = engine.script.trace(recording)
-    status = 0 if recording.ok else 1
-    if args.report:
-        sys.stdout.write(engine.script.report(recording, events, twin, how))
-    else:
-        options = DebugApp(recording, events, twin, how).run()
-        if isinstance(options, Options):
-            from tui.app import BackpropApp
-
-            BackpropApp(options).run()
-    if not recording.ok:
-        print(f"stepprop: {Path(recording.script).name} {recording.message}", file=sys.stderr)
-    return status
+        self.exit(OPEN_TWIN)

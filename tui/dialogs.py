@@ -75,7 +75,8 @@ class Dialogs:
         from tui.screens.mistakes import MistakesScreen
 
         s = self.session
-        found = mistakes(event.formula, s.matrices(), expected=event.value, axes=s.axes())
+        found = mistakes(event.formula, s.matrices(), expected=event.value, axes=s.axes(),
+                         own=event.planned.mistakes)
         self.push_screen(MistakesScreen(event.formula, found))
 
     def action_write_it(self) -> None:
@@ -100,5 +101,5 @@ class Dialogs:
         except OSError as error:
             self.say(f"export failed: {error.strerror or error}: {error.filename or name}", "error")
             return
-        self.say(f"exported step {s.net.steps}'s parameters to {path}: init_params, forward, backward, loss; "
-                 "run it to train on", "note")
+        self.say(f"exported step {s.net.steps}'s parameters to {path}: a NumPy script with init_params, forward, "
+                 f"backward and loss. Run it with python to keep training from step {s.net.steps}.", "note")

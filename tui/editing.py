@@ -20,7 +20,24 @@ class Editing:
     def action_edit(self) -> None:
         self.screen.set_focus(self.query_one("#batch", Input))
 
+    async def action_architecture(self) -> None:
+        # Awaited, so that keys typed right after a wait for the line and land in it.
+        (await self.architecture()).open()
+
+    async def architecture(self):
+        """The layers line, made the first time it is opened: start-up makes no widget it does not show."""
+        from tui.widgets.architecture import Architecture
+        found = self.query(Architecture)
+        if found:
+            return found.first()
+        line = Architecture(self.session.options, id="architecture")
+        await self.mount(line, before="#message")
+        return line
+
     def action_leave_input(self) -> None:
+        if self.focused is None and self.back:
+            self.exit("back")  # nothing to leave here: back to where the app was opened from
+            return
         self.set_focus(None)
 
     def on_editor_row_edited(self, message: EditorRow.Edited) -> None:
@@ -32,8 +49,10 @@ class Editing:
             return
         self.apply(message.field, message.value)
 
-    def on_editor_row_invalid(self, message: EditorRow.Invalid) -> None:
+    async def on_editor_row_invalid(self, message: EditorRow.Invalid) -> None:
         self.say(f"{message.error} — still showing the last good network", "error", about=message.field)
+        if message.field == "layers":
+            (await self.architecture()).open()  # the line stays, to be mended
 
     def on_editor_row_reverted(self, message: EditorRow.Reverted) -> None:
         self.unsay(message.field)
@@ -58,15 +77,22 @@ class Editing:
             self.call_from_thread(self._adopt, session)
 
     def _refused(self, field: str, error: Exception) -> None:
+        self.say(f"{field} not changed: {plain(error)}", "error", about=field)
+        if field in ("layers", "preset"):
+            for line in self.query("#architecture"):
+                line.mark(True)
+                line.open()  # what was typed stays, to be mended
+            return
         editor = self.query_one(EditorRow)
         editor.revert(field)
         editor.mark(field)
-        self.say(f"{field} not changed: {plain(error)}", "error", about=field)
 
     def _adopt(self, session: Session) -> None:
         before, steps = self.session.current.name, self.session.net.steps
         self.session = session
         self.query_one(EditorRow).show(session.options)
+        for line in self.query("#architecture"):
+            line.show(session.options)
         notes = [session.note]
         if session.current.name != before:
             notes.append(f"{before} is not part of this network's step; showing {session.current.name}")

@@ -11,7 +11,7 @@ import re
 import numpy as np
 
 import engine
-from engine import losses
+from engine import layers, losses
 from engine import Event, Network
 from engine.events import Planned
 from engine.metrics import accuracy
@@ -37,13 +37,26 @@ class Options(NamedTuple):
     lr: float = 0.5
     batch: int | None = None  # None: every example of the dataset
     dataset: str = "question"  # one of DATASETS, or FILE for the files below
-    data: str | None = None  # paths of X and Y files
+    data: str | None = None  # paths of X and Y files (or of a word list alone)
     targets: str | None = None
+    data_name: str | None = None  # what the app calls those files, such as "your script's X, Y"; else X's file name
+    layers: str | None = None  # a layer stack; None: the fully connected network of sizes, hidden and output
+    detail: str = "compact"
 
     @property
     def network(self) -> dict:
+        if self.layers:
+            return dict(inputs=self.sizes[0], layers=self.layers, loss=self.loss, layout=self.layout, bias=self.bias,
+                        init=self.init, seed=self.seed, detail=self.detail)
         return dict(sizes=self.sizes, hidden=self.hidden, output=self.output, loss=self.loss,
-                    layout=self.layout, bias=self.bias, init=self.init, seed=self.seed)
+                    layout=self.layout, bias=self.bias, init=self.init, seed=self.seed, detail=self.detail)
+
+    @property
+    def stack(self) -> str:
+        """The running network as a layer string, whichever way it was given."""
+        if self.layers:
+            return self.layers
+        return layers.from_sizes(self.sizes or (4, 3, 3), self.hidden, self.output)
 
     @property
     def datasets(self) -> tuple[str, ...]:
@@ -51,7 +64,7 @@ class Options(NamedTuple):
         return (FILE, *DATASETS) if self.data else DATASETS
 
     def data_label(self, choice: str) -> str:
-        return Path(self.data).name if choice == FILE and self.data else choice
+        return (self.data_name or Path(self.data).name) if choice == FILE and self.data else choice
 
     def but(self, **changes) -> Options:
         return self._replace(**changes)
@@ -112,9 +125,12 @@ def base_data(options: Options) -> engine.datasets.Data:
     Synthetic data needs the sizes: see resolve.
     """
     if options.dataset == FILE:
+        if options.data and Path(options.data).suffix.lower() == ".txt" and not options.targets:
+            return engine.datasets.words(options.data)  # a word list: next-character examples, as words are
         if not (options.data and options.targets):
             raise ValueError("--data and --targets go together: X and Y, one example per row in each")
         data = engine.datasets.from_files(options.data, options.targets)
+        data.name = options.data_name or data.name
     else:
         data = engine.datasets.named(options.dataset, seed=options.seed)
     return engine.datasets.for_output(data, options.output)
@@ -122,6 +138,8 @@ def base_data(options: Options) -> engine.datasets.Data:
 
 def resolve(options: Options) -> tuple[engine.datasets.Data, Options]:
     """The data, and the options with their sizes made concrete; ValueError when the sizes cannot fit the data."""
+    if options.layers:
+        return _resolve_stack(options)
     if options.dataset == "synthetic":
         sizes = options.sizes or (4, 3, 3)
         m = max(engine.datasets.SYNTHETIC_M, options.batch or 0)  # as many examples as a batch takes, or a few
@@ -136,8 +154,112 @@ def resolve(options: Options) -> tuple[engine.datasets.Data, Options]:
     return data, options
 
 
+def _linear_sizes(items) -> list[int]:
+    return [item.numbers[0] for item in items if item.kind == "linear"]
+
+
+def _resolve_stack(options: Options) -> tuple[engine.datasets.Data, Options]:
+    """A layer stack's data: its inputs are the data's, and its last linear layer must make the data's outputs."""
+    items = layers.parse(options.layers)
+    sizes = _linear_sizes(items)
+    if options.dataset == "synthetic":
+        n_out = sizes[-1] if sizes else 1
+        m = max(engine.datasets.SYNTHETIC_M, options.batch or 0)
+        n_in = options.sizes[0] if options.sizes else 4
+        data = engine.datasets.synthetic_data(n_in, n_out, options.output, m=m, seed=options.seed)
+    else:
+        data = base_data(options)
+    last = next((item for item in reversed(items) if item.kind == "linear"), None)
+    if last is not None and last.numbers[0] != data.n_out:
+        raise ValueError(f"item {last.position} '{last.text}': the last linear layer makes the outputs, and "
+                         f"{data.describe()} has {data.n_out}; write 'linear {data.n_out}'")
+    activations = [item.kind for item in items if item.kind in engine.activations.FORWARD or item.kind == "softmax"]
+    output = items[-1].kind if activations and items[-1].kind == activations[-1] else "identity"
+    hidden = next((a for a in activations[:-1] if a in engine.activations.HIDDEN), options.hidden)
+    return data, options.but(sizes=(data.n_in, *sizes), hidden=hidden, output=output)
+
+
+def _simplest(options: Options) -> Options:
+    """A stack that is a fully connected network is kept as sizes, hidden and output, as the editor shows them."""
+    items = layers.parse(options.layers)
+    kinds = [item.kind for item in items]
+    pairs = kinds[0::2], kinds[1::2]
+    if len(kinds) % 2 or set(pairs[0]) != {"linear"} or len(set(pairs[1][:-1])) > 1:
+        return options
+    hidden = pairs[1][0] if len(pairs[1]) > 1 else options.hidden
+    output = pairs[1][-1]
+    if hidden not in engine.activations.HIDDEN or output not in engine.activations.OUTPUT:
+        return options
+    sizes = (options.sizes[0], *_linear_sizes(items)) if options.sizes else None
+    return options.but(layers=None, sizes=sizes, hidden=hidden, output=output)
+
+
+def with_layers(options: Options, text: str) -> tuple[Options, str]:
+    """A new layer stack, normalised; its data must fit it (see _resolve_stack). Softmax last brings loss ce."""
+    items = layers.parse(text)
+    changed = options.but(layers=layers.normalised(items))
+    last = items[-1].kind
+    if last in engine.activations.OUTPUT:
+        changed = changed.but(output=last)
+    note = ""
+    if changed.output in losses.PAIRED and changed.output not in losses.ACCEPTS[changed.loss]:
+        loss = losses.PAIRED[changed.output]
+        changed, note = changed.but(loss=loss), f"output {changed.output} pairs with loss {loss}: loss is now {loss}"
+    data, changed = resolve(changed)
+    return _simplest(changed), note
+
+
+def with_preset(options: Options, name: str) -> tuple[Options, str]:
+    """A preset network with its data and settings; the note says what changed besides the network."""
+    from tui.presets import PRESETS
+    changes = PRESETS[name].changes
+    changed = options.but(**changes)
+    data, changed = resolve(changed)
+    said = []
+    if changed.dataset != options.dataset:
+        said.append(f"data is now {data.describe()}, {data.m:,} examples")
+    if changed.batch != options.batch:
+        said.append(f"batch {'all' if changed.batch is None else changed.batch}")
+    if changed.lr != options.lr:
+        said.append(f"lr {changed.lr:g}")
+    for field in ("loss", "init"):
+        if getattr(changed, field) != getattr(options, field):
+            said.append(f"{field} {getattr(changed, field)}")
+    return (_simplest(changed) if changed.layers else changed), (
+        f"preset {PRESETS[name].label}: " + ", ".join(said) if said else "")
+
+
+def _restacked(options: Options, **changes) -> Options:
+    """The stack with new linear sizes, hidden activations or output activation, its other layers kept."""
+    items = list(layers.parse(options.stack))
+    sizes = iter(changes.get("sizes", (None,))[1:])
+    out = []
+    for k, item in enumerate(items):
+        if item.kind == "linear" and "sizes" in changes:
+            item = item._replace(numbers=(next(sizes),))
+        elif item.kind in engine.activations.FORWARD or item.kind == "softmax":
+            last = k == len(items) - 1
+            new = changes.get("output" if last else "hidden")
+            if new:
+                item = item._replace(kind=new)
+        out.append(item)
+    return options.but(layers=layers.normalised(tuple(out)))
+
+
 def with_sizes(options: Options, sizes: tuple[int, ...]) -> tuple[Options, str]:
-    """New sizes; when they no longer fit the data, seeded synthetic data of their shape, and a note saying so."""
+    """New sizes; when they no longer fit the data, seeded synthetic data of their shape, and a note saying so.
+
+    In a layer stack the sizes are its linear layers': the stack keeps its other layers.
+    """
+    if options.layers:
+        count = len(_linear_sizes(layers.parse(options.layers)))
+        if len(sizes) - 1 != count:
+            raise ValueError(f"sizes: this stack has {count} linear layer{'s' * (count != 1)}, so the sizes are the "
+                             f"inputs and {count} more, such as {sizes_text(options.sizes)}; got {sizes_text(sizes)}. "
+                             "Press a to change the layers")
+        if sizes[0] != options.sizes[0]:
+            raise ValueError(f"sizes: the inputs follow the data, {options.sizes[0]}; got {sizes[0]}")
+        return _restacked(options, sizes=sizes), ""
     if options.dataset == "synthetic":
         return options.but(sizes=sizes), ""
     data = base_data(options)
@@ -179,8 +301,15 @@ def with_output(options: Options, output: str) -> tuple[Options, str]:
 
 def edited(options: Options, field: str, value: object) -> tuple[Options, str]:
     """The options with one field changed, and a note on anything else that had to change with it."""
+    if field == "layers":
+        return with_layers(options, value)
+    if field == "preset":
+        return with_preset(options, value)
     if field == "sizes":
         return with_sizes(options, value)
+    if options.layers and field in ("hidden", "output"):
+        changed, note = (with_output(options, value) if field == "output" else (options.but(hidden=value), ""))
+        return _restacked(changed, **{field: value}), note
     if field == "dataset":
         return with_dataset(options, value), ""
     if field == "output":
@@ -205,10 +334,12 @@ class Session:
         self.history: deque = deque(maxlen=HISTORY)
 
     @classmethod
-    def start(cls, options: Options, at: str | None = None, note: str = "") -> Session:
-        """Build everything from options, raising ValueError on anything the engine refuses; show event `at`."""
+    def start(cls, options: Options, at: str | None = None, note: str = "", params: dict | None = None) -> Session:
+        """Build everything from options, raising ValueError on anything the engine refuses; show event `at`.
+        The network starts from `params` where given (a script's twin from the script's weights)."""
         data, options = resolve(options)
         net = Network(**options.network)
+        net.start_from(params or {})
         X, Y = (data.X, data.Y) if options.layout == "rows" else (data.X.T, data.Y.T)
         batches = engine.datasets.Batches(np.ascontiguousarray(X), np.ascontiguousarray(Y), options.batch,
                                           options.seed, net.layout.example_axis)
@@ -310,6 +441,7 @@ class Session:
         """
         env: dict[str, np.ndarray | float] = {"X": self.X, "Y": self.Y, "m": self.m, "lr": self.options.lr}
         env.update(self.net.params)
+        env.update(self.net.draws(self.m))
         for event in self.events[: self.position + 1]:
             if event.phase != "update":
                 env[event.name] = event.value
@@ -328,5 +460,6 @@ class Session:
     def sheet(self) -> engine.exercise.Sheet:
         """This step's events with what each may read (X, Y, m, lr, parameters, earlier events): to write them."""
         from engine.exercise import Sheet
-        base = {"X": self.X, "Y": self.Y, "m": self.m, "lr": self.options.lr, **self.net.params}
+        base = {"X": self.X, "Y": self.Y, "m": self.m, "lr": self.options.lr, **self.net.params,
+                **self.net.draws(self.m)}
         return Sheet(self.events, base, self.axes())

@@ -12,7 +12,7 @@ from engine.doctor.axes import Axes
 from engine.doctor.diagnosis import Diagnosis, diagnose, examine, goal_for
 from engine.doctor.edits import (Writer, is_reduction, np_call, replace, toggle_T, untransposed, walk,
                                  with_keywords)
-from engine.doctor.grammar import keywords, method, np_function, parse
+from engine.doctor.grammar import is_add_at, keywords, method, np_function, parse
 
 KINDS = ("missing transpose", "* where @ was meant", "kept the bias row", "sum over the wrong axis",
          "missing keepdims", "transposed the wrong operand")
@@ -78,11 +78,13 @@ def _wrong_versions(expr: ast.expr) -> list[tuple[str, ast.expr, str]]:
     return sorted(found, key=lambda f: KINDS.index(f[0]))
 
 
-def mistakes(formula: str, env: dict, *, expected: object = None, axes: Axes | None = None) -> list[Mistake]:
+def mistakes(formula: str, env: dict, *, expected: object = None, axes: Axes | None = None,
+             own: tuple[tuple[str, str, str], ...] = ()) -> list[Mistake]:
     """The usual wrong versions of a correct formula, each diagnosed in `env`, with why it goes wrong in words.
 
     `expected` is the formula's true value when known (the app passes the event's value), `axes` what the axes
-    count; the fixes of each wrong version are then labelled by whether they give the right values.
+    count; the fixes of each wrong version are then labelled by whether they give the right values. `own` are the
+    line's own mistakes, from its layer's table: (kind, wrong line, the lesson in words).
     """
     parsed = parse(formula, env)
     correct, correct_value = examine(parsed, env)
@@ -93,8 +95,25 @@ def mistakes(formula: str, env: dict, *, expected: object = None, axes: Axes | N
     name = parsed.target or "the result"
     write = Writer(parsed)
     found = []
-    for kind, tree, runs in _wrong_versions(parsed.expr):
+    for kind, line, lesson in own:
+        wrong = diagnose(line, env, expected=expected, axes=axes, budget=BUDGET)
+        if wrong.runs and wrong.ok:
+            continue
+        if not wrong.runs:
+            why = f"{lesson} NumPy refuses it: {_explained(wrong)}"
+        elif wrong.shape != expected_shape:
+            why = f"{lesson} It still runs: {name} comes out {shape_text(wrong.shape)} instead of " \
+                  f"{shape_text(expected_shape)}."
+        else:
+            why = f"{lesson} It still runs and even gives the right shape {shape_text(expected_shape)}, but the " \
+                  "numbers are wrong."
+        found.append(Mistake(kind, line, wrong, why))
+    # A scatter such as np.add.at(dE1, X, demb1) is no expression to transpose or re-sum: only its own mistakes.
+    generic = [] if is_add_at(parsed.expr) else _wrong_versions(parsed.expr)
+    for kind, tree, runs in generic:
         line = write.line_for(tree)
+        if any(line == m.expr for m in found):
+            continue
         wrong = diagnose(line, env, expected=expected, axes=axes, budget=BUDGET)
         if wrong.runs and correct.runs and wrong.ok:
             continue  # no different from the correct formula with these shapes

@@ -286,7 +286,7 @@ def _labels(node: ast.expr, shapes: dict, labels: dict, env: dict, axes: Axes | 
     elif is_reduction(node) and got and got[0]:
         k = keywords(node)
         n = len(got[0])
-        if k["axis"] is not None and -n <= k["axis"] < n:
+        if isinstance(k["axis"], int) and -n <= k["axis"] < n:
             axis = k["axis"] % n
             found = tuple(None if i == axis else label for i, label in enumerate(got[0])
                           if k["keepdims"] or i != axis)
@@ -465,7 +465,7 @@ def _blame_silent(parsed: Parsed, env: dict, d: Diagnosis, goal: Goal | None, be
     elif is_reduction(node):
         k = keywords(node)
         why = (f"{culprit} runs without an error, but it adds up along axis {k['axis']} only, leaving "
-               f"{counted(shape, labels.get(node))}." if k["axis"] is not None else
+               f"{counted(shape, labels.get(node))}." if isinstance(k["axis"], int) else
                f"{culprit} gives {shape_text(shape)}.")
     elif best is not None and isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and \
             _derivative_of(node, at(best.tree, best.site)):

@@ -10,7 +10,8 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from engine.doctor.grammar import (COMPARISONS, OPERATORS, Parsed, app_function, keywords, method, np_function)
+from engine.doctor.grammar import (COMPARISONS, OPERATORS, Parsed, app_function, keywords, method, np_function,
+                                   random_function)
 from engine.doctor.shaperules import Inference, infer
 
 Shape = tuple[int, ...]
@@ -36,13 +37,19 @@ def slots(node: ast.expr) -> list[tuple[tuple, ast.expr]]:
         return [((("left", None),), node.left), ((("comparators", 0),), node.comparators[0])]
     if isinstance(node, (ast.Attribute, ast.Subscript)):
         return [((("value", None),), node.value)]
+    if isinstance(node, (ast.List, ast.Tuple)):  # np.array([a, b])'s items
+        return [((("elts", i),), a) for i, a in enumerate(node.elts)]
+    if random_function(node):
+        return []
     name = np_function(node)
-    if name in ("hstack", "vstack", "concatenate"):
+    if name in ("hstack", "vstack", "concatenate", "stack"):
         return [((("args", 0), ("elts", i)), a) for i, a in enumerate(node.args[0].elts)]
-    if name in ("power", "expand_dims", "sum", "mean") or app_function(node):
+    if name in ("power", "expand_dims", "sum", "mean", "var", "max", "pad", "transpose") or app_function(node):
         return [((("args", 0),), node.args[0])]
     if name in ("ones", "zeros"):
         return []
+    if name == "einsum":  # its subscripts are no operand
+        return [((("args", i),), a) for i, a in enumerate(node.args) if i]
     if name:
         return [((("args", i),), a) for i, a in enumerate(node.args)]
     if method(node) == "dot":
@@ -137,7 +144,9 @@ def is_reduction(node: ast.expr) -> bool:
     return method(node) in REDUCTIONS or np_function(node) in ("sum", "mean")
 
 
-def literal(n: int) -> ast.expr:
+def literal(n: int | tuple[int, ...]) -> ast.expr:
+    if isinstance(n, tuple):
+        return ast.Tuple(elts=[literal(k) for k in n], ctx=ast.Load())
     return ast.UnaryOp(op=ast.USub(), operand=ast.Constant(-n)) if n < 0 else ast.Constant(n)
 
 
@@ -227,7 +236,7 @@ def fixes(node: ast.expr, inference: Inference, env: dict, style: str, under_T: 
         out.append(with_keywords(node, k["axis"], not k["keepdims"]))
         operand = inference.shapes.get(slots(node)[0][1])
         axes = range(len(operand)) if operand is not None else (0, 1)
-        if operand is not None and k["axis"] is not None and -len(operand) <= k["axis"] < len(operand):
+        if operand is not None and isinstance(k["axis"], int) and -len(operand) <= k["axis"] < len(operand):
             current = k["axis"] % len(operand)
         else:
             current = k["axis"]

@@ -17,11 +17,15 @@ import re
 from fractions import Fraction
 from functools import lru_cache
 
+import numpy as np
+
 from engine.doctor import grammar
 
-SCALARS = ("m", "lr")  # the numbers of a step: how many examples, and the learning rate
+SCALARS = ("m", "lr")
+_STAND_IN = np.zeros(1, dtype=np.int64)  # the numbers of a step: how many examples, and the learning rate
 AXES = ("rows", "columns")
-DERIVATIVE = re.compile(r"d([A-Za-z]\d*(?:_aug)?)")
+# dW2, dZ1_aug, and the layers' names: dgamma2, dxhat1, demb1, dBN2, dD1_2 (a name with its layer's number).
+DERIVATIVE = re.compile(r"d([A-Za-z]\d*(?:_aug)?|[A-Za-z]+\d+(?:_\d+)?)")
 SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 # How tightly each form binds: a part binding less tightly than its place needs gets parentheses.
@@ -45,6 +49,14 @@ def rule(line: str, operands: tuple[str, ...], example_axis: int | None = None) 
 @lru_cache(maxsize=1024)
 def _term(line: str, example_axis: int | None) -> str:
     target, expr = _parse(line)
+    if grammar.is_add_at(expr):  # np.add.at(dE1, X, demb1): each id's row of dE1 gathers its gradient
+        r = _Renderer(example_axis)
+        table, ids, values = expr.args
+        return f"{name(table.id)}[{r.text(ids)}] += {r.text(values)}"
+    if grammar.is_set_rows(expr):
+        r = _Renderer(example_axis)
+        table, ids, values = expr.args
+        return f"{name(table.id)}[{r.text(ids)}] = {r.text(values)}"
     if target is None:
         return _Renderer(example_axis).text(expr)
     right = _Renderer(example_axis).text(expr)
@@ -56,7 +68,10 @@ def _term(line: str, example_axis: int | None) -> str:
 @lru_cache(maxsize=1024)
 def _rule(line: str, operands: tuple[str, ...], example_axis: int | None) -> str:
     _, expr = _parse(line)
-    return _Renderer(example_axis, slots={label: k for k, label in enumerate(operands)}).text(expr)
+    r = _Renderer(example_axis, slots={label: k for k, label in enumerate(operands)})
+    if grammar.is_add_at(expr):
+        return "{0}[{1}] += {2}".format(*(r.text(a) for a in expr.args))
+    return r.text(expr)
 
 
 def name(text: str) -> str:
@@ -72,8 +87,11 @@ def _parse(line: str) -> tuple[str | None, ast.expr]:
         module = ast.parse(line.strip())
     except (SyntaxError, ValueError):
         raise ValueError(f"cannot render {line!r}: not valid Python") from None
-    names = {n.id: 0.0 for n in ast.walk(module) if isinstance(n, ast.Name) and n.id != "np"}
-    parsed = grammar.parse(line, names)  # the grammar checks names and types only, so a 0.0 stands for each
+    # The grammar checks names and types only: an array of whole numbers stands for each name (it may index, as
+    # ids do), and a whole number for m, by which a reshape may count.
+    names = {n.id: (1 if n.id == "m" else _STAND_IN) for n in ast.walk(module)
+             if isinstance(n, ast.Name) and n.id != "np"}
+    parsed = grammar.parse(line, names)
     return parsed.target, parsed.expr
 
 
@@ -93,6 +111,8 @@ def _is_scalar(node: ast.AST) -> bool:
         return _is_scalar(node.left) and _is_scalar(node.right)
     if isinstance(node, ast.UnaryOp):
         return _is_scalar(node.operand)
+    if grammar.np_function(node) == "sqrt" and len(node.args) == 1:  # np.sqrt(8), the √d of attention
+        return _is_scalar(node.args[0])
     return False
 
 
@@ -110,15 +130,25 @@ class _Renderer:
         text, binds = self.render(node)
         return text if binds >= needs else f"{brackets[0]}{text}{brackets[1]}"
 
-    def over(self, axis: int) -> str:
-        """Which way a sum or a softmax runs: "over examples (rows)" for axis 0 with examples as rows."""
+    def over(self, axis: int | tuple[int, ...]) -> str:
+        """Which way a sum or a softmax runs: "over examples (rows)" for axis 0 with examples as rows; an image's
+        axes beyond a matrix's two, and tuples of axes, by their numbers: "over axes 0, 2, 3"."""
+        if isinstance(axis, tuple):
+            return f"over axes {', '.join(str(a) for a in axis)}"
         if axis not in (-2, -1, 0, 1):
-            raise ValueError(f"cannot render axis={axis}; a matrix has axes 0 and 1")
+            return f"over axis {axis}"
         axis %= 2
         if self.example_axis is None:
             return f"over {AXES[axis]}"
         what = "examples" if axis == self.example_axis else "classes"
         return f"over {what} ({AXES[axis]})"
+
+    @staticmethod
+    def axis_word(axis: int | tuple[int, ...]) -> str:
+        """A sum's axis in a shape rule: Σ_rows for a matrix's axis 0, Σ_(0, 2, 3) for an image's axes."""
+        if isinstance(axis, tuple):
+            return f"({', '.join(str(a) for a in axis)})"
+        return AXES[axis % 2] if axis in (-2, -1, 0, 1) else str(axis)
 
     def render(self, node: ast.AST) -> tuple[str, int]:
         if self.slots is not None and not _is_scalar(node):
@@ -131,6 +161,8 @@ class _Renderer:
             return name(node.id), ATOM
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
             return _number(node.value), ATOM
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name):  # E1[X]: the rows the ids pick
+            return f"{self.wrap(node.value, ATOM)}[{self.text(node.slice)}]", ATOM
         if isinstance(node, ast.Subscript):  # W2[:-1]: the part of W2 without its bias row
             parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
             return f"{self.wrap(node.value, ATOM)}[{', '.join(ast.unparse(p) for p in parts)}]", ATOM
@@ -155,7 +187,10 @@ class _Renderer:
         if isinstance(op, ast.Pow):
             n = grammar.int_literal(right)
             if n is None:
-                raise ValueError(f"cannot render the power {ast.unparse(node)!r}; write a whole-number exponent")
+                p = grammar.power_literal(right)
+                if p is None:
+                    raise ValueError(f"cannot render the power {ast.unparse(node)!r}; write a number as exponent")
+                return f"{self.wrap(left, ATOM)}^({_number(p).replace('-', '−')})", POW
             return self.wrap(left, ATOM) + str(n).translate(SUPERSCRIPTS), POW
         if isinstance(op, (ast.Add, ast.Sub)):
             symbol = " + " if isinstance(op, ast.Add) else " − "
@@ -175,6 +210,8 @@ class _Renderer:
                 if isinstance(left, ast.BinOp) and isinstance(left.op, ast.Mult) and _is_scalar(left.left) \
                         and self.is_sum(left.right):
                     return self.mean(left.left, left.right, right)
+                return self.wrap(left, MUL) + " / " + self.wrap(right, MUL + 1), MUL
+            if _is_scalar(left):  # 1 / √(var + ε): a number over an array is no element-wise division of two
                 return self.wrap(left, MUL) + " / " + self.wrap(right, MUL + 1), MUL
             return self.wrap(left, MUL) + " ⊘ " + self.wrap(right, MUL + 1), MUL
         raise ValueError(f"cannot render the operator in {ast.unparse(node)!r}")
@@ -212,8 +249,46 @@ class _Renderer:
             if axis is None:
                 return f"Σ {self.wrap(func.value, MUL, '[]')}", MUL
             if self.slots is not None:
-                return f"Σ_{AXES[axis % 2]} {self.wrap(func.value, ATOM)}", MUL
+                return f"Σ_{self.axis_word(axis)} {self.wrap(func.value, ATOM)}", MUL
             return f"Σ {self.over(axis)} of {self.wrap(func.value, MUL)}", ADD
+        if method in ("mean", "max") and not args and grammar.keywords(node)["axis"] is not None:
+            axis = grammar.keywords(node)["axis"]
+            if self.slots is not None:
+                return f"{method}_{self.axis_word(axis)} {self.wrap(func.value, ATOM)}", MUL
+            return f"{method} {self.over(axis)} of {self.wrap(func.value, MUL)}", ADD
+        if method == "max" and not args:  # the max of every entry
+            return f"max of {self.wrap(func.value, MUL, '[]')}", MUL
+        order = (grammar.axes_order(args) if method == "transpose" and args else
+                 grammar.axes_order(args[1:]) if np_name == "transpose" and len(args) == 2 else None)
+        if order is not None:  # dZ1.transpose(1, 2, 3, 0): the axes in their new order
+            value = func.value if method else args[0]
+            axes = ", ".join(str(a) for a in order)
+            if self.slots is not None:
+                return f"{self.wrap(value, ATOM)}.transpose({axes})", ATOM
+            return f"{self.wrap(value, ATOM)} with axes ({axes})", LOW
+        if np_name == "pad" and len(args) == 2:  # np.pad(X, ((0, 0), (0, 0), (1, 1), (1, 1)))
+            widths = ast.unparse(args[1])
+            if self.slots is not None:
+                return f"pad({self.text(args[0])}, {widths})", ATOM
+            return f"{self.wrap(args[0], ATOM)} padded with zeros {widths}", LOW
+        if method == "swapaxes":
+            a, b = (grammar.int_literal(x) for x in args)
+            if {a, b} == {-2, -1}:  # each matrix of the stack transposed: Q Kᵀ
+                return self.wrap(func.value, ATOM) + "ᵀ", ATOM
+            return f"{self.wrap(func.value, ATOM)} with axes {a} and {b} swapped", LOW
+        if np_name == "einsum":
+            terms, right = grammar.einsum_terms(node)
+            inputs = ", ".join(f"{self.wrap(x, ATOM)}[{t}]" for x, t in zip(args[1:], terms))
+            return f"einsum({inputs} → [{right}])", ATOM
+        if method == "reshape":
+            sizes = ", ".join(ast.unparse(a) for a in args)
+            return f"{self.wrap(func.value, ATOM)} reshaped to ({sizes})", LOW
+        if np_name == "sqrt" and len(args) == 1:
+            return "√" + self.wrap(args[0], ATOM), POW
+        if np_name in ("zeros_like", "ones_like") and len(args) == 1:
+            if self.slots is not None:
+                return f"{np_name}({self.text(args[0])})", ATOM
+            return ("0" if np_name == "zeros_like" else "1"), ATOM  # the 0s or 1s of the operand's shape
         if np_name == "sum" and len(args) == 1 and not node.keywords:
             return f"Σ {self.wrap(args[0], MUL, '[]')}", MUL
         if np_name == "exp" and len(args) == 1:

@@ -12,7 +12,9 @@ import numpy as np
 
 from engine import activations
 from engine.checks import shape_text
-from engine.doctor.grammar import MAX_ELEMENTS, app_function, int_literal, keywords, method, np_function, sizes
+from engine.doctor.grammar import (MAX_ELEMENTS, app_function, axes_order, einsum_terms, int_literal, is_add_at,
+                                   is_set_rows, keywords, method, np_function, pad_widths, power_literal,
+                                   random_function, sizes)
 
 MAX_WORK = 10**9  # nor may a product take more multiply-adds
 
@@ -108,13 +110,43 @@ def transpose(shape: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(reversed(shape))
 
 
-def reduce(shape: tuple[int, ...], axis: int | None, keepdims: bool, name: str) -> tuple[int, ...]:
-    """A sum, mean or max removes the axis it runs along, or keeps it as a 1 with keepdims=True."""
+def permute(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
+    """.transpose(1, 2, 0) puts axis 1 first, then 2, then 0: it names every axis once, in its new order."""
+    n = len(shape)
+    if len(axes) != n or sorted(a % n if -n <= a < n else a for a in axes) != list(range(n)):
+        raise Mismatch(f"transpose{axes} must name each axis of {shape_text(shape)} once, 0 to {n - 1} in its new "
+                       f"order; it names {_listed(list(axes))}.")
+    return tuple(shape[a] for a in axes)
+
+
+def pad(shape: tuple[int, ...], widths: tuple[tuple[int, int], ...]) -> tuple[int, ...]:
+    """np.pad adds zeros before and after along each axis, one (before, after) pair per axis."""
+    if len(widths) != len(shape):
+        raise Mismatch(f"np.pad needs one (before, after) pair for each axis of {shape_text(shape)}: {len(shape)} "
+                       f"pairs, but got {len(widths)}.")
+    return tuple(n + a + b for n, (a, b) in zip(shape, widths))
+
+
+def reduce(shape: tuple[int, ...], axis: int | tuple[int, ...] | None, keepdims: bool, name: str) -> tuple[int, ...]:
+    """A sum, mean or max removes the axis it runs along, or keeps it as a 1 with keepdims=True; a tuple of axes
+    removes each of them."""
+    if isinstance(axis, tuple):
+        n = len(shape)
+        for a in axis:
+            if not -n <= a < n:
+                raise Mismatch(f"an array of shape {shape_text(shape)} has {n} axes, numbered 0 to {n - 1} "
+                               f"(or -1 to -{n}); there is no axis {a} in axis={axis}.")
+        axes = {a % n for a in axis}
+        if len(axes) != len(axis):
+            raise Mismatch(f"axis={axis} names the same axis twice.")
+        if name == "max" and math.prod(shape[i] for i in axes) == 0:
+            raise Mismatch(f"the max along an empty axis of {shape_text(shape)} has no value to return.")
+        return tuple(1 if i in axes else n for i, n in enumerate(shape) if keepdims or i not in axes)
     if axis is None:
         axes = set(range(len(shape)))
     elif -len(shape) <= axis < len(shape):
         axes = {axis % len(shape)}
-    elif not shape and axis in (0, -1) and name != "mean":
+    elif not shape and axis in (0, -1) and name not in ("mean", "var"):
         axes = set()  # NumPy's ufunc reductions let a plain number stand in for an array with one axis
     elif not shape:
         raise Mismatch(f"a plain number (shape ()) has no axes, so there is no axis {axis} to {name} along.")
@@ -152,6 +184,19 @@ def stack(kind: str, axis: int, *shapes: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(sum(s[k] for s in shapes) if k == axis else shapes[0][k] for k in range(ndim))
 
 
+def joined(name: str, axis: int, *shapes: tuple[int, ...]) -> tuple[int, ...]:
+    """np.stack and np.array put arrays of one shape side by side along a new axis: three (4, 5) make (3, 4, 5)."""
+    if len(set(shapes)) > 1:
+        raise Mismatch(f"np.{name} puts its arrays side by side along a new axis, so they need one shape, but got "
+                       f"{_listed([shape_text(s) for s in shapes])}.")
+    n = len(shapes[0]) + 1
+    if not -n <= axis < n:
+        raise Mismatch(f"np.{name} can put the new axis of {len(shapes)} arrays of shape {shape_text(shapes[0])} at "
+                       f"0 to {n - 1} (or -1 to -{n}); there is no axis {axis}.")
+    axis %= n
+    return shapes[0][:axis] + (len(shapes),) + shapes[0][axis:]
+
+
 def expand_dims(shape: tuple[int, ...], axis: int) -> tuple[int, ...]:
     """np.expand_dims adds an axis of size 1 at the given place: (3,) becomes (3, 1) with axis=1."""
     n = len(shape) + 1
@@ -167,6 +212,40 @@ def along(shape: tuple[int, ...], axis: int, name: str) -> tuple[int, ...]:
     if not -len(shape) <= axis < len(shape):
         raise Mismatch(f"{name} along axis {axis}: an array of shape {shape_text(shape)} has no such axis.")
     return shape
+
+
+def swapaxes(shape: tuple[int, ...], a: int, b: int) -> tuple[int, ...]:
+    """.swapaxes(a, b) exchanges two axes: (2, 8, 4, 3).swapaxes(1, 2) is (2, 4, 8, 3)."""
+    for k in (a, b):
+        if not -len(shape) <= k < len(shape):
+            raise Mismatch(f"swapaxes({a}, {b}) needs axis {k}, but {shape_text(shape)} has {len(shape)} "
+                           f"ax{'is' if len(shape) == 1 else 'es'}.")
+    out = list(shape)
+    out[a], out[b] = out[b], out[a]
+    return tuple(out)
+
+
+def einsum(terms: list[str], right: str, *shapes: tuple[int, ...]) -> tuple[int, ...]:
+    """np.einsum: each letter stands for one size wherever it appears; letters missing from the output are summed."""
+    size: dict[str, tuple[int, int]] = {}
+    for k, (term, shape) in enumerate(zip(terms, shapes)):
+        if len(term) != len(shape):
+            raise Mismatch(f"einsum's term {term!r} names {len(term)} axes, but array {k + 1} is {shape_text(shape)} "
+                           f"with {len(shape)}.")
+        for letter, n in zip(term, shape):
+            if letter in size and size[letter][0] != n and 1 not in (n, size[letter][0]):
+                first = size[letter][1]
+                raise Mismatch(f"einsum's letter {letter!r} must stand for one size, but it is {size[letter][0]} in "
+                               f"array {first + 1} {shape_text(shapes[first])} and {n} in array {k + 1} "
+                               f"{shape_text(shape)}.")
+            if letter not in size or size[letter][0] == 1:
+                size[letter] = (n, k)
+    return tuple(size[c][0] for c in right)
+
+
+def einsum_work(terms: list[str], shapes: tuple, result: tuple[int, ...]) -> int:
+    sizes = {c: n for term, shape in zip(terms, shapes) for c, n in zip(term, shape)}
+    return math.prod(sizes.values())
 
 
 def reshape(shape: tuple[int, ...], new: tuple[int, ...]) -> tuple[int, ...]:
@@ -224,10 +303,25 @@ def _mean(a, axis: int | None, keepdims: bool):
     # np.mean would warn "Mean of empty slice" through the warnings module; a sum over a count only trips
     # np.errstate, which run() already silences.
     a = np.asarray(a)
-    if axis is not None and not -a.ndim <= axis < a.ndim:
-        raise np.exceptions.AxisError(axis, a.ndim)
+    axes = (axis,) if isinstance(axis, int) else axis  # None, or every axis averaged over
+    for k in axes or ():
+        if not -a.ndim <= k < a.ndim:
+            raise np.exceptions.AxisError(k, a.ndim)
     total = np.sum(a, axis=axis, keepdims=keepdims, dtype=np.float64 if a.dtype.kind in "biu" else None)
-    return total / (a.size if axis is None else a.shape[axis])
+    return total / (a.size if axes is None else math.prod(a.shape[k] for k in axes))
+
+
+def _var(a, axis, keepdims: bool):
+    """np.var as the mean squared distance from the mean, so that an empty axis trips only np.errstate."""
+    a = np.asarray(a, dtype=np.float64)
+    return _mean((a - _mean(a, axis, True)) ** 2, axis, keepdims)
+
+
+def _draw(name: str, shape: tuple[int, ...]):
+    """np.random.rand or randn from a fixed seed: the same line always draws the same numbers, and NumPy's own
+    random state is left as it was."""
+    generator = np.random.RandomState(0)
+    return generator.rand(*shape) if name == "rand" else generator.randn(*shape)
 
 
 def _logaddexp(a, b):
@@ -256,7 +350,7 @@ _APP = {"sigmoid": activations.sigmoid, "log_sigmoid": activations.log_sigmoid,
 
 _STACKS = {"hstack": np.hstack, "vstack": np.vstack, "concatenate": np.concatenate}
 
-_REDUCTIONS = {"sum": np.sum, "mean": _mean, "max": np.max}
+_REDUCTIONS = {"sum": np.sum, "mean": _mean, "max": np.max, "var": _var}
 
 
 def _index_key(node: ast.AST) -> tuple:
@@ -276,7 +370,7 @@ def operation(node: ast.expr, env: dict) -> Operation:
     if isinstance(node, ast.Constant):
         return Operation((), lambda: (), lambda: leaf(node.value))
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
-        n = int_literal(node.right)
+        n = power_literal(node.right)
         return Operation((node.left,), same, lambda a: _power(a, n))
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
         return Operation((node.left, node.right), matmul, np.matmul, product_work)
@@ -288,15 +382,45 @@ def operation(node: ast.expr, env: dict) -> Operation:
         return Operation((node.left, node.comparators[0]), broadcast, _ELEMENTWISE[type(node.ops[0])])
     if isinstance(node, ast.Attribute):
         return Operation((node.value,), transpose, operator.attrgetter("T"))
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name):  # E1[X]: a row for each id
+        return Operation((node.value, node.slice), lambda s, k: k + s[1:], lambda a, k: a[k])
+    if is_add_at(node):
+        return Operation(tuple(node.args), _add_at_rule, _add_at)
+    if is_set_rows(node):
+        return Operation(tuple(node.args), _add_at_rule, _set_rows)
     if isinstance(node, ast.Subscript):
         key = _index_key(node.slice)
         return Operation((node.value,), lambda s: index(s, key), operator.itemgetter(key))
+    if isinstance(node, (ast.List, ast.Tuple)):  # inside np.array([...]): its items along a new first axis
+        return Operation(tuple(node.elts), lambda *shapes: joined("array", 0, *shapes), lambda *xs: np.array(xs))
+    drawn = random_function(node)
+    if drawn:
+        shape = tuple(int_literal(a) for a in node.args)
+        return Operation((), lambda: shape, lambda: _draw(drawn, shape))
     name = np_function(node)
+    if name == "array":
+        return Operation((node.args[0],), same, np.asarray)
+    if name == "stack":
+        axis = keywords(node)["axis"] or 0
+        return Operation(tuple(node.args[0].elts), lambda *shapes: joined("stack", axis, *shapes),
+                         lambda *xs: np.stack(xs, axis=axis))
+    if name == "pad":
+        widths = pad_widths(node.args[1])
+        return Operation((node.args[0],), lambda s: pad(s, widths), lambda a: np.pad(a, widths))
+    if name == "transpose" and len(node.args) == 2:
+        axes = axes_order(node.args[1:])
+        return Operation((node.args[0],), lambda s: permute(s, axes), lambda a: np.transpose(a, axes))
+    if name == "einsum":
+        terms, right = einsum_terms(node)
+        spec = f"{','.join(terms)}->{right}"
+        return Operation(tuple(node.args[1:]), lambda *shapes: einsum(terms, right, *shapes),
+                         lambda *arrays: np.einsum(spec, *arrays),
+                         lambda *shapes: einsum_work(terms, shapes[:-1], shapes[-1]))
     if name in _FUNCTIONS:
         rule, compute = _FUNCTIONS[name]
         return Operation(tuple(node.args), rule, compute, product_work if name in ("dot", "matmul") else _no_work)
     if name == "power":
-        n = int_literal(node.args[1])
+        n = power_literal(node.args[1])
         return Operation((node.args[0],), same, lambda a: _power(a, n))
     if name in _STACKS:
         axis = keywords(node)["axis"] or 0
@@ -321,11 +445,17 @@ def operation(node: ast.expr, env: dict) -> Operation:
         name = method(node)
     if name == "dot":
         return Operation((node.func.value, node.args[0]), dot, np.dot, product_work)
+    if name == "transpose" and node.args:
+        axes = axes_order(node.args)
+        return Operation((node.func.value,), lambda s: permute(s, axes), lambda a: np.transpose(a, axes))
     if name == "transpose":
         return Operation((node.func.value,), transpose, np.transpose)
+    if name == "swapaxes":
+        a, b = (int_literal(x) for x in node.args)
+        return Operation((node.func.value,), lambda s: swapaxes(s, a, b), lambda x: np.swapaxes(x, a, b))
     if name == "reshape":
         args = node.args[0].elts if isinstance(node.args[0], ast.Tuple) else node.args
-        new = tuple(int_literal(a) for a in args)
+        new = tuple(int(env[a.id]) if isinstance(a, ast.Name) else int_literal(a) for a in args)
         return Operation((node.func.value,), lambda s: reshape(s, new), lambda a: np.reshape(a, new))
     if name in _REDUCTIONS:
         k = keywords(node)
@@ -336,9 +466,29 @@ def operation(node: ast.expr, env: dict) -> Operation:
     raise ValueError(f"not allowed: {ast.unparse(node)}")  # parse() refuses these first; this is a safety net
 
 
-def _power(a, n: int):
+def _add_at_rule(target: tuple[int, ...], ids: tuple[int, ...], values: tuple[int, ...]) -> tuple[int, ...]:
+    """np.add.at(dE, ids, d) adds d's rows into the rows of dE that ids pick, so d must fit dE[ids]."""
+    picked = ids + target[1:]
+    if broadcast(picked, values) != picked:
+        raise Mismatch(f"np.add.at adds {shape_text(values)} into the rows it picks, {shape_text(picked)}.")
+    return target
+
+
+def _add_at(target, ids, values):
+    out = np.array(target, dtype=np.float64)
+    np.add.at(out, ids, values)
+    return out
+
+
+def _set_rows(target, ids, values):
+    out = np.array(target, dtype=np.float64)
+    out[ids] = values
+    return out
+
+
+def _power(a, n: int | float):
     # NumPy refuses whole numbers to negative powers; the learner meant the real-valued power
-    return np.power(a, n) if n >= 0 else np.power(np.asarray(a, dtype=float), n)
+    return np.power(a, n) if isinstance(n, int) and n >= 0 else np.power(np.asarray(a, dtype=float), n)
 
 
 def postorder(root: ast.expr, env: dict) -> list[tuple[ast.expr, Operation]]:

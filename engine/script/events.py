@@ -9,6 +9,7 @@ import numpy as np
 from engine.doctor import rules
 from engine.checks import shape_text
 from engine.script.failure import Diagnosis, diagnose_failure
+from engine.script.notebook import Cell
 from engine.script.recording import Recording, scope_label
 from engine.script.source import Source, rule
 from engine.script.twin import Match, Twin, infer, match
@@ -42,6 +43,8 @@ class ScriptEvent:
         self.kept = (True,) * len(arrays)  # which operands' numbers were recorded; the others are shape-only
         self.layer = 0
         self.term = ""
+        self.place = f"line {line}"  # "cell 5, line 3" in a notebook
+        self.cell: Cell | None = None  # the notebook cell the line is in, with its source
 
     failing = property(lambda self: self.diagnosis is not None)
 
@@ -78,7 +81,7 @@ class ScriptEvent:
     @property
     def where(self) -> str:
         runs = f" · run {self.run} of {self.runs}" if self.runs > 1 else ""
-        return f"line {self.line}, in {self.phase}{runs}"
+        return f"{self.place}, in {self.phase}{runs}"
 
     @property
     def twin_sentence(self) -> str:
@@ -116,6 +119,8 @@ def build(recording: Recording, twin: Twin | None = None) -> list[ScriptEvent]:
         event = ScriptEvent(len(events), scope_label(scope), name, source.text_at(line, name), line, value, shape,
                             text, tuple(names), arrays, run, runs, diagnosis)
         event.kept = tuple(id(a) not in stand_ins for a in arrays)
+        event.place = recording.place(line)
+        event.cell = recording.cells.cell_at(line) if recording.cells is not None else None
         return event
 
     for r in recording.records:

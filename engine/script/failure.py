@@ -10,10 +10,12 @@ import numpy as np
 
 from engine.checks import shape_text
 from engine.doctor import diagnose
+from engine.doctor.known import held
 from engine.script.recording import Failure, Recording
 from engine.script.source import Source, names_read, right_side, targets
 
 Shape = tuple[int, ...]
+_OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.MatMult: "@", ast.Pow: "**"}
 
 
 @dataclass(frozen=True)
@@ -63,16 +65,17 @@ def doctor_lines(statement: ast.stmt | None, operation: ast.AST | None, source: 
     """What to give the doctor, most telling first: the whole statement, then the failing operation alone."""
     lines = []
     value = right_side(statement)
-    names = targets(statement) if statement is not None else []
     if value is not None:
         rhs = source.segment(value)
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and \
-                isinstance(statement.targets[0], ast.Name):
-            lines.append(f"{names[0]} = {rhs}")
-        elif isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name):
-            op = source.segment(statement).split(names[0], 1)[1].split("=", 1)[0].strip()
-            lines.append(f"{names[0]} {op}= {rhs}")
-            lines.append(f"{names[0]} = {names[0]} {op} ({rhs})")
+                (isinstance(statement.targets[0], ast.Name) or held(statement.targets[0])):
+            lines.append(f"{source.segment(statement.targets[0])} = {rhs}")
+        elif isinstance(statement, ast.AugAssign) and (isinstance(statement.target, ast.Name) or
+                                                       held(statement.target)):
+            name = source.segment(statement.target)
+            op = _OPERATORS.get(type(statement.op), "")
+            lines.append(f"{name} {op}= {rhs}")
+            lines.append(f"{name} = {name} {op} ({rhs})")
         lines.append(rhs)
     if operation is not None:
         lines.append(source.segment(operation))

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from engine.script.notebook import Cells
 
 Shape = tuple[int, ...]
 
@@ -64,9 +67,14 @@ class Recording:
     memory_mb: int = 0
     size: int = 0  # bytes of the recording file
     lines: list[str] = field(default_factory=list)
+    cells: Cells | None = None  # a notebook's (or a # %% script's) cells, which places are reported by
 
     def __post_init__(self):
         self.lines = self.source.splitlines()
+
+    def place(self, line: int) -> str:
+        """"line 12", or "cell 5, line 3" in a notebook."""
+        return f"line {line}" if self.cells is None else self.cells.place(line)
 
     @property
     def ok(self) -> bool:
@@ -75,7 +83,7 @@ class Recording:
     @property
     def message(self) -> str:
         """One line: how the run ended, naming the limit when one stopped it."""
-        at = f" at line {self.failure.line}" if self.failure else ""
+        at = f" at {self.place(self.failure.line)}" if self.failure else ""
         if self.status == "ok":
             return "ran to the end"
         if self.status == "timeout":
@@ -89,15 +97,28 @@ class Recording:
         f = self.failure
         if f is None:
             return "failed"
-        return f"failed at line {f.line}, in {scope_label(f.scope)}: {f.type}: {f.message}"
+        return f"failed at {self.place(f.line)}, in {scope_label(f.scope)}: {f.type}: {f.message}"
 
 
 def headline(recording: Recording) -> str:
     """The message, short enough for one line: a failure's type without NumPy's words."""
     f = recording.failure
     if recording.status == "error" and f is not None:
-        return f"failed at line {f.line}, in {scope_label(f.scope)}: {f.type}"
+        return f"failed at {recording.place(f.line)}, in {scope_label(f.scope)}: {f.type}"
     return recording.message
+
+
+_HELD = re.compile(r"""(?:\[(?:'([^']*)'|"([^"]*)"|(-?\d+))\]|\.(\w+))$""")
+
+
+def short(name: str) -> str:
+    """The textbook name of a recorded array: W1 for parameters['W1'] and self.W1, X for data['X'], cache for
+    cache[0]; a plain name is itself."""
+    found = _HELD.search(name)
+    if found is None:
+        return name
+    key = found.group(1) or found.group(2) or found.group(4)
+    return key if key and key.isidentifier() else short(name[:found.start()])
 
 
 def scope_label(scope: str) -> str:

@@ -6,6 +6,8 @@ import ast
 from dataclasses import dataclass
 from functools import cached_property
 
+from engine.doctor.known import held
+
 COMPOUND = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.For, ast.AsyncFor, ast.While, ast.If, ast.With,
             ast.AsyncWith, ast.Try, ast.Match)
 
@@ -95,7 +97,8 @@ def _neg(position: tuple[int, int]) -> tuple[int, int]:
 
 
 def targets(statement: ast.stmt) -> list[str]:
-    """The names a statement assigns."""
+    """The names a statement assigns, an array held in a dict or an object by the name it is recorded under
+    (grads['dW2'], self.who)."""
     if isinstance(statement, ast.Assign):
         nodes = statement.targets
     elif isinstance(statement, (ast.AugAssign, ast.AnnAssign)):
@@ -104,7 +107,13 @@ def targets(statement: ast.stmt) -> list[str]:
         nodes = [statement.target]
     else:
         return []
-    return [n.id for t in nodes for n in ast.walk(t) if isinstance(n, ast.Name)]
+    found = []
+    for node in nodes:
+        parts = node.elts if isinstance(node, (ast.Tuple, ast.List)) else [node]
+        for part in parts:
+            name = held(part)
+            found += [name] if name else [n.id for n in ast.walk(part) if isinstance(n, ast.Name)]
+    return found
 
 
 def right_side(statement: ast.stmt | None) -> ast.expr | None:
@@ -114,14 +123,16 @@ def right_side(statement: ast.stmt | None) -> ast.expr | None:
 
 
 def names_read(node: ast.AST | None) -> list[str]:
-    """The variable names an expression reads, in order of appearance, each once."""
+    """The variable names an expression reads, in order of appearance, each once; an array held in a dict or an
+    object by its recorded name (cache['A1'], self.who) as well as its container's."""
     if node is None:
         return []
     found = []
-    for n in sorted((n for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)),
-                    key=lambda n: (n.lineno, n.col_offset)):
-        if n.id not in found:
-            found.append(n.id)
+    read = [(n, held(n) or (n.id if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) else None))
+            for n in ast.walk(node)]
+    for n, name in sorted(((n, name) for n, name in read if name), key=lambda p: (p[0].lineno, p[0].col_offset)):
+        if name not in found:
+            found.append(name)
     return found
 
 
@@ -146,6 +157,8 @@ def rule(statement: ast.stmt | None, is_array) -> tuple[str, list[str]] | None:
         return "{" + str(operands.index(name)) + "}"
 
     def text(node: ast.AST, inner: bool = False) -> str:
+        if held(node) and is_array(held(node)):  # cache["A1"], self.who: an operand like a plain name
+            return slot(held(node))
         if isinstance(node, ast.Name):
             return slot(node.id) if is_array(node.id) else node.id
         if isinstance(node, ast.Attribute) and isinstance(node.value, (ast.Name, ast.Call, ast.BinOp, ast.Attribute)) \

@@ -11,6 +11,7 @@ arrays.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 import traceback
@@ -24,6 +25,9 @@ MAX_VALUES = 10_000  # an array with more numbers is recorded by shape only
 MAX_OPERAND = 1_000_000  # numbers of one operand of the failing line shipped for the diagnosis
 SAMPLE = 64  # numbers compared to notice an in-place change in an array too big to copy
 NUMBERS = "biufc"  # dtype kinds whose values are recorded; others (objects, text) by shape and dtype only
+HELD_ITEMS = 64  # entries of a dict, tuple or list (or attributes of an object) looked into for arrays
+HELD_DEPTH = 2  # parameters["W1"], self.cache["X"]: keys and attributes followed from a name
+CONTAINERS = (dict, tuple, list)
 
 
 class TimeLimit(BaseException):
@@ -44,6 +48,7 @@ class Recorder:
         self.runs: Counter = Counter()  # line -> how many times it ran
         self.seen: dict[str, tuple] = {}  # global name -> fingerprint of the value last recorded
         self.seq = 0
+        self.numbers: dict[int, bytes] = {}  # id -> an array's bytes, read once a line however many names hold it
 
     # ---- sys.settrace ------------------------------------------------------------------------------------
 
@@ -55,6 +60,7 @@ class Recorder:
         if frame.f_locals is not frame.f_globals:  # the arguments: operands of the lines below, not results
             line = frame.f_code.co_firstlineno
             self.runs[line] += 1
+            self.numbers = {}
             self._scan(frame.f_locals, seen, line, frame.f_code.co_name, self.runs[line], "argument")
 
         def on_line(frame, event, arg):
@@ -73,49 +79,106 @@ class Recorder:
         """Line `line` of this frame has just run: record every array it made or changed."""
         self.runs[line] += 1
         run = self.runs[line]
+        self.numbers = {}
         module = frame.f_globals
         scope = frame.f_code.co_name
-        if frame.f_locals is not module:
+        inside = frame.f_locals is not module
+        if inside:
             self._scan(frame.f_locals, seen, line, scope, run, "local")
-        self._scan(module, self.seen, line, scope, run, "global")
+        # Inside a function, the module's dicts are looked into at the next line of the module, not at each line.
+        self._scan(module, self.seen, line, scope, run, "global", held=not inside)
 
-    def _scan(self, names: dict, seen: dict, line: int, scope: str, run: int, kind: str) -> None:
+    def _scan(self, names: dict, seen: dict, line: int, scope: str, run: int, kind: str, held: bool = True) -> None:
+        arrays: list = []
         for name, value in names.items():
-            if type(value) is not np.ndarray:
-                continue
-            before = seen.get(name)
-            if before is not None and before[0] == id(value) and _same(before, value):
-                continue
-            seen[name] = _fingerprint(value)
-            self.seq += 1
-            record = {"seq": self.seq, "line": line, "scope": scope, "kind": kind, "name": name, "run": run,
-                      "shape": list(value.shape), "dtype": value.dtype.str,
-                      "value": value.copy() if value.size <= MAX_VALUES and value.dtype.kind in NUMBERS else None}
-            if run <= KEEP:
-                self.first.append(record)
-            else:
-                self.last.setdefault(line, deque(maxlen=KEEP)).append(record)
+            kind_of = type(value)
+            if kind_of is np.ndarray:
+                arrays.append((name, value))
+            elif held and (kind_of in CONTAINERS or kind_of.__module__ == "__main__") and name[:1] != "_":
+                _held(name, value, HELD_DEPTH, arrays)
+        numbers = self.numbers
+        for name, value in arrays:  # the hot loop of the tracer: kept to dictionary look-ups
+            key = id(value)
+            read = numbers.get(key)
+            if read is None:
+                read = numbers[key] = _numbers(value)
+            fingerprint = (key, value.shape, value.dtype, read)  # what tells a later value apart
+            if seen.get(name) != fingerprint:
+                seen[name] = fingerprint
+                self._record(name, value, line, scope, run, kind)
+
+    def _record(self, name: str, value: np.ndarray, line: int, scope: str, run: int, kind: str) -> None:
+        self.seq += 1
+        record = {"seq": self.seq, "line": line, "scope": scope, "kind": kind, "name": name, "run": run,
+                  "shape": list(value.shape), "dtype": value.dtype.str,
+                  "value": value.copy() if value.size <= MAX_VALUES and value.dtype.kind in NUMBERS else None}
+        if run <= KEEP:
+            self.first.append(record)
+        else:
+            self.last.setdefault(line, deque(maxlen=KEEP)).append(record)
 
     def records(self) -> list[dict]:
         kept = self.first + [r for d in self.last.values() for r in d]
         return sorted(kept, key=lambda r: r["seq"])
 
 
-def _fingerprint(value: np.ndarray) -> tuple:
-    """What tells a later value apart: identity, shape, dtype, and the bytes of its numbers (a sample, when big)."""
-    return id(value), value.shape, value.dtype.str, (value if value.size <= MAX_VALUES else _sample(value)).tobytes()
+def held_arrays(names: dict):
+    """(name, array) for each array a namespace holds: by its name, or in a dict, tuple, list or an object of the
+    script's own classes, named as the script reads it: cache['A1'], cache[0], self.who, self.cache['X']."""
+    for name, value in list(names.items()):
+        if type(value) is np.ndarray:
+            yield name, value
+        elif _holds(name, value):
+            held: list = []
+            _held(name, value, HELD_DEPTH, held)
+            yield from held
+
+
+def _holds(name: str, value) -> bool:
+    """Whether to look into a value for arrays: a dict, tuple or list, or an object of the script's own classes."""
+    return (type(value) in CONTAINERS or type(value).__module__ == "__main__") and not name.startswith("_")
+
+
+_LABELS: dict[tuple, str] = {}  # (name, key, how) -> "cache['A1']": each label formatted once, not every line
+
+
+def _label(name: str, key, how: str) -> str:
+    label = _LABELS.get((name, key, how))
+    if label is None:
+        label = _LABELS[(name, key, how)] = f"{name}.{key}" if how == "." else f"{name}[{key!r}]"
+    return label
+
+
+def _held(name: str, value, depth: int, out: list) -> None:
+    """Append (name, array) for each array in a dict, tuple, list or object of the script's own classes."""
+    if type(value) in CONTAINERS:
+        if len(value) > HELD_ITEMS:  # a long list of costs is no cache
+            return
+        items = value.items() if type(value) is dict else enumerate(value)
+        how = "["
+    elif type(value).__module__ == "__main__" and isinstance(getattr(value, "__dict__", None), dict) \
+            and len(vars(value)) <= HELD_ITEMS:
+        items, how = vars(value).items(), "."
+    else:
+        return
+    for key, item in items:
+        if type(item) is np.ndarray:
+            if type(key) in (str, int) and not (how == "." and key.startswith("_")):
+                out.append((_label(name, key, how), item))
+        elif depth > 1 and (type(item) in CONTAINERS or type(item).__module__ == "__main__") and \
+                type(key) in (str, int) and not (how == "." and key.startswith("_")):
+            _held(_label(name, key, how), item, depth - 1, out)
+
+
+def _numbers(value: np.ndarray) -> bytes:
+    """The bytes of an array's numbers, a sample of them when it is big: with its identity, shape and dtype, what
+    tells a later value apart."""
+    return (value if value.size <= MAX_VALUES else _sample(value)).tobytes()
 
 
 def _sample(value: np.ndarray) -> np.ndarray:
     flat = value.reshape(-1)
     return flat[:: max(1, flat.size // SAMPLE)][:SAMPLE]
-
-
-def _same(before: tuple, value: np.ndarray) -> bool:
-    _, shape, dtype, kept = before
-    if shape != value.shape or dtype != value.dtype.str:
-        return False
-    return (value if value.size <= MAX_VALUES else _sample(value)).tobytes() == kept
 
 
 def _script_frame(tb, filename: str):
@@ -140,7 +203,7 @@ def _failure(error: BaseException, filename: str, arrays: dict) -> dict | None:
     operands: dict = {}
     scalars: dict = {}
     for scope in (frame.f_globals, frame.f_locals):
-        for name, value in scope.items():
+        for name, value in [*scope.items(), *held_arrays(scope)]:
             if type(value) is np.ndarray and value.size <= MAX_OPERAND and value.dtype.kind in NUMBERS:
                 key = f"operand:{name}"
                 arrays[key] = value
@@ -184,7 +247,8 @@ def run(out: str, script: str, argv: list[str]) -> int:
     module.__builtins__ = __builtins__
     sys.modules["__main__"] = module
     sys.argv = [script, *argv]
-    sys.path[0] = str(__import__("pathlib").Path(script).resolve().parent)
+    # the script's folder, as python SCRIPT.py would have it; a notebook's own folder rather than the temporary one
+    sys.path[0] = os.environ.get("STEPPROP_FOLDER") or str(__import__("pathlib").Path(script).resolve().parent)
     recorder = Recorder(script)
     signal.signal(signal.SIGTERM, _stop)
     status, exit_code, failure = "ok", 0, None

@@ -15,7 +15,7 @@ from engine import datasets
 from engine.checks import shape_text
 from engine.events import Event
 from engine.network import Network
-from engine.script.recording import Record, Recording
+from engine.script.recording import Record, Recording, short
 
 X_NAMES = re.compile(r"^((x|X)(_?(train|data|in|input|batch)s?)?|inputs|features)(_?T|_t)?$")
 Y_NAMES = re.compile(r"^((y|Y)(_?(train|true|data|label|target|batch)s?)?|labels|targets)(_?T|_t)?$")
@@ -39,6 +39,8 @@ class Twin:
     X: np.ndarray  # laid out for the layout: (m, n) for rows, (n, m) for columns
     Y: np.ndarray
     reasons: tuple[str, ...] = field(default=())
+    params: dict = field(default_factory=dict, compare=False, repr=False)  # the script's own W and b that fit
+    weights: str = field(default="", compare=False)  # which weights are the script's, which re-initialised
 
     @property
     def network(self) -> dict:
@@ -56,16 +58,17 @@ class Twin:
 
 
 def _last(records: list[Record], pattern: re.Pattern) -> dict[str, Record]:
+    """The latest record of each textbook name the pattern matches: parameters['W1'] and W1 are one weight."""
     found: dict[str, Record] = {}
     for r in records:
-        if r.kind != "argument" and pattern.match(r.name) and 1 <= len(r.shape) <= 2:
-            found[r.name] = r
+        if r.kind != "argument" and pattern.match(short(r.name)) and 1 <= len(r.shape) <= 2:
+            found[short(r.name)] = r
     return found
 
 
 def _best(found: dict[str, Record]) -> Record:
     """Of the candidates for X (or Y): a plain X before X_train before inputs, a matrix before a vector."""
-    return min(found.values(), key=lambda r: (len(r.shape) != 2, r.name[0] not in "xXyY", len(r.name)))
+    return min(found.values(), key=lambda r: (len(r.shape) != 2, short(r.name)[0] not in "xXyY", len(short(r.name))))
 
 
 def _as_matrix(r: Record, m_axis_hint: int | None = None) -> tuple[int, int]:
@@ -158,6 +161,8 @@ def infer(recording: Recording) -> tuple[Twin | None, str]:
                        f"twin uses synthetic {kind} data of the same shapes")
 
     weights = _last(records, W_NAMES)
+    if any(W_NAMES.match(k).group(1) for k in weights):  # W1, W2 (or wih, who): a plain W is a helper's own local
+        weights = {k: r for k, r in weights.items() if W_NAMES.match(k).group(1)}
     ordered = sorted(((_layer_key(k, W_NAMES.match(k)), k) for k, r in weights.items() if len(r.shape) == 2))
     hidden_sizes: list[int] = []
     augmented = False
@@ -172,7 +177,7 @@ def infer(recording: Recording) -> tuple[Twin | None, str]:
             others = [d for d in (p, q) if d != m]
             size = others[0] if len(others) == 1 else (q if layout == "rows" else p)
         hidden_sizes.append(size)
-        reasons.append(f"{size} hidden units from {name} {shape_text((p, q))}")
+        reasons.append(f"{size} hidden units from {weights[name].name} {shape_text((p, q))}")
         previous = size
     if ordered:
         p, q = weights[ordered[-1][1]].shape
@@ -197,12 +202,59 @@ def infer(recording: Recording) -> tuple[Twin | None, str]:
         Network(sizes=sizes, hidden=hidden, output=output, loss=loss, layout=layout, bias=bias)
     except ValueError as error:
         return None, f"no twin: {error}"
-    twin = Twin(sizes, hidden, output, loss, layout, bias, float(lr), X, Y, tuple(reasons))
+    params, weights = _own_params(records, Network(sizes=sizes, hidden=hidden, output=output, loss=loss,
+                                                   layout=layout, bias=bias))
+    twin = Twin(sizes, hidden, output, loss, layout, bias, float(lr), X, Y, tuple(reasons), params, weights)
     try:
         twin.events()
     except ValueError as error:
         return None, f"no twin: {error}"
     return twin, "; ".join(reasons)
+
+
+def _own_params(records: list[Record], net: Network) -> tuple[dict[str, np.ndarray], str]:
+    """The script's W and b as the twin's parameters, where their shapes fit, each by its first value in its final
+    shape (the one a training loop starts from); and a sentence saying which the twin takes from the script and which
+    it draws anew."""
+    last = {r.name: r for r in records if r.kind != "argument"}
+    first: dict[str, Record] = {}
+    for r in records:
+        if r.kind != "argument" and r.shape == last[r.name].shape:
+            first.setdefault(r.name, r)
+
+    def by_layer(pattern: re.Pattern, ndims: tuple[int, ...]) -> list[Record]:
+        found = {k: r for k, r in first.items() if pattern.match(k) and len(r.shape) in ndims}
+        return [found[k] for _, k in sorted((_layer_key(k, pattern.match(k)), k) for k in found)]
+
+    Ws, bs = by_layer(W_NAMES, (2,)), by_layer(B_NAMES, (1, 2))
+    theirs = dict(zip((f"W{l}" for l in range(1, net.depth + 1)), Ws)) if len(Ws) == net.depth else {}
+    if len(bs) == net.depth and net.bias == "vector":
+        theirs.update(zip((f"b{l}" for l in range(1, net.depth + 1)), bs))
+    own, why = {}, []
+    unnamed = [key for key in net.params if key not in theirs]
+    if unnamed and theirs:
+        why.append(f"no array of your script is {' or '.join(unnamed)} by its name")
+    for key, P in net.params.items():
+        r = theirs.get(key)
+        if r is None:
+            continue
+        if r.value is None:
+            why.append(f"your {r.name} {shape_text(r.shape)} was too large to record")
+        elif r.value.size == P.size and (r.value.shape == P.shape or (r.value.ndim == 1 and 1 in P.shape)):
+            own[key] = r.value.reshape(P.shape).astype(np.float64)  # a vector b as the row or column it stands for
+        else:
+            why.append(f"your {r.name} {shape_text(r.shape)} does not fit {key} {shape_text(P.shape)}")
+    drawn = [key for key in net.params if key not in own]
+    mine = ", ".join(theirs[key].name for key in own)
+    if not drawn:
+        return own, f"weights: your script's {mine}"
+    anew = f"re-initialised ({net.init}, seed {net.seed})"
+    if not theirs:
+        why = [f"no weights recorded for {net.depth} layer{'s' * (net.depth != 1)} (named like W1, w1, b1)"]
+    reason = f": {why[0]}{f', and {len(why) - 1} more' if len(why) > 1 else ''}" if why else ""
+    if not own:
+        return own, f"weights {anew}{reason}"
+    return own, f"weights: your script's {mine}; {', '.join(drawn)} {anew}{reason}"
 
 
 def _ones_column(records: list[Record], X: np.ndarray, layout: str) -> str | None:
@@ -225,7 +277,7 @@ def _ones_column(records: list[Record], X: np.ndarray, layout: str) -> str | Non
 
 def _role(name: str) -> tuple[str, int | None]:
     """("dW", 2) for dW2, dw_2, grad_w2; ("Z", 1) for Z1, A1_dot, z_hidden; ("A", 1) for A1_sig, a1, h1."""
-    lower = name.lower()
+    lower = short(name).lower()
     digits = re.findall(r"\d+", lower)
     layer = int(digits[0]) if digits else None
     stem = re.sub(r"\d+", "", lower).strip("_")
@@ -307,9 +359,9 @@ def match(name: str, shape: tuple[int, ...], value: np.ndarray | None, events: l
     if twin is not None:
         for data, pattern in (("X", X_NAMES), ("Y", Y_NAMES)):
             array = getattr(twin, data)
-            if pattern.match(name) and tuple(shape) == array.shape:
+            if pattern.match(short(name)) and tuple(shape) == array.shape:
                 return Match(_Data(data, array), "data")
-            if pattern.match(name) and tuple(shape) == array.shape[::-1]:
+            if pattern.match(short(name)) and tuple(shape) == array.shape[::-1]:
                 return Match(_Data(data, array), "data transposed")
     candidates = [e for e in events if e.shape]
     if value is not None:

@@ -31,7 +31,7 @@ def stepprop(*args: str) -> subprocess.CompletedProcess:
 
 def test_serve_without_textual_serve_says_how_to_get_it():
     run = subprocess.run([sys.executable, "-c", "import sys; sys.modules['textual_serve'] = None; "
-                          "from tui.cli import main; raise SystemExit(main(['serve']))"],
+                          "from tui.cli.main import main; raise SystemExit(main(['serve']))"],
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 2
     assert run.stderr == ("stepprop: stepprop serve needs textual-serve: pip install 'stepprop[serve]' "
@@ -100,7 +100,7 @@ async def test_an_app_that_does_not_quit_when_its_tab_closes_is_killed():
     """A worker thread inside one long NumPy call does not stop for the quit message; the tab's process still ends."""
     from textual_serve.download_manager import DownloadManager
 
-    from tui.classroom import GRACE, Tab
+    from tui.cli.classroom import GRACE, Tab
 
     async def nothing(*_):
         pass
@@ -124,3 +124,44 @@ async def test_the_page_points_each_browser_back_at_the_address_it_used(serve):
         async with client.get(served.url, headers={"Host": 'x"><script>'}) as response:
             page = await response.text()
         assert f'data-session-websocket-url="ws://127.0.0.1:{served.port}/ws"' in page and 'x">' not in page
+
+
+async def test_a_socket_or_request_from_a_page_elsewhere_is_refused_with_403(serve):
+    served = serve("--allow-origin", "https://class.example.org")
+    own = f"http://127.0.0.1:{served.port}"
+    async with aiohttp.ClientSession() as client:
+        for origin in ("http://elsewhere.test", "null", f"http://127.0.0.1:{served.port + 1}", f"{own}.evil.test"):
+            try:
+                await client.ws_connect(f"{served.url}ws", headers={"Origin": origin})
+                raise AssertionError(f"a page at {origin} opened a session")
+            except aiohttp.WSServerHandshakeError as error:
+                assert error.status == 403, origin
+            async with client.get(served.url, headers={"Origin": origin}) as response:
+                assert response.status == 403, origin
+                assert f"a page at {origin}, not from 127.0.0.1:{served.port}" in await response.text()
+        for origin in (own, "https://class.example.org", None):  # its own page, the proxy's, and no browser at all
+            headers = {"Origin": origin} if origin else {}
+            async with client.ws_connect(f"{served.url}ws", headers=headers) as ws:
+                await read_until(ws, "event 1 of")
+    served.wait_log(r"refused /ws \(403\) from a page at http://elsewhere.test")
+    assert served.log.count("tab opened") == 3
+
+
+def test_a_malformed_allow_origin_is_refused_before_anything_listens():
+    run = stepprop("serve", "--allow-origin", "class.example.org/app")
+    assert run.returncode == 2
+    assert run.stderr == ("stepprop serve: expected --allow-origin as scheme://host or scheme://host:port, such as "
+                          "https://class.example.org; got 'class.example.org/app'\n")
+
+
+async def test_the_page_asks_no_other_host_for_anything(serve):
+    served = serve()
+    async with aiohttp.ClientSession() as client:
+        async with client.get(served.url) as response:
+            page = await response.text()
+        elsewhere = re.findall(r"""(?:src|href)\s*=\s*["']((?:[a-z]+:)?//[^"']*)""", page)
+        assert elsewhere and all(url.startswith(f"http://127.0.0.1:{served.port}/static/") for url in elsewhere)
+        assert "fonts.googleapis" not in page and "@font-face" in page
+        font = re.search(r'url\("([^"]+RobotoMono-VariableFont_wght\.ttf)"\)', page).group(1)
+        async with client.get(font) as response:
+            assert response.status == 200 and len(await response.read()) > 10_000  # the font itself, served here

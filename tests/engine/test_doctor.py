@@ -265,8 +265,9 @@ class Spy(np.ndarray):
 HOSTILE = [
     "__import__('os')", "import os", "from os import system", "X.__class__", "().__class__.__bases__",
     "open('f')", "np.save('f', X)", "np.load('f')", "[x for x in X]", "(lambda: 1)()",
-    "np.ones((100000, 100000, 100))", "2 ** 10 ** 10", "X ** 100", "X ** 2.5", "unknown + 1", "exec('1')",
-    "eval('1')", "getattr(X, 'T')", "X.ctypes", "np.random.rand(3)", "X.tofile('f')", "X.T.__array_interface__",
+    "np.ones((100000, 100000, 100))", "2 ** 10 ** 10", "X ** 100", "X ** 4.5", "unknown + 1", "exec('1')",
+    "eval('1')", "getattr(X, 'T')", "X.ctypes", "np.random.seed(0)", "np.random.rand(100000, 100000)",
+    "X.tofile('f')", "X.T.__array_interface__",
     "np.sum(X, out=X)", "X[X > 0]", "X.reshape(X)", "X.reshape(-2, 6)", "W1 //= X", "W1.T -= X", "X.T = X", "np", "np.pi",
     "'text'", "X; X",
     "np.outer(big, big)", "big.reshape(-1, 1) * big", "np.dot(big.reshape(-1, 1), big.reshape(1, -1))",
@@ -274,9 +275,9 @@ HOSTILE = [
     # the wider grammar: shapes checked before anything is made, exponents kept small, calls kept to their form
     "np.zeros((100000, 100000))", "np.ones((n, n))", "np.ones((n, -1))", "np.ones((X, 1))", "np.ones((10 ** 9,))",
     "np.ones((2.5, 1))", "np.ones(shape=(2, 2))", "np.power(X, 5)", "np.power(X, -5)", "X ** -5",
-    "np.power(X, 2.5)", "np.power(X, X)", "np.hstack(X)", "np.hstack([])", "np.vstack([X, X], axis=1)",
+    "np.power(X, 4.5)", "np.power(X, X)", "np.hstack(X)", "np.hstack([])", "np.vstack([X, X], axis=1)",
     "np.concatenate([X, X], axis=X)", "np.expand_dims(X, X)", "np.expand_dims(X)", "sigmoid(X, out=X)",
-    "softmax(X)", "softmax(X, axis=X)", "log_softmax(X, 1)", "X.dot(X, out=X)", "X.transpose(1, 0)",
+    "softmax(X)", "softmax(X, axis=X)", "log_softmax(X, 1)", "X.dot(X, out=X)", "X.transpose(X)",
     "np.hstack([X, np.ones((n, n))])", "np.logaddexp(0, big.reshape(-1, 1) * big)", "W1 -= np.outer(big, big)",
     "W1 @= X", "W1 -= unknown", "W1[0] -= X",
 ]
@@ -347,7 +348,7 @@ def test_hostile_input_is_refused_before_anything_runs(expr):
                                        "1,000,000,000,000 numbers"),
     ("np.ones((n, n))", "not allowed: np.ones((n, n)) would hold 10,000,000,000 numbers"),
     ("X ** -5", "not allowed: power with exponent -5; the exponent must be a whole number from -4 to 4"),
-    ("np.power(X, 2.5)", "not allowed: power with exponent 2.5"),
+    ("np.power(X, 4.5)", "not allowed: power with exponent 4.5"),
     ("softmax(X)", "not allowed: softmax without axis="),
     ("2 ** 10 ** 10", "not allowed: power with exponent 10 ** 10"),
     ("unknown + 1", "not allowed: unknown name 'unknown'"),

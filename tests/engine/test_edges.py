@@ -44,7 +44,7 @@ def test_the_grammar_takes_whole_powers_from_minus_four_to_four(power):
     assert parsed.target == "Q"
 
 
-@pytest.mark.parametrize("power", ["-5", "5", "-100", "100", "0.5", "A"])
+@pytest.mark.parametrize("power", ["-5", "5", "-100", "100", "4.5", "A", "1e400", "2 ** 3"])
 def test_the_grammar_refuses_other_powers(power):
     with pytest.raises(ValueError, match="the exponent must be a whole number from -4 to 4"):
         grammar.parse(f"Q = A ** {power}", {"A": np.ones((2, 2))})
@@ -340,3 +340,11 @@ def test_the_markdown_trace_shows_an_eight_by_eight_matrix_whole():
     table = [line for line in section.splitlines() if line.startswith("|")]
     assert table[0] == "| Z1 | 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 |"
     assert len(table) == 2 + 8 and "⋮" not in section and "…" not in section and "Showing" not in section
+
+
+@pytest.mark.parametrize("power, value", [("0.5", 0.5), ("-1. / 2.", -0.5), ("(-1.0)", -1.0), ("-1.5", -1.5),
+                                          ("2 * 0.25", 0.5)])
+def test_the_grammar_takes_a_fractional_power_as_batchnorm_lines_write_it(power, value):
+    A = np.array([[1.0, 4.0], [9.0, 16.0]])
+    parsed = grammar.parse(f"Q = A ** ({power})", {"A": A})
+    assert grammar.power_literal(parsed.expr.right) == value

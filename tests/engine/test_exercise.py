@@ -157,3 +157,21 @@ def test_a_line_that_reads_its_own_event_says_where_that_event_is_computed(make_
     assert v.error == f"dW2 is computed at event {k + 1}, not before dW2 (event {k + 1})" and not v.right
     later = sheet.judge(k, "dW2 = A1.T @ dZ2 + 0 * dW1.sum()")
     assert later.error == (f"dW1 is computed at event {sheet.index_of('dW1') + 1}, not before dW2 (event {k + 1})")
+
+
+@pytest.mark.parametrize("layout, bias", MODES)
+def test_an_update_written_with_minus_equals_is_judged_as_the_plain_one(make_data, layout, bias):
+    net, X, Y, sheet = sheet_for(make_data, (3, 4, 2), layout, bias)
+    updates = [(i, e) for i, e in enumerate(sheet.events) if e.phase == "update"]
+    assert updates
+    for i, event in updates:
+        name, _, rhs = event.formula.partition(" = ")
+        step = rhs.removeprefix(f"{name} - ")
+        assert step != rhs, event.formula  # the update is W = W - lr * dW, so -= can say the same
+        for plain, augmented in ((f"{name} = {name} - {step}", f"{name} -= {step}"),
+                                 (f"{name} = {name} + {step}", f"{name} += {step}")):
+            a, b = sheet.judge(i, plain), sheet.judge(i, augmented)
+            assert (a.right, a.exact, a.max_diff, b.error) == (b.right, b.exact, b.max_diff, None), augmented
+        assert sheet.judge(i, f"{name} -= {step}").exact and not sheet.judge(i, f"{name} += {step}").right
+    other = updates[1][1].name
+    assert "assigns " + other in sheet.judge(updates[0][0], f"{other} -= lr").error  # the name on the left counts

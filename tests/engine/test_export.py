@@ -177,7 +177,7 @@ def test_the_script_needs_only_numpy():
 def test_the_helpers_are_the_engines_own(tmp_path):
     script = load(export.write(Network(output="softmax", loss="ce"), datasets.question()[0],
                                np.array([[1.0, 0, 0], [0, 0, 1]]), 0.5, tmp_path / "softmax_net.py"))
-    for helper in (activations.sigmoid, activations.softmax, activations.log_softmax):
+    for helper in (activations.softmax, activations.log_softmax):
         assert inspect.getsource(getattr(script, helper.__name__)) == inspect.getsource(helper)
     Z = np.array([[-800.0, 0.0, 800.0], [1.0, 2.0, 3.0]])
     assert np.array_equal(script.sigmoid(Z), activations.sigmoid(Z))
@@ -396,3 +396,20 @@ def test_every_shape_comment_in_init_params_is_the_shape_the_line_makes(layout, 
 def _data_for(net):
     X, Y = np.zeros((2, net.sizes[0])), np.zeros((2, net.sizes[-1]))
     return (X, Y) if net.layout_name == "rows" else (X.T, Y.T)
+
+
+def test_the_scripts_sigmoid_reads_as_the_textbook_one_and_computes_the_engines_bit_for_bit(tmp_path):
+    script = load(export.write(Network(), *datasets.question(), 0.5, tmp_path / "sigmoid_net.py"))
+    body = inspect.getsource(script.sigmoid).splitlines()
+    assert body[2].strip().startswith("A = 1 / (1 + np.exp(-Z))")  # the first thing computed is the textbook form
+    assert "overflow" in body[3] and body[3].strip().startswith("#")  # the note says why the next line is there
+    tiny = np.nextafter(0.0, 1.0)
+    Z = np.array([[-np.inf, -1e308, -745.2, -745.13, -709.79, -709.78, -709.7, -40.0, -1.0, -tiny, -0.0],
+                  [0.0, tiny, 1e-300, 0.5, 1.0, 36.7, 37.0, 709.78, 800.0, 1e308, np.inf]])
+    Z = np.concatenate([Z, np.random.default_rng(0).normal(0.0, 300.0, (2, 11))])
+    with np.errstate(over="raise", divide="raise", invalid="raise"):  # NumPy's warnings as errors: none comes
+        ours = script.sigmoid(Z)
+    theirs = activations.sigmoid(Z)
+    assert ours.view(np.int64).tolist() == theirs.view(np.int64).tolist()  # every bit, signs and subnormals too
+    assert ours[0, 4] > 0 and ours[0, 0] == 0  # e^Z where the textbook form would say 0; 0 at -inf
+    assert np.isnan(script.sigmoid(np.array([np.nan])))[0]

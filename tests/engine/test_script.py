@@ -418,3 +418,41 @@ def test_a_fault_on_an_earlier_line_is_traced_to_where_the_odd_operand_got_its_s
                                     "shape at line 12: dW2 = dZ2 @ A1.T / 5")
     text = engine.script.report(recording, events, twin, how)
     assert "  look first at line 12: dW2 = dZ2 @ A1.T / 5\n  rewrites of this line that run:" in text
+
+
+def test_the_twin_starts_from_the_scripts_own_weights_where_they_fit():
+    recording, events, twin, how = traced("rows_vector.py")
+    namespace = runpy.run_path(str(SCRIPTS / "rows_vector.py"), run_name="not_main")  # the script's own run
+    np.random.seed(0)  # rows_vector.py seeds and then draws W1 and W2 before any update
+    W1, W2 = np.random.randn(2, 3), np.random.randn(3, 1)
+    assert np.array_equal(twin.params["W1"], W1) and np.array_equal(twin.params["W2"], W2)
+    assert set(twin.params) == {"W1", "b1", "W2", "b2"} and twin.weights == "weights: your script's W1, b1, W2, b2"
+    net = engine.Network(**twin.network)
+    net.start_from(twin.params)
+    Z1 = next(net.step(twin.X, twin.Y, twin.lr)).value
+    assert np.allclose(Z1, namespace["Z1"])  # the twin's first event is the script's own Z1
+
+
+def test_weights_that_do_not_fit_are_drawn_anew_and_the_twin_says_which():
+    _, _, twin, _ = traced("question.py")  # w1 is (2, 3), its bias a column: nothing fits W1 (4, 3)
+    assert twin.params == {}
+    assert twin.weights == ("weights re-initialised (uniform, seed 0): your w1 (2, 3) does not fit W1 (4, 3), "
+                            "and 3 more")
+    _, _, twin, _ = traced("line_continuation.py")  # W1, W2 but no b by name
+    assert set(twin.params) == {"W1", "W2"}
+    assert twin.weights == ("weights: your script's W1, W2; b1, b2 re-initialised (uniform, seed 0): no array of "
+                            "your script is b1 or b2 by its name")
+
+
+def test_start_from_takes_copies_of_the_right_shapes_only():
+    net = engine.Network()
+    W1 = np.arange(12.0).reshape(4, 3)
+    net.start_from({"W1": W1})
+    W1[0, 0] = 99.0  # the caller's array changes; the network's does not
+    assert net.params["W1"][0, 0] == 0.0 and not net.params["W1"].flags.writeable
+    assert np.array_equal(net.params["b1"], engine.Network().params["b1"])  # the rest as the seed drew them
+    with pytest.raises(ValueError, match=r"W2 must have shape \(3, 3\); got \(3, 4\)"):
+        net.start_from({"W2": np.zeros((3, 4))})
+    with pytest.raises(ValueError, match="no parameter 'W3'; the parameters are W1, b1, W2, b2"):
+        net.start_from({"W3": np.zeros((3, 3))})
+    assert net.params["W1"][0, 0] == 0.0  # a refused call changes nothing

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 SCRIPTS = Path(__file__).resolve().parents[1] / "engine" / "scripts"
@@ -34,3 +35,78 @@ def test_a_script_that_runs_to_the_end_exits_0(spawn_app):
     term.wait_for("b2 = b2 - lr * db2")
     term.press("q")
     assert term.wait_exit() == 0
+
+
+def stepprop_processes_running(script: Path) -> list[int]:
+    """The ids of live processes (not zombies) whose command line names this script: its tracer, say."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if str(script) in (proc / "cmdline").read_text().replace("\0", " ") and \
+                    (proc / "stat").read_text().split(") ")[-1][0] != "Z":
+                found.append(int(proc.name))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def test_ctrl_c_while_the_script_runs_stops_with_one_line(spawn_app):
+    script = SCRIPTS / "forever.py"
+    term = spawn_app(["debug", str(script)], cols=100, rows=30)
+    term.wait_for("stepprop: running")
+    deadline = time.monotonic() + 30
+    while not stepprop_processes_running(script) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert stepprop_processes_running(script)  # the script is running when Ctrl-C comes
+    term.press("ctrl+c")
+    assert term.wait_exit() == 130
+    screen = term.screen()
+    assert "stepprop: stopped (Ctrl-C)" in screen
+    assert "Traceback" not in screen and "KeyboardInterrupt" not in screen
+    lines = [line for line in screen.splitlines() if line.strip()]
+    # after the terminal's own echo of the key, ^C, one line, and nothing else since "running"
+    assert lines[-1].removeprefix("^C") == "stepprop: stopped (Ctrl-C)" and lines[-2].startswith("stepprop: running")
+    assert stepprop_processes_running(script) == []  # the script did not run on alone
+
+
+def test_escape_in_the_twin_goes_back_to_the_trace_and_its_data_folder_goes_at_exit(spawn_app, tmp_path,
+                                                                                      monkeypatch):
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))  # where the app makes its temporary folders
+    term = spawn_app(["debug", str(SCRIPTS / "columns_vector.py")], cols=100, rows=30)
+    term.wait_for("columns_vector.py: ran to the end")
+    term.press("n", "n")
+    term.wait_for("3 of 18")
+    term.press("o")
+    screen = term.wait_for("data your script's X, Y")
+    assert "X.npy" not in screen
+    term.wait_for("weights: your script's W1, b1, W2, b2", flat=True)
+    term.wait_for("esc back to the trace")
+    [folder] = temporary.glob("stepprop-twin-*")
+    assert sorted(p.name for p in folder.iterdir()) == ["X.npy", "Y.npy"]
+    term.press("escape")
+    screen = term.wait_for("columns_vector.py: ran to the end")
+    assert "3 of 18" in screen  # on the line it left from
+    term.press("o")
+    term.wait_for("data your script's X, Y")  # and the twin opens again
+    term.press("escape")
+    term.wait_for("columns_vector.py: ran to the end")
+    term.press("q")
+    assert term.wait_exit() == 0
+    assert list(temporary.iterdir()) == []  # the twin's data went with the app
+
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "engine" / "notebooks"
+
+
+def test_step_through_a_notebook_by_cell(spawn_app):
+    term = spawn_app(["debug", str(NOTEBOOKS / "planar_backprop.ipynb")], cols=110, rows=34)
+    term.wait_for("culprit: np.dot(dZ2, cache[\"A1\"])")
+    screen = term.wait_for("── cell 12 ──")  # the timeline marks where the cell begins
+    assert "planar_backprop.ipynb: failed at cell 12, line 12" in screen
+    term.press("home")
+    screen = term.wait_for("cell 6, line 1  ·  1 of")
+    assert "→  1  X, Y = load_planar_dataset()" in screen
+    term.press("q")
+    assert term.wait_exit() == 1

@@ -9,7 +9,7 @@ import pytest
 from pty_terminal import SIZES
 
 # Tab walks from batch (where e puts the keys) through these.
-AFTER_BATCH = ("hidden", "output", "loss", "layout", "bias", "init", "data", "lr", "seed")
+AFTER_BATCH = ("hidden", "output", "loss", "layout", "bias", "init", "detail", "data", "lr", "seed")
 
 
 def tab_to(term, field: str) -> None:

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from tui.arguments import options_from, parser
-from tui.cli import main
+from tui.cli.arguments import options_from, parser
+from tui.cli.main import main
 from tui.session import Options
 
 
 def test_options_mirror_the_network():
     args = parser().parse_args(["--sizes", "2,4,1", "--hidden", "tanh", "--output", "sigmoid", "--loss", "mse",
                                 "--layout", "columns", "--bias", "augmented", "--init", "xavier", "--seed", "3",
-                                "--lr", "0.1", "--batch", "3", "--dataset", "xor"])
+                                "--lr", "0.1", "--batch", "3", "--dataset", "xor", "--detail", "fine"])
     o = options_from(args)
     assert o.network == dict(sizes=(2, 4, 1), hidden="tanh", output="sigmoid", loss="mse", layout="columns",
-                             bias="augmented", init="xavier", seed=3)
+                             bias="augmented", init="xavier", seed=3, detail="fine")
     assert (o.lr, o.batch, o.dataset) == (0.1, 3, "xor")
 
 

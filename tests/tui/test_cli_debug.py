@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui.cli import main
+from tui.cli.main import main
 
 SCRIPTS = Path(__file__).resolve().parents[1] / "engine" / "scripts"
 
@@ -23,6 +23,7 @@ def test_report_of_a_script_that_runs_to_the_end_exits_0(capsys):
     out, err = capsys.readouterr()
     assert "rows_vector.py: ran to the end" in out and "loss 0.71" in out
     assert "twin network: 2 → 3 → 1, sigmoid → sigmoid, bce, rows layout, vector bias, lr 0.5" in out
+    assert "\n  weights: your script's W1, b1, W2, b2\n" in out
 
 
 def test_the_time_limit_is_named_when_it_stops_a_script(capsys):
@@ -61,3 +62,60 @@ def test_help_lists_the_debug_command(capsys):
     except SystemExit:
         pass
     assert "stepprop debug [options]" in capsys.readouterr().out
+
+
+def test_the_twins_data_folder_goes_when_the_twin_fails_too(monkeypatch, tmp_path):
+    import sys
+    import tempfile
+    import types
+
+    import pytest
+
+    import engine.script
+    from tui.cli import debug
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    made = []
+
+    class Trace:  # the trace, where a person presses o
+        def __init__(self, *args):
+            self.position = 0
+
+        def run(self):
+            return debug.OPEN_TWIN
+
+    class Broken:  # the twin's stepping view, failing once its data is written
+        def __init__(self, session, back):
+            made.extend(tmp_path.glob("stepprop-twin-*/*.npy"))
+
+        def run(self):
+            raise RuntimeError("the twin broke")
+
+    monkeypatch.setattr(debug, "DebugApp", Trace)
+    monkeypatch.setitem(sys.modules, "tui.app", types.SimpleNamespace(BackpropApp=Broken))
+    recording = engine.script.run(SCRIPTS / "columns_vector.py")
+    with pytest.raises(RuntimeError, match="the twin broke"):
+        debug.step_through(recording, *engine.script.trace(recording))
+    assert sorted(p.name for p in made) == ["X.npy", "Y.npy"]
+    assert list(tmp_path.iterdir()) == []
+
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "engine" / "notebooks"
+
+
+def test_a_notebook_is_reported_by_cell(capsys):
+    assert main(["debug", "--report", str(NOTEBOOKS / "planar_backprop.ipynb")]) == 1
+    out, err = capsys.readouterr()
+    assert out.startswith("stepprop debug planar_backprop.ipynb: failed at cell 12, line 12, in "
+                          "backward_propagation(): ValueError")
+    assert "stepprop: planar_backprop.ipynb failed at cell 12, line 12" in err
+
+
+def test_a_bad_notebook_gets_one_line_and_no_traceback(capsys):
+    for name, message in (("broken.ipynb", "is not a notebook: invalid JSON at line 3, column 1"),
+                          ("old_format.ipynb", "is nbformat 3; stepprop reads nbformat 4 and later"),
+                          ("only_markdown.ipynb", "has no code cells to run")):
+        assert main(["debug", "--report", str(NOTEBOOKS / name)]) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and f"stepprop: {name} {message}" in err and "Traceback" not in err
+        assert err.strip().splitlines()[-1].startswith(f"stepprop: {name}")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tui.cli import main
+import pytest
+
+from tui.cli.main import main
 
 RIGHT = """\
 # the backward pass of the default network, written by hand
@@ -92,19 +94,70 @@ def test_a_missing_file_is_one_line(tmp_path, capsys):
     assert err == f"stepprop: {tmp_path / 'nowhere.txt'}: no such file or directory\n"
 
 
-def test_an_unknown_name_is_one_line_naming_the_events(tmp_path, capsys):
-    status, out, err = run(tmp_path, capsys, "dZ2 = (A2 - Y) / m\ndW9 = A1.T @ dZ2\n")
+MIXED = """\
+dZ2 = (A2 - Y) / m
+dW9 = A1.T @ dZ2
+A1.T @ dZ2
+dW2 = A1 @ dZ2
+b1 -= lr * db1
+db2 = dZ2.sum(axis=0, keepdims=True)
+"""
+
+
+def test_every_good_line_is_graded_and_every_bad_line_listed_in_one_run(tmp_path, capsys):
+    status, out, err = run(tmp_path, capsys, MIXED)
+    assert status == 1 and err == ""
+    table = rows(out)
+    assert list(table) == ["dZ2", "dW2", "b1", "db2"]  # past the bad lines 2 and 3, every good line has its row
+    assert table["dZ2"][-1].startswith("dZ2 | exact: True") and table["db2"][-1].startswith("db2 | exact: True")
+    assert table["dW2"][-1] == "missing transpose"
+    assert "3 of 6 right; 2 not graded:" in out
+    listed = " ".join(out[out.index("not graded:"):].split())
+    assert listed.startswith("not graded: line 2: no event named 'dW9' in this step; the events are Z1, A1, Z2, A2, "
+                             "L, dZ2, dW2, db2, dA1, dZ1, dW1, db1, W1, b1, W2, b2 line 3: expected name = "
+                             "expression, such as dW2 = A1.T @ dZ2; got 'A1.T @ dZ2'")
+
+
+def test_only_bad_lines_are_listed_and_exit_1(tmp_path, capsys):
+    status, out, err = run(tmp_path, capsys, "A1.T @ dZ2\n\nW9 -= 1\n")
+    assert status == 1 and err == ""
+    assert "0 of 2 right; 2 not graded:" in out
+    assert not any(line.startswith("name ") for line in out.splitlines())  # no table of nothing
+    assert "line 1: expected name = expression" in out and "line 3: no event named 'W9'" in out
+
+
+def test_a_file_without_a_single_line_is_one_line(tmp_path, capsys):
+    status, out, err = run(tmp_path, capsys, "# nothing yet\n\n")
     assert status == 2 and out == ""
-    assert err.count("\n") == 1
-    assert err.startswith(f"stepprop: {tmp_path / 'answers.txt'} line 2: no event named 'dW9' in this step; "
-                          "the events are Z1, A1, Z2, A2, L, dZ2, dW2")
+    assert err == f"stepprop: {tmp_path / 'answers.txt'}: no answers; expected lines such as dW2 = A1.T @ dZ2\n"
 
 
-def test_a_line_without_a_name_is_one_line(tmp_path, capsys):
-    status, _, err = run(tmp_path, capsys, "A1.T @ dZ2\n")
-    assert status == 2
-    assert err == (f"stepprop: {tmp_path / 'answers.txt'} line 1: expected name = expression, such as "
-                   "dW2 = A1.T @ dZ2; got 'A1.T @ dZ2'\n")
+def test_an_update_is_graded_written_either_way(tmp_path, capsys):
+    text = "W1 -= lr * dW1\nb1 = b1 - lr * db1\nW2 -= dW2\nb2 += lr * db2\n"
+    status, out, _ = run(tmp_path, capsys, text)
+    table = rows(out)
+    assert table["W1"][-1].startswith("W1 | exact: True") and table["b1"][-1].startswith("b1 | exact: True")
+    assert table["W2"][:3] == ["right", "False", "False"]  # -= and += are read, not waved through
+    assert table["b2"][:3] == ["right", "False", "False"]
+    assert status == 1 and "2 of 4 right" in out
+
+
+def test_help_names_what_can_be_on_the_left_and_the_right(capsys):
+    from engine import Network
+
+    with pytest.raises(SystemExit) as done:
+        main(["exercise", "--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    flat = " ".join(out.split())
+    for phase in ("forward", "loss", "backward", "update"):
+        names = [p.name for p in Network().plan if p.phase == phase]
+        assert f"{phase} {', '.join(names)}" in flat, phase
+    assert "W1 -= lr * dW1" in flat
+    assert "On the right: X, Y, m (the number of examples), lr, the parameters as they were before the update " \
+           "(W1, b1, W2, b2, ...), every matrix an earlier event computed" in flat
+    assert "np.sum" in flat and "np.dot" in flat and "sigmoid" in flat
+    assert max(map(len, out.splitlines())) < 80
 
 
 def test_a_refused_line_is_a_row_not_a_crash(tmp_path, capsys):

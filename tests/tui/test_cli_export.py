@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from engine import Network, datasets, export
-from tui.cli import main
+from tui.cli.main import main
 
 
 def load(path):

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import engine.script
 from tui.app import BackpropApp
-from tui.debug import DebugApp, twin_options
+from tui.debug import BACK, OPEN_TWIN, DebugApp, twin_options, twin_session
 from tui.session import Options
 
 from pilot_helpers import card_text, screen_text
@@ -97,36 +98,69 @@ async def test_help_lists_the_debug_keys():
         assert "shape doctor on this line" in screen
 
 
-async def test_o_opens_the_twin_in_the_stepping_view():
+async def test_o_opens_the_twin_in_the_stepping_view(tmp_path):
     app = debug_app("question.py")
     async with app.run_test(size=(110, 34)) as pilot:
         await pilot.press("home", "n", "o")
         await pilot.pause()
-    options = app.return_value
-    assert options == Options(sizes=(4, 3, 3), hidden="sigmoid", output="sigmoid", loss="bce", layout="rows",
-                              bias="vector", lr=0.0001, dataset="question")
-    stepping = BackpropApp(options)
+    assert app.return_value == OPEN_TWIN and app.position == 1
+    session = twin_session(app.twin, app.recording.script, tmp_path)
+    assert session.options == Options(sizes=(4, 3, 3), hidden="sigmoid", output="sigmoid", loss="bce",
+                                      layout="rows", bias="vector", lr=0.0001, dataset="question")
+    stepping = BackpropApp(session=session, back=BACK)
     async with stepping.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = flat(screen_text(stepping))
+        # question.py's w1 is (2, 3) with its bias column: no weight of it fits the twin, which says so
+        assert "the twin of question.py: your script's X, Y (the question's); weights re-initialised (uniform, " \
+               "seed 0): your w1 (2, 3) does not fit W1 (4, 3), and 3 more. esc goes back to the trace" in screen
+        assert "esc back to the trace" in screen  # and the key bar says how
         await pilot.press("n", "n")
-        screen = screen_text(stepping)
-        assert "4 → 3 → 3  m = 2" in screen
+        assert "4 → 3 → 3  m = 2" in screen_text(stepping)
         assert "Z2 = A1 @ W2 + b2" in card_text(stepping)
+        await pilot.press("escape")
+        await pilot.pause()
+    assert stepping.return_value == "back"
 
 
-async def test_o_opens_a_twin_with_the_scripts_own_data(tmp_path):
+async def test_o_opens_a_twin_with_the_scripts_own_data_and_weights(tmp_path):
     app = debug_app("columns_vector.py")
     async with app.run_test(size=(110, 34)) as pilot:
+        await pilot.pause()
+        assert "weights: your script's W1, b1, W2, b2" in flat(screen_text(app))  # said before o is pressed
         await pilot.press("o")
         await pilot.pause()
-    options = app.return_value
+    assert app.return_value == OPEN_TWIN
+    session = twin_session(app.twin, app.recording.script, tmp_path)
+    options = session.options
     assert (options.sizes, options.layout, options.hidden, options.lr) == ((3, 4, 2), "columns", "tanh", 0.1)
-    stepping = BackpropApp(options)
+    first = {r.name: r.value for r in reversed(app.recording.records) if r.name in ("W1", "b1", "W2", "b2")}
+    for key, P in session.net.params.items():  # the network starts where the script did, not from seed 0
+        assert np.array_equal(P, first[key]), key
+    stepping = BackpropApp(session=session, back=BACK)
     async with stepping.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = screen_text(stepping)
         assert "3 → 4 → 2  m = 5" in screen and "columns layout" in screen
+        assert "data your script's X, Y" in screen and "X.npy" not in screen  # not the name of a file it never made
+        assert "weights: your script's W1, b1, W2, b2" in flat(screen)
         assert "synthetic" not in screen  # the script's own X and Y, not stand-ins
         assert "Z1 = W1 @ X + b1" in card_text(stepping)
+        await pilot.press("s")  # escape first leaves a field, as everywhere else in the app
+        await pilot.press("escape")
+        await pilot.pause()
+        assert stepping.is_running and stepping.focused is None
+        await pilot.press("escape")
+        await pilot.pause()
+    assert stepping.return_value == "back"
+
+
+async def test_escape_goes_nowhere_in_the_app_opened_on_its_own():
+    app = BackpropApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.is_running and "back to" not in screen_text(app)
 
 
 async def test_a_loops_left_out_runs_are_noted_and_a_missing_twin_is_explained():
@@ -180,3 +214,50 @@ async def test_a_big_array_shows_its_shape_and_says_its_numbers_were_not_kept(tm
         await pilot.press("end")
         card = card_text(app)
         assert "(200, 100) @ (100, 2) → (200, 2)" in card and "Z (200, 2)" in card
+
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "engine" / "notebooks"
+
+
+async def test_a_notebook_is_stepped_by_cell_with_the_cells_source_beside_each_line():
+    recording = engine.script.run(NOTEBOOKS / "planar_backprop.ipynb")
+    app = DebugApp(recording, *engine.script.trace(recording))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen, card = screen_text(app), card_text(app)
+        assert "planar_backprop.ipynb: failed at cell 12, line 12, in backward_propagation(): ValueError" in screen
+        assert "backward_propagation()  ·  cell 12, line 12" in card
+        assert "→ 12      dW2 = np.dot(dZ2, cache[\"A1\"]) / m" in card  # the cell's own source, the line marked
+        assert "shapes:  dZ2 is (1, 40), cache[\"A1\"] is (4, 40)" in card
+        assert "── cell 12 ──" in screen and "── cell 10 ──" in screen  # the timeline shows where cells begin
+        await pilot.press("home")
+        await pilot.pause()
+        card = card_text(app)
+        assert "the script  ·  cell 6, line 1  ·  1 of" in card
+        assert "→  1  X, Y = load_planar_dataset()" in card
+
+
+async def test_the_doctor_on_a_notebook_line_reads_the_arrays_in_its_dicts():
+    recording = engine.script.run(NOTEBOOKS / "planar_backprop.ipynb")
+    app = DebugApp(recording, *engine.script.trace(recording))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("d")
+        await pilot.pause()
+        screen = screen_text(app)
+        assert "Shape doctor" in screen and 'culprit: np.dot(dZ2, cache["A1"])' in screen
+        assert 'cache["A1"]  (4, 40)' in screen and "dZ2  (1, 40)" in screen
+
+
+def test_the_twins_data_folder_is_removed_when_the_command_ends(tmp_path):
+    """`o` writes the script's data for the stepping view; nothing of it is left in the temporary folder after."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import engine.script; from tui.debug import twin_options; "
+            f"r = engine.script.run({str(SCRIPTS / 'columns_vector.py')!r}); "
+            "o = twin_options(engine.script.trace(r)[1]); import pathlib; print(pathlib.Path(o.data).exists())")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "TMPDIR": str(tmp_path)}, cwd=Path(__file__).resolve().parents[2])
+    assert done.stdout.strip() == "True", done.stderr  # the folder was there while the command ran
+    assert list(tmp_path.iterdir()) == []

@@ -9,7 +9,7 @@ from tui.app import BackpropApp
 from tui.session import Options
 
 # The order tab walks the choices in, starting from batch (where e puts the keys).
-AFTER_BATCH = ("hidden", "output", "loss", "layout", "bias", "init", "dataset", "lr", "seed")
+AFTER_BATCH = ("hidden", "output", "loss", "layout", "bias", "init", "detail", "dataset", "lr", "seed")
 ALLOWED = {"hidden": activations.HIDDEN, "output": activations.OUTPUT, "loss": losses.NAMES,
            "layout": ("rows", "columns"), "bias": ("vector", "augmented"), "init": ("uniform", "xavier", "he")}
 
@@ -151,7 +151,7 @@ async def test_sizes_that_do_not_fit_switch_to_synthetic_data_and_one_choice_goe
         await type_sizes(pilot, "5,4,2")
         assert "do not fit question (4 inputs, 3 outputs)" in message(app)
         assert "data synthetic 5→2" in summary(app) and "X (4, 5)" in card_text(app)
-        await choose(pilot, "dataset", "synthetic", "question", ("question", "xor", "spirals", "synthetic"))
+        await choose(pilot, "dataset", "synthetic", "question", ("question", "xor", "spirals", "words", "synthetic"))
         assert "4 → 4 → 3" in summary(app) and "data question" in summary(app)  # the hidden size stays
 
 

@@ -78,7 +78,9 @@ async def test_x_after_training_exports_that_step_and_says_so(tmp_path, monkeypa
         await pilot.press("x")
         await pilot.pause()
         path = tmp_path / "stepprop_4-3-3_rows_vector_step1.py"
-        assert f"exported step 1's parameters to {path}" in str(app.query_one("#message").render())
+        said = " ".join(str(app.query_one("#message").render()).split())
+        assert said.startswith(f"exported step 1's parameters to {path}: a NumPy script with init_params, ")
+        assert said.endswith(". Run it with python to keep training from step 1.")  # a whole sentence
         assert "after 1 training step in stepprop" in path.read_text()
 
 

@@ -154,18 +154,18 @@ async def test_timeline_lists_every_event_with_its_shape(size, layout):
             rows = screen_text(app).splitlines()
             region = app.query_one("#timeline").region
             timeline = [row[region.x:region.right] for row in rows[region.y:region.bottom]]
-            row = next((row for row in timeline if re.match(rf"│  {re.escape(name)} +{re.escape(shape)}( |$)", row)),
+            row = next((row for row in timeline if re.match(rf"│ [\d ] {re.escape(name)} +{re.escape(shape)}( |$)", row)),
                        None)
             assert row is not None, (name, shape, timeline)
             beside = row.split(shape, 1)[1].strip(" │").rstrip("…")
             formula = card_text(app).splitlines()[2].strip()
             if size[0] >= 160:  # wide: each row carries its NumPy line in a column of its own, cut to fit
                 assert beside and formula.startswith(beside), (beside, formula)
-                assert re.match(rf"│  {re.escape(name)} +{re.escape(shape)} +{re.escape(beside)}", row), row
+                assert re.match(rf"│ [\d ] {re.escape(name)} +{re.escape(shape)} +{re.escape(beside)}", row), row
             else:
                 assert beside == "", beside
         if size == (200, 50):  # everything fits: all of it, in order, under its phase
-            listed = [m.groups() for row in timeline if (m := re.match(r"│  (\S+) +(\(.*?\))", row))]
+            listed = [m.groups() for row in timeline if (m := re.match(r"│ [\d ] (\S+) +(\(.*?\))", row))]
             assert listed == TIMELINE[layout]
             phases = [row[2:].split()[0] for row in timeline if re.match(r"│ [a-z]", row)]
             assert phases == ["forward", "loss", "backward", "update"]
@@ -280,7 +280,7 @@ async def test_clicking_a_timeline_row_shows_that_event(layout):
         rows = screen_text(app).splitlines()[region.y:region.bottom]
         formulas = {number: card[1] for number, card in CARDS[layout].items()} | {16: "b2 = b2 - lr * db2"}
         for name, number in [("dW2", 7), ("L", 5), ("b2", 16), ("Z1", 1)]:
-            y = next(k for k, row in enumerate(rows) if re.match(rf"│  {name} ", row[region.x:]))
+            y = next(k for k, row in enumerate(rows) if re.match(rf"│ [\d ] {name} ", row[region.x:]))
             await pilot.click("#timeline", offset=(5, y))
             await pilot.pause()
             lines = card_text(app).splitlines()

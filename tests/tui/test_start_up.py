@@ -47,7 +47,7 @@ GC_SCRIPT = textwrap.dedent("""
     from tui.app import BackpropApp
 
     async def main():
-        gc.disable()  # as tui.launch starts
+        gc.disable()  # as tui.cli.launch starts
         app = BackpropApp()
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
@@ -64,7 +64,7 @@ def test_the_collector_paused_for_start_up_resumes_after_the_first_frame():
 
 
 def test_a_command_runs_with_the_collector_on(tmp_path):
-    script = ("import gc, sys; gc.disable(); from tui.cli import main; "
+    script = ("import gc, sys; gc.disable(); from tui.cli.main import main; "
               f"main(['export', '-o', {str(tmp_path / 'out.py')!r}]); print(gc.isenabled())")
     done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert done.stdout.split() == ["True"], done.stderr

@@ -39,17 +39,18 @@ def rows(app: App) -> list[str]:
     return [row[region.x:region.right].rstrip() for row in screen_text(app).splitlines()[region.y:region.bottom]]
 
 
-# Written by hand: name padded to the longest (3), shape padded to the longest ("(2, 3)") plus one, then the line.
+# Written by hand: the layer's number on its first row in a phase, the name padded to the longest (3), the shape
+# padded to the longest ("(2, 3)") plus one, then the line.
 WIDE_ROWS = [
     "forward",
-    " Z1  (2, 3) Z1 = X @ W1 + b1",
-    " A1  (2, 3) A1 = sigmoid(Z1)",
-    " Z2  (2, 3) Z2 = A1 @ W2 + b2",
-    " A2  (2, 3) A2 = sigmoid(Z2)",
+    "1 Z1  (2, 3) Z1 = X @ W1 + b1",
+    "  A1  (2, 3) A1 = sigmoid(Z1)",
+    "2 Z2  (2, 3) Z2 = A1 @ W2 + b2",
+    "  A2  (2, 3) A2 = sigmoid(Z2)",
     "loss",
     "backward",
-    " dZ2 (2, 3) dZ2 = (A2 - Y) / m",
-    " dW2 (3, 3) dW2 = A1.T @ dZ2",
+    "2 dZ2 (2, 3) dZ2 = (A2 - Y) / m",
+    "  dW2 (3, 3) dW2 = A1.T @ dZ2",
 ]
 
 
@@ -61,7 +62,7 @@ async def test_from_fifty_cells_each_row_carries_its_numpy_line(width):
         assert app.query_one(Timeline).size.width == width
         shown = rows(app)
         assert [row for row in shown if row in WIDE_ROWS] == WIDE_ROWS, shown
-        full = " L   ()     L = np.sum(np.logaddexp(0, Z2) - Y * Z2) / m"  # 56 cells
+        full = "2 L   ()     L = np.sum(np.logaddexp(0, Z2) - Y * Z2) / m"  # 57 cells
         cut = full if width >= len(full) else full[:width - 1] + "…"  # too long for the row: cut, and marked so
         assert cut in shown, shown
 
@@ -72,21 +73,21 @@ async def test_below_fifty_cells_each_row_has_name_and_shape_only():
         await pilot.pause()
         assert app.query_one(Timeline).size.width == 49
         shown = rows(app)
-        assert shown[:10] == ["forward", " Z1  (2, 3)", " A1  (2, 3)", " Z2  (2, 3)", " A2  (2, 3)", "loss",
-                              " L   ()", "backward", " dZ2 (2, 3)", " dW2 (3, 3)"], shown
+        assert shown[:10] == ["forward", "1 Z1  (2, 3)", "  A1  (2, 3)", "2 Z2  (2, 3)", "  A2  (2, 3)", "loss",
+                              "2 L   ()", "backward", "2 dZ2 (2, 3)", "  dW2 (3, 3)"], shown
 
 
 async def test_a_screen_resized_across_fifty_cells_gains_and_loses_the_numpy_line():
     app = OneTimeline(49)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        assert rows(app)[1] == " Z1  (2, 3)"
+        assert rows(app)[1] == "1 Z1  (2, 3)"
         app.query_one(Timeline).styles.width = 50
         await pilot.pause()
-        assert rows(app)[1] == " Z1  (2, 3) Z1 = X @ W1 + b1"
+        assert rows(app)[1] == "1 Z1  (2, 3) Z1 = X @ W1 + b1"
         app.query_one(Timeline).styles.width = 49
         await pilot.pause()
-        assert rows(app)[1] == " Z1  (2, 3)"
+        assert rows(app)[1] == "1 Z1  (2, 3)"
 
 
 @pytest.mark.parametrize("width", [30, 56])
@@ -110,7 +111,7 @@ async def test_after_a_click_on_the_timeline_home_and_end_still_step():
         await pilot.pause()
         region = app.query_one("#timeline").region
         rows = screen_text(app).splitlines()[region.y:region.bottom]
-        y = next(k for k, row in enumerate(rows) if row[region.x:].startswith("│  dZ2 "))
+        y = next(k for k, row in enumerate(rows) if row[region.x:].startswith("│ 2 dZ2 "))
         await pilot.click("#timeline", offset=(5, y))
         await pilot.pause()
         assert card_text(app).split("\n")[0].strip() == "backward  layer 2  ·  event 6 of 16"
@@ -134,15 +135,15 @@ async def test_the_current_event_scrolls_into_view_with_its_phase_heading():
         await pilot.press("end")
         await pilot.pause()
         shown = inside(app)
-        assert shown[-1].startswith(" b2  (1, 3)") and "forward" not in shown, shown
+        assert shown[-1].startswith("  b2  (1, 3)") and "forward" not in shown, shown
         await pilot.press("p", "p", "p", "p", "p", "p", "p", "p", "p", "p")  # back to dZ2, backward's first event
         await pilot.pause()
         shown = inside(app)
-        assert shown[:2] == ["backward", " dZ2 (2, 3)"], shown
+        assert shown[:2] == ["backward", "2 dZ2 (2, 3)"], shown
         await pilot.press("home")
         await pilot.pause()
         shown = inside(app)
-        assert shown[:2] == ["forward", " Z1  (2, 3)"], shown
+        assert shown[:2] == ["forward", "1 Z1  (2, 3)"], shown
 
 
 def row_styles(app: App) -> dict[str, tuple]:
@@ -151,10 +152,14 @@ def row_styles(app: App) -> dict[str, tuple]:
     found = {}
     for strip in app.screen._compositor.render_strips()[region.y + 1:region.bottom - 1]:
         cells = [(ch, seg.style) for seg in strip for ch in seg.text][region.x + 2:region.right - 2]
-        text = "".join(ch for ch, _ in cells).split()
-        if text:
+        text = "".join(ch for ch, _ in cells)
+        words = text.split()
+        if words and words[0].isdigit():  # a layer's number in the gutter: the row is its name's
+            words = words[1:]
+            cells = cells[text.index(words[0], len(text) - len(text.lstrip()) + 1):]
+        if words:
             style = next(style for ch, style in cells if ch != " ")
-            found[text[0]] = (style.color, style.bgcolor)
+            found[words[0]] = (style.color, style.bgcolor)
     return found
 
 
@@ -195,7 +200,7 @@ async def test_a_click_on_a_scrolled_timeline_shows_the_row_clicked():
         await pilot.press("end")  # the timeline scrolls down to b2
         await pilot.pause()
         shown = inside(app)
-        y = shown.index(" dW1 (4, 3)")
+        y = shown.index("  dW1 (4, 3)")
         await pilot.click("#timeline", offset=(5, 1 + y))
         await pilot.pause()
         assert card_text(app).split("\n")[0].strip() == "backward  layer 1  ·  event 11 of 16"
@@ -207,7 +212,7 @@ async def test_stepping_down_past_the_last_row_in_view_scrolls_one_row():
         await pilot.pause()
         await pilot.press(*["n"] * 8)  # dA1, the last row in view
         await pilot.pause()
-        assert inside(app)[0] == "forward" and inside(app)[-1] == " dA1 (2, 3)", inside(app)
+        assert inside(app)[0] == "forward" and inside(app)[-1] == "  dA1 (2, 3)", inside(app)
         await pilot.press("n")  # dZ1, one row further
         await pilot.pause()
-        assert inside(app)[0] == " Z1  (2, 3)" and inside(app)[-1] == " dZ1 (2, 3)", inside(app)
+        assert inside(app)[0] == "1 Z1  (2, 3)" and inside(app)[-1] == "1 dZ1 (2, 3)", inside(app)

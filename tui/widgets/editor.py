@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input
 
-from engine import activations, losses
+from engine import activations, layers, losses
 from engine.layouts import LAYOUTS
 from engine.network import BIASES, INITS
 from tui.session import Options, parse_float, parse_int, parse_sizes, sizes_text
@@ -23,6 +23,7 @@ CHOICES = {
     "layout": tuple(LAYOUTS),
     "bias": BIASES,
     "init": INITS,
+    "detail": layers.DETAILS,
 }
 TEXTS = ("sizes", "batch", "lr", "seed")
 LABELS = {"dataset": "data"}

@@ -43,8 +43,15 @@ def line_width(line: Line) -> int:
 
 def matrix_box(name: str, value: np.ndarray, precision: int, max_rows: int, max_cols: int, width: int,
                border: str) -> list[Line]:
-    """The matrix in a rounded box titled "name (shape)", with as many columns as fit in width."""
+    """The matrix in a rounded box titled "name (shape)", with as many columns as fit in width.
+
+    An array of three or more axes shows its first matrix, titled as such: "emb1[0] of (32, 3, 10)".
+    """
     title = f" {name} {shape_text(value.shape)} "
+    if np.ndim(value) > 2:
+        first = (0,) * (np.ndim(value) - 2)
+        title = f" {name}[{', '.join(map(str, first))}] of {shape_text(value.shape)} "
+        value = value[first]
     cols = max_cols
     while True:
         body, body_width = render_matrix(value, precision, max_rows, cols)

@@ -25,6 +25,23 @@ def _displayable(value: np.ndarray) -> np.ndarray | None:
     return value.reshape(-1, value.shape[-1]) if value.ndim > 2 else value
 
 
+CELL_LINES = 5  # of a notebook cell's source shown around the line
+
+
+def _cell_source(event: ScriptEvent) -> list[Content]:
+    """A notebook line's cell: a few lines around it, the line marked, as the notebook shows it."""
+    cell = event.cell
+    if cell is None:
+        return []
+    at = event.line - cell.start
+    first = max(0, min(at - CELL_LINES // 2, len(cell.lines) - CELL_LINES))
+    shown = [Content.styled(f"cell {cell.number}", "$text-muted")]
+    for k in range(first, min(first + CELL_LINES, len(cell.lines))):
+        mark, style = ("→", "bold") if k == at else (" ", "$text-muted")
+        shown.append(Content.styled(f"{mark}{k + 1:>3}  {cell.lines[k]}", style))
+    return shown
+
+
 class ScriptCard(EventCard):
     """One recorded line: where it ran, its code, its shape rule, the engine's line beside it, and its arrays.
 
@@ -39,10 +56,10 @@ class ScriptCard(EventCard):
         max_rows = 12 if height >= 36 else 6
         if event is None:
             return [Content("No line of the script made an array, so there is nothing to step through.")]
-        where = Content.assemble((event.phase, "bold $accent"), f"  ·  line {event.line}",
+        where = Content.assemble((event.phase, "bold $accent"), f"  ·  {event.place}",
                                  f"  ·  run {event.run} of {event.runs}" if event.runs > 1 else "",
                                  f"  ·  {event.index + 1} of {total}")
-        header = [where, Content(""), Content.styled(event.formula, "bold")]
+        header = [where, *_cell_source(event), Content(""), Content.styled(event.formula, "bold")]
         if event.failing:
             d = event.diagnosis
             rule = (Content(event.rule.format(*(str(a.shape) for a in event.arrays)) + " → ")

@@ -12,9 +12,10 @@ from engine.script.report import skipped
 
 
 def timeline_options(events: list[ScriptEvent], runs: dict[int, int]) -> list[Option]:
-    """Lines grouped by where they run, a loop's left-out runs noted, the failing line marked."""
+    """Lines grouped by where they run (and by cell in a notebook), a loop's left-out runs noted, the failing line
+    marked."""
     found: list[Option] = []
-    phase = None
+    phase = cell = None
     for i, e in enumerate(events):
         gap = skipped(events, i, runs)
         if gap:
@@ -23,11 +24,16 @@ def timeline_options(events: list[ScriptEvent], runs: dict[int, int]) -> list[Op
         if e.phase != phase:
             phase = e.phase
             found.append(Option(phase, id=f"phase-{i}", disabled=True))
+        if e.cell is not None and e.cell is not cell:  # a notebook: where each cell begins
+            cell = e.cell
+            found.append(Option(Content.styled(f"── cell {cell.number} ──", "$text-muted"), id=f"cell-{i}",
+                                disabled=True))
+        number = e.line - e.cell.start + 1 if e.cell is not None else e.line
         if e.failing:
-            line = Content.assemble((f" {e.line:>3} ", "dim"), (f"{e.name:<8} ", "bold $text-error"),
+            line = Content.assemble((f" {number:>3} ", "dim"), (f"{e.name:<8} ", "bold $text-error"),
                                     ("✗ fails", "bold $text-error"))
         else:
-            line = Content.assemble((f" {e.line:>3} ", "dim"), f"{e.name:<8} ", (shape_text(e.shape), "dim"))
+            line = Content.assemble((f" {number:>3} ", "dim"), f"{e.name:<8} ", (shape_text(e.shape), "dim"))
         found.append(Option(line, id=f"e{i}"))
     return found
 

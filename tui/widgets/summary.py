@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.content import Content
 
+from engine import layers
 from tui.session import Session
 from tui.widgets.wrapped import Wrapped
 
@@ -11,15 +12,21 @@ from tui.widgets.wrapped import Wrapped
 def summary_content(session: Session) -> list[Content]:
     """The summary's parts; the bar wraps between them, never inside one."""
     net, o = session.net, session.options
-    sizes = " → ".join(str(n) for n in net.sizes)
-    parts = [
-        Content.assemble((sizes, "bold"), f"  m = {session.m}"),
+    detail = f"  {net.detail} detail" if net.detail != "compact" else ""
+    if o.layers:  # a stack: its layers in short form, then the loss
+        network = [Content.assemble((f"{net.inputs[0]} → " + layers.short(layers.parse(o.layers)), "bold"),
+                                    f"  m = {session.m}")]
+        kinds = [Content(f"{net.loss_name}{detail}")]
+    else:
+        network = [Content.assemble((" → ".join(str(n) for n in net.sizes), "bold"), f"  m = {session.m}")]
+        kinds = [Content(f"{net.hidden} → {net.output}  {net.loss_name}{detail}")]
+    return [
+        *network,
         Content.assemble("data ", (session.data_text, "bold")),
         Content.assemble(f"step {net.steps}  ", (f"loss {session.loss:.4f}", "bold")),
-        Content(f"{net.hidden} → {net.output}  {net.loss_name}"),
+        *kinds,
         Content(f"{net.layout_name} layout  {net.bias} bias  {net.init} init  seed {net.seed}  lr {o.lr:g}"),
     ]
-    return parts
 
 
 class SummaryBar(Wrapped):

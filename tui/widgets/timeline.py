@@ -1,4 +1,4 @@
-"""Timeline: the step's events grouped by phase, the current one highlighted; clicking one jumps there."""
+"""Timeline: the step's events grouped by phase and layer, the current one highlighted; clicking one jumps there."""
 
 from __future__ import annotations
 
@@ -16,18 +16,24 @@ FORMULAS = 50  # the timeline's width from which each row also shows its NumPy l
 
 
 def rows(events: list[Event], formulas: bool) -> list[tuple[int | None, Content]]:
-    """Each phase's heading (no event: None) and then its events, one row each, with the event's index."""
+    """Each phase's heading (no event: None) and then its events, one row each, with the event's index.
+
+    Within a phase the events are grouped by layer: a group's first row carries the layer's number in the gutter.
+    """
     found: list[tuple[int | None, Content]] = []
-    phase = None
+    phase = layer = None
     name_width = max(len(e.name) for e in events)
     shape_width = max(len(str(e.shape)) for e in events)
+    gutter = max(len(str(e.layer)) for e in events)
     for i, e in enumerate(events):
         if e.phase != phase:
-            phase = e.phase
+            phase, layer = e.phase, None
             found.append((None, Content(phase)))
+        number = str(e.layer) if e.layer != layer else ""
+        layer = e.layer
         shape = f"{e.shape}".ljust(shape_width + 1) if formulas else str(e.shape)
-        found.append((i, Content.assemble(f" {e.name:<{name_width}} ", (shape, "dim"),
-                                          (e.formula if formulas else "", "$text-muted"))))
+        found.append((i, Content.assemble((f"{number:>{gutter}} ", "$text-muted"), f"{e.name:<{name_width}} ",
+                                          (shape, "dim"), (e.formula if formulas else "", "$text-muted"))))
     return found
 
 

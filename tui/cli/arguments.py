@@ -7,7 +7,8 @@ import argparse
 from engine import activations, losses
 from engine.layouts import LAYOUTS
 from engine.network import BIASES, INITS
-from tui.session import DATASETS, FILE, Options, parse_int, parse_sizes
+from engine.layers import DETAILS
+from tui.session import DATASETS, FILE, Options, edited, parse_int, parse_sizes
 
 COMMANDS = {
     "export": "write the network and its data as a standalone NumPy training script",
@@ -22,6 +23,11 @@ def add_options(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """The network, data and training options the app and every command share."""
     p.add_argument("--sizes", default=None, help="layer sizes, inputs first, such as 4,3,3 (default: the data's "
                    "inputs and outputs around one hidden layer)")
+    p.add_argument("--layers", default=None, metavar="STACK", help="the network as a stack of layers, such as "
+                   "\"linear 3, sigmoid, linear 3, sigmoid\" or \"embedding 27 10, flatten, linear 200, batchnorm, "
+                   "tanh, linear 27, softmax\" (then --hidden and --output are the stack's own)")
+    p.add_argument("--detail", default="compact", choices=DETAILS, help="compact: each layer's backward pass as "
+                   "its one-line formula; fine: through every intermediate, as makemore's backprop exercise")
     p.add_argument("--hidden", default="sigmoid", choices=activations.HIDDEN)
     p.add_argument("--output", default="sigmoid", choices=activations.OUTPUT)
     p.add_argument("--loss", default="bce", choices=losses.NAMES)
@@ -34,7 +40,8 @@ def add_options(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
                    "(default: all)")
     p.add_argument("--dataset", default="question", choices=DATASETS,
                    help="built-in data (synthetic: seeded random data shaped by --sizes)")
-    p.add_argument("--data", metavar="X.csv", help="inputs, one example per row (.csv or .npy)")
+    p.add_argument("--data", metavar="X.csv", help="inputs, one example per row (.csv or .npy); or a word list "
+                   "(.txt, one word a line, a to z) alone, as next-character examples")
     p.add_argument("--targets", metavar="Y.csv", help="labels, one example per row (.csv or .npy)")
     return p
 
@@ -72,9 +79,17 @@ def command_parser(name: str) -> argparse.ArgumentParser:
 
 
 def options_from(args: argparse.Namespace) -> Options:
-    if bool(args.data) != bool(args.targets):
-        raise ValueError("--data and --targets go together: X and Y, one example per row in each")
-    return Options(sizes=parse_sizes(args.sizes) if args.sizes else None, hidden=args.hidden, output=args.output,
-                   loss=args.loss, layout=args.layout, bias=args.bias, init=args.init, seed=args.seed, lr=args.lr,
-                   batch=parse_int("batch", args.batch, 1, allow_blank=True) if args.batch else None,
-                   dataset=FILE if args.data else args.dataset, data=args.data, targets=args.targets)
+    words = bool(args.data) and args.data.lower().endswith(".txt") and not args.targets
+    if bool(args.data) != bool(args.targets) and not words:
+        raise ValueError("--data and --targets go together: X and Y, one example per row in each (a .txt word "
+                         "list goes alone)")
+    options = Options(sizes=parse_sizes(args.sizes) if args.sizes else None, hidden=args.hidden, output=args.output,
+                      loss=args.loss, layout=args.layout, bias=args.bias, init=args.init, seed=args.seed, lr=args.lr,
+                      batch=parse_int("batch", args.batch, 1, allow_blank=True) if args.batch else None,
+                      dataset=FILE if args.data else args.dataset, data=args.data, targets=args.targets,
+                      detail=args.detail)
+    if args.layers is None:
+        return options
+    if args.sizes:
+        raise ValueError("--sizes and --layers: give one; with --layers, the sizes are its linear layers'")
+    return edited(options, "layers", args.layers)[0]

@@ -28,6 +28,19 @@ FULL_PAGE = """<!DOCTYPE html>
 <p>Ask your teacher, or reload this page when someone closes their tab.</p>
 </body></html>
 """
+# textual-serve's page asks a font host for Roboto Mono; the font ships in its static folder, so it is served from here
+# and a classroom without internet gets the same page. Every <link> to another host goes.
+ELSEWHERE = re.compile(r'\s*<link\b[^>]*\bhref="(?:[a-z]+:)?//[^"]*"[^>]*>', re.IGNORECASE)
+FONTS = """<style>
+      @font-face {{ font-family: "Roboto Mono"; font-style: normal; font-weight: 100 700;
+                   src: url("{static}fonts/RobotoMono-VariableFont_wght.ttf") format("truetype"); }}
+      @font-face {{ font-family: "Roboto Mono"; font-style: italic; font-weight: 100 700;
+                   src: url("{static}fonts/RobotoMono-Italic-VariableFont_wght.ttf") format("truetype"); }}
+    </style>
+    <link rel="preload" href="{static}fonts/RobotoMono-VariableFont_wght.ttf" as="font" type="font/ttf" crossorigin>
+  </head>"""
+FOREIGN = ("stepprop serve answers only its own page: this request came from a page at {origin}, not from "
+           "{host}. A proxy in front of it needs --allow-origin {origin}.")
 FULL_TERMINAL = ("\x1b[2J\x1b[H The class is full: all {seats} seats are taken.\r\n\r\n"
                  " Ask your teacher, or reload this page when someone closes their tab.\r\n")
 
@@ -104,10 +117,11 @@ class Tab(AppService):
 class Classroom(Server):
     """Serves the app to at most `seats` tabs at once; one more gets a page saying the class is full."""
 
-    def __init__(self, argv: list[str], host: str, port: int, seats: int):
+    def __init__(self, argv: list[str], host: str, port: int, seats: int, origins: tuple[str, ...] = ()):
         super().__init__(shlex.join(argv), host=host, port=port, title="stepprop")
         self.argv = argv
         self.seats = seats
+        self.origins = {origin.lower().rstrip("/") for origin in origins}  # pages elsewhere allowed in, such as a proxy's
         self.tabs: set[Tab] = set()
         self.sockets: set[web.WebSocketResponse] = set()
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -134,6 +148,27 @@ class Classroom(Server):
                 pass
         web.run_app(self._make_app(), host=self.host, port=self.port, handle_signals=False, loop=loop,
                     print=lambda _: self.listening())
+
+    async def _make_app(self) -> web.Application:
+        app = await super()._make_app()
+        app.middlewares.append(self.own_pages_only)
+        return app
+
+    @web.middleware
+    async def own_pages_only(self, request: web.Request, handler) -> web.StreamResponse:
+        """403 for a request a page on another origin makes: any web page a student visits could otherwise open a
+        session on their server (browsers let a page open a websocket anywhere), or fetch its downloads."""
+        origin = request.headers.get("Origin")
+        if origin is not None and not self.allows(origin, request.host):
+            say(f"refused {request.path} (403) from a page at {origin}")
+            raise web.HTTPForbidden(text=FOREIGN.format(origin=origin, host=request.host))
+        return await handler(request)
+
+    def allows(self, origin: str, host: str) -> bool:
+        """A page served from this host (the address the browser used), or an origin given with --allow-origin."""
+        origin = origin.lower().rstrip("/")
+        scheme, _, where = origin.partition("://")
+        return origin in self.origins or (scheme in ("http", "https") and where == host.lower())
 
     async def on_startup(self, app: web.Application) -> None:
         pass  # textual-serve prints its logo here
@@ -163,7 +198,9 @@ class Classroom(Server):
             "config": {"static": {"url": f"{'https' if secure else 'http'}://{host}/static/"}},
             "application": {"name": self.title},
         }
-        return aiohttp_jinja2.render_template("app_index.html", request, context)
+        page = aiohttp_jinja2.render_string("app_index.html", request, context)
+        page = ELSEWHERE.sub("", page).replace("</head>", FONTS.format(static=context["config"]["static"]["url"]), 1)
+        return web.Response(text=page, content_type="text/html")
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         """One tab: start its app, relay keys and screen until the tab closes, then end the app's process."""

@@ -5,27 +5,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from tui.launch import collect_from_here
+from tui.errors import refuse
 from tui.session import Options, Session
-
-
-def refuse(error: Exception) -> int:
-    """A command that cannot run: one line on stderr saying why, OS errors in words, and exit status 2."""
-    print(f"stepprop: {os_error(error) if isinstance(error, OSError) else error}", file=sys.stderr)
-    return 2
-
-
-def os_error(error: OSError) -> str:
-    """An OS error in words: "out/: is a directory", not "[Errno 21] Is a directory: 'out/'"."""
-    if error.strerror:
-        where = f"{error.filename}: " if error.filename else ""
-        return f"{where}{error.strerror[0].lower()}{error.strerror[1:]}"
-    return str(error)
+from tui.startup import collect_from_here
 
 
 def run_command(name: str, argv: list[str]) -> int:
     """`stepprop export` or `stepprop trace`: the network and data the app would show, written out."""
-    from tui.arguments import command_parser, options_from
+    from tui.cli.arguments import command_parser, options_from
 
     args = command_parser(name).parse_args(argv)
     session = Session.start(options_from(args))
@@ -50,22 +37,31 @@ def run_command(name: str, argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        return dispatch(argv)
+    except KeyboardInterrupt:  # Ctrl-C while a command works (a script running under debug, say): one line too
+        print("stepprop: stopped (Ctrl-C)", file=sys.stderr)
+        return 130
+
+
+def dispatch(argv: list[str]) -> int:
+    """The app, or the command argv names."""
     command = argv[0] if argv and not argv[0].startswith("-") else None
     if command is not None:
         collect_from_here()  # a command runs with the collector on; the app turns it on after its first frame
     # imported here, so that export and trace load neither the debugger nor the server
     if command == "debug":
-        from tui.debug import main as debug
+        from tui.cli.debug import main as debug
         return debug(argv[1:])
     if command == "exercise":
-        from tui.answers import main as answers
+        from tui.cli.answers import main as answers
         return answers(argv[1:])
     if command == "serve":
-        from tui.serve import main as serve
+        from tui.cli.serve import main as serve
         return serve(argv[1:])
     try:
         if argv:
-            from tui.arguments import COMMANDS, options_from, parser
+            from tui.cli.arguments import COMMANDS, options_from, parser
 
             if command in COMMANDS:
                 return run_command(command, argv[1:])

@@ -8,14 +8,6 @@ def main() -> int:
     # as long as the program. Collecting while they are made frees nothing and costs about a tenth of the time to
     # the first screen. A command turns the collector back on before it runs; the app once its first frame is drawn.
     gc.disable()
-    from tui.cli import main as run
+    from tui.cli.main import main as run
 
     return run()
-
-
-def collect_from_here() -> None:
-    """Turn the garbage collector back on, if start-up turned it off, with everything made so far frozen: it lives as
-    long as the program, and a collection never walks it again."""
-    if not gc.isenabled():
-        gc.freeze()
-        gc.enable()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
-from tui.arguments import _Parser, add_options, options_from
-from tui.cli import os_error
+from tui.cli.arguments import _Parser, add_options, options_from
+from tui.errors import os_error
 from tui.session import Session
 
+ORIGIN = re.compile(r"https?://([^/\s:\[\]]+|\[[0-9a-f:.]+\])(:\d{1,5})?/?", re.IGNORECASE)  # what a browser sends as Origin
 INSTALL = "stepprop serve needs textual-serve: pip install 'stepprop[serve]' (or pip install textual-serve)"
 
 
@@ -20,6 +22,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     p.add_argument("--max-sessions", type=int, default=40, metavar="N",
                    help="tabs open at once (default 40); one more gets a page saying the class is full")
+    p.add_argument("--allow-origin", action="append", default=[], metavar="URL",
+                   help="a page address besides this server's own that may open tabs, such as "
+                        "https://class.example.org for a proxy in front of it (repeat for more); pages anywhere "
+                        "else get 403")
     return add_options(p)
 
 
@@ -39,8 +45,12 @@ def main(argv: list[str]) -> int:
         if args.max_sessions < 1 or not 0 < args.port < 65536:
             raise ValueError(f"expected --max-sessions ≥ 1 and --port in 1..65535, got {args.max_sessions} "
                              f"and {args.port}")
+        for origin in args.allow_origin:
+            if not ORIGIN.fullmatch(origin):
+                raise ValueError(f"expected --allow-origin as scheme://host or scheme://host:port, such as "
+                                 f"https://class.example.org; got {origin!r}")
         Session.start(options_from(args))  # bad sizes or data fail here, once, not in every tab
-        from tui.classroom import Classroom
+        from tui.cli.classroom import Classroom
     except ModuleNotFoundError as error:
         if (error.name or "").partition(".")[0] not in ("textual_serve", "aiohttp", "aiohttp_jinja2", "jinja2"):
             raise
@@ -53,7 +63,7 @@ def main(argv: list[str]) -> int:
         print(f"stepprop serve: {error}", file=sys.stderr)
         return 2
     try:
-        Classroom(app_command(args), args.host, args.port, args.max_sessions).serve()
+        Classroom(app_command(args), args.host, args.port, args.max_sessions, tuple(args.allow_origin)).serve()
     except OSError as error:  # the port is taken, or the address is not this machine's
         print(f"stepprop serve: cannot listen on {args.host} port {args.port}: {error.strerror}", file=sys.stderr)
         return 2

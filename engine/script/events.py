@@ -137,12 +137,12 @@ def build(recording: Recording, twin: Twin | None = None) -> list[ScriptEvent]:
             known_local[(r.scope, r.name)] = value
     engine_events = twin.events() if twin is not None else []
 
-    def shape_of(name: str) -> tuple[tuple[int, ...], str, str] | None:
+    def shape_of(name: str) -> tuple[tuple[int, ...], str] | None:
         found = match(name, (), None, engine_events, twin) if twin is not None else None
         if found is None:
             return None
         shape = found.event.shape
-        return shape, f"the twin's {found.event.name} is {shape_text(shape)}", found.event.formula
+        return shape, f"the twin's {found.event.name} is {shape_text(shape)}"
 
     diagnosis = diagnose_failure(recording, shape_of)
     if diagnosis is not None and diagnosis.odd is not None:

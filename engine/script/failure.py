@@ -45,22 +45,6 @@ class Diagnosis:
         return [f"{line} ({label})" for line, label in zip(self.suggestions, self.labels)]
 
 
-def _twin_value(goal: tuple | None, env: dict) -> object:
-    """The twin's own line evaluated over the script's operands, when they are all there with the shapes it needs:
-    then the engine knows the right values, and fixes that give them come first."""
-    if goal is None:
-        return None
-    shape, _, formula = goal
-    right = formula.split(" = ", 1)[1]
-    try:
-        from engine.doctor.diagnosis import examine
-        from engine.doctor.grammar import parse
-        d, value = examine(parse(right, env), env, steps=False)
-    except (ValueError, KeyError, RecursionError):
-        return None
-    return value if value is not None and d.runs and np.shape(value) == tuple(shape) else None
-
-
 def doctor_lines(statement: ast.stmt | None, operation: ast.AST | None, source: Source) -> list[str]:
     """What to give the doctor, most telling first: the whole statement, then the failing operation alone."""
     lines = []
@@ -124,12 +108,12 @@ def diagnose_failure(recording: Recording, shape_of=None) -> Diagnosis | None:
     target = (targets(statement) or [None])[0] if statement is not None else None
     env = environment(failure)
     error = f"{failure.type}: {failure.message}".strip()
+    # The twin's shape only: its own line over the script's arrays may differ by where the script puts its 1/m
     goal = shape_of(target) if shape_of is not None and target else None
-    expected = _twin_value(goal, env)
     for line in doctor_lines(statement, operation, source):
         try:
             if goal and line.startswith(f"{target} "):
-                d = diagnose(line, env, expected=expected, shape=goal[0], shape_reason=goal[1])
+                d = diagnose(line, env, shape=goal[0], shape_reason=goal[1])
             else:
                 d = diagnose(line, env)
         except (ValueError, RecursionError):

@@ -48,11 +48,20 @@ class Dialogs:
             sampled = {k for k, P in session.net.params.items() if P.size > MAX_ENTRIES}
             self.call_from_thread(screen.show, errors, session.events, sampled)
 
-    def action_doctor(self) -> None:
+    def action_doctor(self, line: str | None = None) -> None:
         from tui.screens.doctor import DoctorScreen
 
         s = self.session
-        self.push_screen(DoctorScreen(s.matrices(), s.current.formula, s.truths(), s.axes()))
+        self.push_screen(DoctorScreen(s.matrices(), line or s.current.formula, s.truths(), s.axes()),
+                         self._doctor_closed)
+
+    def _doctor_closed(self, there: tuple[str, str] | None) -> None:
+        """ctrl+g in the doctor: step to the event that computes a name, and reopen the doctor with the line."""
+        if there is not None:
+            name, line = there
+            self.session.go(self.session.index_of(name))
+            self.show_step()
+            self.action_doctor(line)
 
     def action_break_it(self) -> None:
         event = self.session.current

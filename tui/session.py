@@ -445,18 +445,22 @@ class Session:
         self._begin()
 
     def matrices(self) -> dict[str, np.ndarray | float]:
-        """Every named matrix the step has reached, plus m and lr: what the doctor evaluates over."""
+        """Every named matrix the step has reached, plus m and lr: what the doctor evaluates over.
+
+        The parameters keep the values the step reads: an update's result is what its line is checked against
+        (truths), so `W1 = W1 - lr * dW1` reads the W1 from before its own update, as the engine's does.
+        """
         env: dict[str, np.ndarray | float] = {"X": self.X, "Y": self.Y, "m": self.m, "lr": self.options.lr}
         env.update(self.net.params)
         env.update(self.net.draws(self.m))
         for event in self.events[: self.position + 1]:
-            env[event.name] = event.value
+            if event.phase != "update":
+                env[event.name] = event.value
         return env
 
     def truths(self) -> dict[str, tuple[np.ndarray, str]]:
         """Every event of the step by name: the engine's true value, and where it is computed, as a sentence."""
-        return {e.name: (e.value, f"{e.name} is computed at event {i + 1} ({e.phase}, layer {e.layer}); "
-                                  "step there first, or press end")
+        return {e.name: (e.value, f"{e.name} is computed at event {i + 1} ({e.phase}, layer {e.layer})")
                 for i, e in enumerate(self.events)}
 
     def axes(self) -> engine.doctor.Axes:

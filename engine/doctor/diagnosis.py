@@ -12,10 +12,10 @@ import numpy as np
 
 from engine.checks import shape_text
 from engine.doctor.axes import EXAMPLES, Axes, Labels, base, counted, described
-from engine.doctor.edits import (BUDGET, Candidate, Writer, at, double_stretch, is_product, is_reduction,
-                                 mentions_name, outer_products, product_operands, search, slots, stretches,
-                                 untransposed)
-from engine.doctor.grammar import Parsed, app_function, keywords, np_function, parse
+from engine.doctor.edits import (BUDGET, Candidate, Writer, at, derivatives, double_stretch, is_product,
+                                 is_reduction, mentions_name, names_in, outer_products, product_operands,
+                                 reads_array, search, slots, stretches, untransposed)
+from engine.doctor.grammar import Parsed, app_function, keywords, method, np_function, parse
 from engine.doctor.shaperules import infer, operation, run, shape_of
 
 MAX_SUGGESTIONS = 5
@@ -57,6 +57,8 @@ class Diagnosis:
     goal: str | None = None  # what the left-hand name must be, as a sentence: "dW2 has W2's shape (3, 2)"
     label: str | None = None  # for a line that is ok: RIGHT_VALUES when checked against the true value, else
     # RIGHT_SHAPE when its name's shape is known, else RUNS
+    odd: tuple[str, Shape] | None = None  # the one operand whose shape is the odd one out, and the shape that
+    # would make the line right: the fault may lie where that operand was made
 
     @property
     def suggestions(self) -> list[str]:
@@ -77,13 +79,16 @@ class Goal:
 
 
 def diagnose(expr: str, env: dict, *, expected: object = None, where: dict[str, str] | None = None,
-             axes: Axes | None = None, budget: float | None = None) -> Diagnosis:
+             axes: Axes | None = None, budget: float | None = None, shape: Shape | None = None,
+             shape_reason: str = "") -> Diagnosis:
     """Evaluate `expr` ("expr", "name = expr" or "name -= expr") over `env` one operation at a time.
 
     - `expected`: the true value of the left-hand name, when known (inside the app, the engine's event value);
       fixes equal to it are labelled "right values" and ranked first.
     - `where`: name -> a sentence saying where a name not in env is computed, used when the line reads one.
     - `axes`: what the axes count (layout, sizes, m), for explanations in words; names and shapes alone work.
+    - `shape`: the shape the left-hand name must have when no value is known (`stepprop debug`'s twin), said as
+      `shape_reason`.
     - `budget`: seconds, a guard for a loaded machine; the fix search is bounded by effort (variants tried and
       checked), so the same line always gets the same fixes.
 
@@ -91,13 +96,48 @@ def diagnose(expr: str, env: dict, *, expected: object = None, where: dict[str, 
     """
     parsed = parse(expr, env, where)
     goal = goal_for(parsed, env, expected)
+    if goal is None and shape is not None and parsed.target:
+        goal = Goal((tuple(shape),), shape_reason or f"{parsed.target} must be {shape_text(tuple(shape))}")
     diagnosis, value = examine(parsed, env, goal, axes)
     if diagnosis.ok:
         return diagnosis
     fixes, best = _suggest(parsed, env, goal, value, BUDGET if budget is None else budget)
     if diagnosis.runs and diagnosis.culprit is None:
         diagnosis = _blame_silent(parsed, env, diagnosis, goal, best, axes)
+    odd = odd_operand(parsed, env, goal)
+    if odd is not None:
+        name, shape = odd
+        diagnosis = replace(diagnosis, odd=odd, explanation=(
+            f"{name} is {shape_text(shape_of(env[name]))}, but {parsed.line} and the rest need {shape_text(shape)}: "
+            f"with {name} {shape_text(shape)} the line is right as it stands, so the fault may lie where {name} was "
+            f"made. " + diagnosis.explanation))
     return replace(diagnosis, fixes=fixes)
+
+
+def odd_operand(parsed: Parsed, env: dict, goal: Goal | None) -> tuple[str, Shape] | None:
+    """(name, shape) when exactly one array the line reads, given another shape, makes the whole line give the
+    shape its name must have, as it stands: that operand, not the line, is the odd one out."""
+    if goal is None or goal.knows_value:
+        return None  # the engine's own arrays (inside the app) are never the odd ones
+    names = sorted({n.id for n in ast.walk(parsed.expr) if isinstance(n, ast.Name)
+                    and isinstance(env.get(n.id), np.ndarray) and env[n.id].ndim == 2})
+    if parsed.augmented and parsed.target in names:
+        names.remove(parsed.target)  # the name written into keeps its shape: not the odd one
+    shapes = {shape_of(env[n]) for n in names} | {s for s in goal.shapes if len(s) == 2}
+    shapes |= {s[::-1] for s in shapes}
+    found = []
+    for name in names:
+        for shape in sorted(shapes - {shape_of(env[name]), shape_of(env[name])[::-1]}):  # a transpose: the line's
+            trial = dict(env)
+            trial[name] = np.broadcast_to(np.float64(0.5), shape)
+            try:
+                inference = infer(parsed.expr, trial)
+            except ValueError:
+                continue
+            if inference.failed is None and inference.shapes.get(parsed.expr) in goal.shapes:
+                found.append((name, shape))
+                break
+    return found[0] if len(found) == 1 else None
 
 
 # ---- what the left-hand name must be ------------------------------------------------------------------------
@@ -110,6 +150,9 @@ def goal_for(parsed: Parsed, env: dict, expected: object = None) -> Goal | None:
     """The shape the left-hand name must have: the true value's; the name's own for -=; the array of that name;
     or its role: a dW has its W's shape, a dZ1 its Z1's (or A1's), A1 its Z1's, and a cost is a single number."""
     t = parsed.target
+    if t is None and expected is not None:
+        shape = tuple(np.shape(expected))
+        return Goal((shape,), f"the engine's value is {shape_text(shape)}", expected)
     if t is None:
         return None
     if expected is not None:
@@ -389,6 +432,10 @@ def _blame_silent(parsed: Parsed, env: dict, d: Diagnosis, goal: Goal | None, be
     labels = _labels_of(parsed, env, outcome, axes)
     shape_now = d.shape
     stretched = _table(parsed, env, outcome, goal)
+    factor = None if stretched is not None else _off_by_factor(parsed, env, outcome, goal)
+    if factor is not None:
+        culprit, why = factor
+        return replace(d, culprit=culprit, explanation=why)
     node = stretched
     if node is None and best is not None:
         node = at(parsed.expr, best.site)
@@ -420,6 +467,16 @@ def _blame_silent(parsed: Parsed, env: dict, d: Diagnosis, goal: Goal | None, be
         why = (f"{culprit} runs without an error, but it adds up along axis {k['axis']} only, leaving "
                f"{counted(shape, labels.get(node))}." if isinstance(k["axis"], int) else
                f"{culprit} gives {shape_text(shape)}.")
+    elif best is not None and isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and \
+            _derivative_of(node, at(best.tree, best.site)):
+        fixed = Writer(parsed).text(at(best.tree, best.site))
+        why = (f"{culprit} runs without an error, but it multiplies by the activation itself where its derivative "
+               f"belongs: {fixed}.")
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and len(operands) == 2 and \
+            () in (shape_of_node(outcome, operands[0]), shape_of_node(outcome, operands[1])):
+        scalar, other = operands if shape_of_node(outcome, operands[0]) == () else operands[::-1]
+        why = (f"{culprit} runs without an error, and {parsed.text(scalar)} only scales {parsed.text(other)}: "
+               f"the shape stays {shape_text(shape)}, and the values are off by that factor if it does not belong.")
     elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and len(operands) == 2:
         a, b = operands
         why = (f"{culprit} runs without an error, but * multiplies element by element: "
@@ -446,6 +503,69 @@ def _blame_silent(parsed: Parsed, env: dict, d: Diagnosis, goal: Goal | None, be
     else:
         tail = f" So {parsed.target} comes out {shape_text(shape_now)}, but {goal.reason}."
     return replace(d, culprit=culprit, explanation=why + tail)
+
+
+def _derivative_of(node: ast.expr, new: ast.expr | None) -> bool:
+    """Whether `new` is `node` with an activation's derivative in place of the activation (edits.derivatives)."""
+    if new is None:
+        return False
+    names = {n.id: np.zeros(1) for tree in (node, new) for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    return any(ast.dump(d) == ast.dump(new) for d in derivatives(node, names))
+
+
+def _off_by_factor(parsed: Parsed, env: dict, outcome, goal: Goal | None) -> tuple[str, str] | None:
+    """(culprit, why) when the line's values are the true ones times a constant: a scalar factor that does not
+    belong (2 * A1.T), or np.mean dividing by every entry where the engine divides by m alone."""
+    if goal is None or not goal.knows_value:
+        return None
+    with np.errstate(all="ignore"):
+        value, truth = np.asarray(outcome.values[parsed.expr], float), np.asarray(goal.value, float)
+        if value.shape != truth.shape or not np.isfinite(value).all():
+            return None
+        mask = np.abs(truth) > 1e-12
+        if not mask.any():
+            return None
+        ratios = value[mask] / truth[mask]
+    c = float(np.mean(ratios))
+    if not np.isfinite(c) or c == 0 or np.isclose(c, 1) or not np.allclose(ratios, c, rtol=1e-6):
+        return None
+    name = parsed.target or "the result"
+    m = env.get("m")
+    parents = {id(child): parent for _, parent in walk_postorder(parsed.expr) for _, child in slots(parent)}
+    def plain(node) -> bool:  # a plain number: no array in it
+        return node in outcome.values and shape_of_node(outcome, node) == () and not reads_array(node, env)
+
+    for _, node in walk_postorder(parsed.expr):
+        parent = parents.get(id(node))
+        if plain(node) and (parent is None or not plain(parent)):  # the whole plain-number factor
+            value = float(np.asarray(outcome.values[node]))
+            divides = isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Div) and parent.right is node
+            constants = [n.value for n in ast.walk(node) if isinstance(n, ast.Constant)
+                         and isinstance(n.value, (int, float)) and not isinstance(n.value, bool)]
+            if value and np.isclose(1 / value if divides else value, c) or any(np.isclose(k, c) for k in constants):
+                culprit = node if not isinstance(node, (ast.Constant, ast.Name)) or parent is None else parent
+                if isinstance(culprit, ast.BinOp) and isinstance(culprit.op, ast.Mult) and \
+                        node in (culprit.left, culprit.right) and culprit is not parsed.expr:
+                    other = culprit.right if node is culprit.left else culprit.left
+                    return parsed.text(culprit), (
+                        f"{parsed.text(culprit)} scales {parsed.text(other)} by {parsed.text(node)}; the values of "
+                        f"{name} are off by that factor ({c:.4g} times the engine's). The shape "
+                        f"{shape_text(shape_of_node(outcome, culprit))} is right.")
+                return parsed.text(culprit), (
+                    f"{parsed.text(culprit)} puts a factor of {parsed.text(node)} into {name}: its values are off by "
+                    f"that factor ({c:.4g} times the engine's), in the right shape.")
+        operands = [o for _, o in slots(node)]
+        if is_reduction(node) and "mean" in (method(node), np_function(node)) and keywords(node)["axis"] is None \
+                and isinstance(m, (int, float)) and not isinstance(m, bool) and m > 0:
+            inside = shape_of_node(outcome, operands[0])
+            size = int(np.prod(inside))
+            if size > m and np.isclose(c, m / size):
+                per = size // int(m) if size % int(m) == 0 else size / m
+                return parsed.text(node), (
+                    f"{parsed.text(node)} divides by m × n_out = {size}, every entry of {shape_text(inside)}; the "
+                    f"engine's {name} sums over outputs and divides by m = {m:g}, a factor of {per:g}. "
+                    f"{name} comes out {c:.4g} times the engine's value.")
+    return None
 
 
 # ---- suggestions -----------------------------------------------------------------------------------------------
@@ -493,7 +613,13 @@ def _suggest(parsed: Parsed, env: dict, goal: Goal | None, value: object,
                  and not isinstance(env.get("m"), bool) and goal is not None and goal.knows_value)
     found = list(search(parsed, env, good, budget=budget, closeness=closeness, scale=scale))
     found = [c for c in found if not table(c.tree, c.shapes)]  # a table of every pair is never a fix
+    if parsed.target:  # W2 -= 0.5 * W2 for W2 -= 0.5 * dW2: a swap into the name being written is no fix
+        own = sum(isinstance(n, ast.Name) and n.id == parsed.target for n in ast.walk(parsed.expr))
+        found = [c for c in found if sum(isinstance(n, ast.Name) and n.id == parsed.target
+                                         for n in ast.walk(c.tree)) <= own]
+    mine = names_in(parsed.expr)
     ranked = sorted(found, key=lambda c: (goals is not None and c.shape not in goals, c.edits,
+                                          len(mine - names_in(c.tree)),  # a fix that drops a name of yours: later
                                           stretches(c.tree, c.shapes), _size(c.tree)))
     chosen: list[list] = []  # [Fix, value, candidate]
     for c in ranked:
@@ -509,6 +635,8 @@ def _suggest(parsed: Parsed, env: dict, goal: Goal | None, value: object,
             continue
         if not d.ok:
             continue  # a shape the name cannot have, or still a table where one value per entry was meant
+        if np.asarray(result).dtype.kind in "fc" and not np.isfinite(result).all():
+            continue  # nan or inf: a log of a number <= 0, never a fix
         if goal is not None and goal.knows_value and same_values(result, goal.value):
             label = RIGHT_VALUES
         elif goals is not None:

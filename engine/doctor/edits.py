@@ -1,5 +1,5 @@
 """Edits learners need: a transpose, swapped operands, @ for *, another axis, a name of the same role; and the
-search over up to three of them, written back in the learner's own spelling."""
+search over up to four of them, written back in the learner's own spelling."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from engine.doctor.shaperules import Inference, infer
 Shape = tuple[int, ...]
 Path = tuple
 
-MAX_EDITS = 3
+MAX_EDITS = 4
 BEAM = 48  # trees carried from one edit count to the next, most promising first
 MAX_TRIED = 700  # variants tried per search: effort, so that the same line always gets the same fixes
 BUDGET = 0.035  # seconds: a guard for a loaded machine; the search stops at 10 x, the whole diagnosis at 15 x
@@ -194,7 +194,14 @@ def peers(name: str, env: dict) -> list[str]:
             found += [f"{letter}{k - 1}", f"{letter}{k + 1}", "X" if letter == "A" else "x"]
     elif name in ("X", "x"):
         found += [n for n in env if _LAYERED.match(n) and n[0] in "Aa"]
-    return [n for n in dict.fromkeys(found) if n in env and n != name]
+    if name.startswith("d") and len(name) > 1:
+        found.append(name[1:])  # dW2 written where W2 belongs
+    numbered = re.match(r"^([A-Za-z_]+?)(\d+)$", name)
+    if numbered and not match:
+        stem, k = numbered.group(1), int(numbered.group(2))
+        found += [f"{stem}{k - 1}", f"{stem}{k + 1}"]  # W2, b2 in a layer-3 line where W3, b3 exist
+    return [n for n in dict.fromkeys(found) if n in env and n != name and hasattr(env[n], "shape") ==
+            hasattr(env[name], "shape")]
 
 
 # ---- one edit -----------------------------------------------------------------------------------------------
@@ -206,6 +213,7 @@ def fixes(node: ast.expr, inference: Inference, env: dict, style: str, under_T: 
     shape, out = inference.shapes.get(node), []
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
         out.append(product(node.left, node.right, style))
+        out += derivatives(node, env)
     if is_product(node):
         a, b = product_operands(node)
         multiply = ast.BinOp(left=a, op=ast.Mult(), right=b) if isinstance(node, ast.BinOp) or method(node) \
@@ -219,6 +227,8 @@ def fixes(node: ast.expr, inference: Inference, env: dict, style: str, under_T: 
             name = np_function(node)
             swapped, flipped = np_call(name, b, a), np_call(name, toggle_T(b), toggle_T(a))
         out += [multiply, swapped, flipped]
+        if node is inference.failed:
+            out += [a, b]  # or one operand alone: a factor that does not belong
     if np_function(node) == "multiply":
         out.append(np_call("dot", *node.args))
     if is_reduction(node):
@@ -233,16 +243,40 @@ def fixes(node: ast.expr, inference: Inference, env: dict, style: str, under_T: 
         keepdims = True if k["axis"] is None else k["keepdims"]
         out += [with_keywords(node, axis, keepdims) for axis in axes if axis != current]
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.Div)):
+        scalar = [o for o in (node.left, node.right) if inference.shapes.get(o) == () and not reads_array(o, env)]
+        if scalar and isinstance(node.op, ast.Mult):
+            other = node.right if scalar[0] is node.left else node.left
+            per_entry = not any(is_reduction(n) or is_product(n) for n in ast.walk(other))
+            if inference.shapes.get(other) not in (None, ()) and per_entry and _reads_m(scalar[0]):
+                # -1/m * (per-example terms): summed
+                out.append(_with(node, "right" if other is node.right else "left", np_call("sum", other)))
+        for o in scalar[:1]:
+            if _reads_m(o) and not any(isinstance(n, ast.UnaryOp) for n in ast.walk(o)):
+                # 1/m * (...) where the cost is -1/m * (...): the minus sign lost
+                out.append(_with(node, "left" if o is node.left else "right", ast.UnaryOp(op=ast.USub(), operand=o)))
         # drop a plain-number factor such as (1/m) that the operand already carries
-        if isinstance(node.op, ast.Mult) and inference.shapes.get(node.left) == () and not _reads_array(node.left, env):
+        if isinstance(node.op, ast.Mult) and inference.shapes.get(node.left) == () and not reads_array(node.left, env):
             out.append(node.right)
-        if inference.shapes.get(node.right) == () and not _reads_array(node.right, env):
+        if inference.shapes.get(node.right) == () and not reads_array(node.right, env):
             out.append(node.left)
+    if is_reduction(node) and (method(node) == "mean" or np_function(node) == "mean") and _is_count(env.get("m")) \
+            and keywords(node)["axis"] is None:
+        # np.mean over everything divides by m × outputs; a cost that sums the outputs divides by m alone
+        m = ast.Name(id="m", ctx=ast.Load())
+        out.append(ast.BinOp(left=np_call("sum", slots(node)[0][1]), op=ast.Div(), right=m))
     if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
         out.append(node.value)  # W2 rather than W2[:-1]
+    if not isinstance(node, ast.Name) and shape is not None and len(shape) == 2 and shallow and \
+            mentions_name(node) and not is_reduction(node):
+        out.append(with_keywords(np_call("sum", node), 0, True))
+    if np_function(node) == "exp" and len(node.args) == 1 and isinstance(node.args[0], ast.BinOp) and \
+            isinstance(node.args[0].op, (ast.Div, ast.Sub)):
+        # np.exp(y / s) for np.exp(y) / s: the parenthesis closed one operand too late
+        inner = node.args[0]
+        out.append(ast.BinOp(left=np_call("exp", inner.left), op=inner.op, right=inner.right))
     if isinstance(node, ast.Name):
         out += [ast.Name(id=p, ctx=ast.Load()) for p in peers(node.id, env)]
-        if shape is not None and len(shape) == 2 and _WEIGHTS.match(node.id):
+        if shape is not None and len(shape) == 2 and _WEIGHTS.match(node.id) and bias_row_possible(node.id, env):
             out += [_without_bias(node, axis, end) for axis in (0, 1) for end in (-1, 0)]
         if shape is not None and len(shape) == 2 and shallow:
             # a per-example gradient summed over the batch: db = dZ.sum(axis=0, keepdims=True), not db = dZ
@@ -262,7 +296,53 @@ def fixes(node: ast.expr, inference: Inference, env: dict, style: str, under_T: 
 _WEIGHTS = re.compile(r"^(W|w|theta|Theta)")
 
 
-def _reads_array(node: ast.AST, env: dict) -> bool:
+def _is_count(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+
+
+def bias_row_possible(name: str, env: dict) -> bool:
+    """Whether a weight may carry its bias as a row or column to slice away: not when its bias sits beside it
+    (W1 with b1, weights with biases)."""
+    for weight, bias in (("W", "b"), ("w", "b"), ("weights", "biases"), ("theta", "bias"), ("Theta", "bias")):
+        if name.startswith(weight) and bias + name[len(weight):] in env:
+            return False
+    return True
+
+
+def derivatives(node: ast.BinOp, env: dict) -> list[ast.expr]:
+    """An activation multiplied where its derivative belongs, dA1 * A1: sigmoid's dA1 * A1 * (1 - A1), tanh's
+    dA1 * (1 - A1 ** 2), relu's dA1 * (Z1 > 0)."""
+    found = []
+    for side in ("left", "right"):
+        a = getattr(node, side)
+        match = _LAYERED.match(a.id) if isinstance(a, ast.Name) else None
+        if not match or match.group(1) not in "Aa" or not hasattr(env.get(a.id), "shape"):
+            continue
+        one_minus = lambda x: ast.BinOp(left=ast.Constant(1), op=ast.Sub(), right=x)  # noqa: E731
+        found.append(ast.BinOp(left=node, op=ast.Mult(), right=one_minus(a)))
+        found.append(_with(node, side, one_minus(ast.BinOp(left=a, op=ast.Pow(), right=ast.Constant(2)))))
+        z = {"A": "Z", "a": "z"}[match.group(1)] + match.group(2)
+        if hasattr(env.get(z), "shape"):
+            relu = ast.Compare(left=ast.Name(id=z, ctx=ast.Load()), ops=[ast.Gt()], comparators=[ast.Constant(0)])
+            found.append(_with(node, side, relu))
+    return found
+
+
+def _with(node: ast.BinOp, side: str, new: ast.expr) -> ast.BinOp:
+    clone = copy.copy(node)
+    setattr(clone, side, new)
+    return clone
+
+
+def _reads_m(node: ast.AST) -> bool:
+    return any(isinstance(n, ast.Name) and n.id == "m" for n in ast.walk(node))
+
+
+def names_in(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and n.id != "np"}
+
+
+def reads_array(node: ast.AST, env: dict) -> bool:
     return any(isinstance(n, ast.Name) and hasattr(env.get(n.id), "shape") for n in ast.walk(node))
 
 
@@ -282,6 +362,30 @@ def _dot_method(a: ast.expr, b: ast.expr) -> ast.Call:
     return ast.Call(func=ast.Attribute(value=a, attr="dot", ctx=ast.Load()), args=[b], keywords=[])
 
 
+_NUMBERED = re.compile(r"^([A-Za-z_]+?)(\d+)$")
+
+
+def layer_shifts(tree: ast.expr, env: dict) -> list[ast.expr]:
+    """The whole line one layer up or down, every numbered name at once: A2 @ W2 + b2 as A2 @ W3 + b3 leaves
+    the input A2 alone only if A3 is not there, so each name moves only when its neighbour exists."""
+    found = []
+    numbered = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and _NUMBERED.match(n.id)}
+    for step in (1, -1):
+        moves = {}
+        for name in numbered:
+            stem, k = _NUMBERED.match(name).groups()
+            other = f"{stem}{int(k) + step}"
+            if other in env and hasattr(env[other], "shape") and stem[0] not in "AaZzX":
+                moves[name] = other  # parameters move with the layer; activations are its input
+        if len(moves) >= 2:
+            class Shift(ast.NodeTransformer):
+                def visit_Name(self, node: ast.Name) -> ast.Name:
+                    return ast.Name(id=moves.get(node.id, node.id), ctx=ast.Load())
+
+            found.append(Shift().visit(copy.deepcopy(tree)))
+    return found
+
+
 def style_of(parsed: Parsed) -> str:
     """How this learner writes a matrix product: "dot" for np.dot, else "@"."""
     return "dot" if any(np_function(n) == "dot" or method(n) == "dot" for n in ast.walk(parsed.expr)) else "@"
@@ -292,6 +396,8 @@ def one_edit(tree: ast.expr, inference: Inference, env: dict, style: str,
     """Every one-edit variant of the tree with the path it changed, those at the failing node first."""
     if scale and not (isinstance(tree, ast.BinOp) and isinstance(tree.op, ast.Div)):
         yield ast.BinOp(left=tree, op=ast.Div(), right=ast.Name(id="m", ctx=ast.Load())), ()
+    for shifted in layer_shifts(tree, env):
+        yield shifted, ()
     spots = list(walk(tree))
     if inference.failed is not None:
         near = {id(inference.failed)} | {id(c) for _, c in slots(inference.failed)}

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from engine.doctor import rules
+from engine.checks import shape_text
 from engine.script.failure import Diagnosis, diagnose_failure
 from engine.script.notebook import Cell
 from engine.script.recording import Recording, scope_label
@@ -132,13 +135,23 @@ def build(recording: Recording, twin: Twin | None = None) -> list[ScriptEvent]:
             known_global[r.name] = value
         else:
             known_local[(r.scope, r.name)] = value
-    diagnosis = diagnose_failure(recording)
+    engine_events = twin.events() if twin is not None else []
+
+    def shape_of(name: str) -> tuple[tuple[int, ...], str] | None:
+        found = match(name, (), None, engine_events, twin) if twin is not None else None
+        if found is None:
+            return None
+        shape = found.event.shape
+        return shape, f"the twin's {found.event.name} is {shape_text(shape)}"
+
+    diagnosis = diagnose_failure(recording, shape_of)
+    if diagnosis is not None and diagnosis.odd is not None:
+        diagnosis = _made_at(diagnosis, events)
     if diagnosis is not None:
         env = diagnosis.env
         events.append(event_for(diagnosis.line, recording.failure.scope, diagnosis.target or diagnosis.operation,
                                 None, (), 1, 1, lambda n: env.get(n), diagnosis))
     if twin is not None:
-        engine_events = twin.events()
         for e in events:
             named = e.shape or (e.failing and e.diagnosis.target)
             e.twin = match(e.name, e.shape, e._value, engine_events, twin) if named else None
@@ -146,6 +159,19 @@ def build(recording: Recording, twin: Twin | None = None) -> list[ScriptEvent]:
                 e.layer = e.twin.event.layer
                 e.term = e.twin.event.term
     return events
+
+
+def _made_at(diagnosis: Diagnosis, events: list[ScriptEvent]) -> Diagnosis:
+    """The odd operand's own line from the trace: where it got the shape that the failing line cannot use."""
+    name, needed = diagnosis.odd
+    made = [e for e in events if e.name == name and e.line != diagnosis.line]
+    if not made:
+        return diagnosis
+    e = made[-1]
+    said = (f"{name} is {shape_text(e.shape)}, but {diagnosis.statement} and the rest need {shape_text(needed)}. "
+            f"{name} got its shape at line {e.line}: {e.formula}")
+    rest = diagnosis.explanation.split(" made. ", 1)[-1]  # the doctor's own words about the failing line
+    return replace(diagnosis, made_at=(e.line, e.formula), explanation=f"{said}. {rest}")
 
 
 def trace(recording: Recording) -> tuple[list[ScriptEvent], Twin | None, str]:

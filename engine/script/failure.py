@@ -32,9 +32,17 @@ class Diagnosis:
     shapes: list[tuple[str, Shape]]  # the culprit's operands and their shapes
     explanation: str
     suggestions: list[str] = field(default_factory=list)  # fixes the doctor checked run
+    labels: list[str] = field(default_factory=list)  # each fix's label: right values, right shape only, runs
     steps: list[tuple[str, Shape]] = field(default_factory=list)  # every sub-expression's shape, as the doctor saw
     doctor_line: str | None = None  # the line the doctor read, None when it could not read any
     env: dict = field(default_factory=dict, repr=False)  # the failing frame's arrays and numbers
+    odd: tuple[str, Shape] | None = None  # the operand whose shape is the odd one out, and the shape it needs
+    made_at: tuple[int, str] | None = None  # the line (number, code) where that operand got its shape
+
+    @property
+    def labelled(self) -> list[str]:
+        """Each fix with what it is known to get right: "Z1 = np.dot(X, W1) + b1 (right shape only)"."""
+        return [f"{line} ({label})" for line, label in zip(self.suggestions, self.labels)]
 
 
 def doctor_lines(statement: ast.stmt | None, operation: ast.AST | None, source: Source) -> list[str]:
@@ -84,8 +92,11 @@ def environment(failure: Failure) -> dict:
     return env
 
 
-def diagnose_failure(recording: Recording) -> Diagnosis | None:
-    """The failing statement, diagnosed by the shape doctor over the failing frame's own operands."""
+def diagnose_failure(recording: Recording, shape_of=None) -> Diagnosis | None:
+    """The failing statement, diagnosed by the shape doctor over the failing frame's own operands.
+
+    `shape_of(name)` gives (shape, sentence) for the name the line assigns when the twin knows it, else None.
+    """
     failure = recording.failure
     if failure is None or recording.status not in ("error", "memory"):
         return None
@@ -97,16 +108,22 @@ def diagnose_failure(recording: Recording) -> Diagnosis | None:
     target = (targets(statement) or [None])[0] if statement is not None else None
     env = environment(failure)
     error = f"{failure.type}: {failure.message}".strip()
+    # The twin's shape only: its own line over the script's arrays may differ by where the script puts its 1/m
+    goal = shape_of(target) if shape_of is not None and target else None
     for line in doctor_lines(statement, operation, source):
         try:
-            d = diagnose(line, env)
+            if goal and line.startswith(f"{target} "):
+                d = diagnose(line, env, shape=goal[0], shape_reason=goal[1])
+            else:
+                d = diagnose(line, env)
         except (ValueError, RecursionError):
             continue
         if d.ok:
             continue  # the doctor's shapes work out: the error is about something else
         return Diagnosis(failure.line, failure.scope, statement_text, target, operation_text, error,
                          d.culprit or operation_text, _operand_shapes(line, d.culprit or "", d.steps),
-                         d.explanation, list(d.suggestions), list(d.steps), line, env)
+                         d.explanation, list(d.suggestions), [f.label for f in d.fixes], list(d.steps), line, env,
+                         d.odd)
     # The doctor cannot read this line: name the arrays the operation reads, with the shapes they had.
     read = names_read(operation if operation is not None else statement)
     shapes = [(name, tuple(np.shape(env[name]))) for name in read if isinstance(env.get(name), np.ndarray)]

@@ -81,8 +81,11 @@ def report(recording: Recording, events: list[ScriptEvent], twin: Twin | None, h
         if d.shapes:
             out.append("  shapes: " + ", ".join(f"{text} is {shape_text(shape)}" for text, shape in d.shapes))
         out.append(f"  why: {d.explanation}")
-        if d.suggestions:
-            out.append("  fixes that run: " + " · ".join(d.suggestions))
+        if d.made_at is not None:
+            out.append(f"  look first at line {d.made_at[0]}: {d.made_at[1]}")
+        if d.suggestions:  # when the fault lies on an earlier line, these come after it, as rewrites of this one
+            head = "rewrites of this line that run" if d.made_at is not None else "fixes that run"
+            out.append(f"  {head}: " + " · ".join(d.labelled))
         if failing.twin is not None:
             out.append(f"  the engine: {failing.twin.sentence(failing.name, failing.shape)}")
     out.append("")

@@ -141,6 +141,24 @@ def test_a_line_that_gives_nan_is_wrong_without_a_warning(make_data):
     assert "Some of its entries are nan or inf." in v.diagnosis
 
 
+def test_one_hint_taken_costs_right_first_time():
+    from engine.exercise import AFTER_HINTS, AFTER_TRIES, RIGHT_FIRST, Attempt
+
+    assert Attempt("dW2", tries=1, right=True).outcome == RIGHT_FIRST
+    assert Attempt("dW2", tries=1, hints=1, right=True).outcome == AFTER_HINTS
+    assert Attempt("dW2", tries=2, hints=1, right=True).outcome == AFTER_HINTS
+    assert Attempt("dW2", tries=2, right=True).outcome == AFTER_TRIES
+
+
+def test_a_line_that_reads_its_own_event_says_where_that_event_is_computed(make_data):
+    net, X, Y, sheet = sheet_for(make_data, (3, 4, 2), "rows", "vector")
+    k = sheet.index_of("dW2")
+    v = sheet.judge(k, "dW2 = A1.T @ dZ2 + 0 * dW2")
+    assert v.error == f"dW2 is computed at event {k + 1}, not before dW2 (event {k + 1})" and not v.right
+    later = sheet.judge(k, "dW2 = A1.T @ dZ2 + 0 * dW1.sum()")
+    assert later.error == (f"dW1 is computed at event {sheet.index_of('dW1') + 1}, not before dW2 (event {k + 1})")
+
+
 @pytest.mark.parametrize("layout, bias", MODES)
 def test_an_update_written_with_minus_equals_is_judged_as_the_plain_one(make_data, layout, bias):
     net, X, Y, sheet = sheet_for(make_data, (3, 4, 2), layout, bias)

@@ -357,6 +357,69 @@ def test_arrays_of_objects_or_text_are_recorded_by_shape_only(tmp_path):
     assert events[1].dtype == "|O" and np.array_equal(events[2].value, np.eye(2))
 
 
+def test_a_logistic_written_out_without_the_word_sigmoid_gets_a_sigmoid_twin(tmp_path):
+    script = tmp_path / "squash.py"
+    script.write_text(
+        "import numpy as np\n"
+        "X = np.array([[0., 0.], [0., 1.], [1., 0.], [1., 1.]])\n"
+        "Y = np.array([[0.], [1.], [1.], [0.]])\n"
+        "W1 = np.full((2, 3), 0.1)\nW2 = np.full((3, 1), 0.2)\n"
+        "def squash(z):\n    return 1 / (1 + np.exp(-z))\n"
+        "A1 = squash(X @ W1)\nA2 = squash(A1 @ W2)\n"
+        "cost = -np.mean(Y * np.log(A2) + (1 - Y) * np.log(1 - A2))\n")
+    assert "sigmoid" not in script.read_text()
+    recording = engine.script.run(script)
+    events, twin, how = engine.script.trace(recording)
+    assert recording.ok and twin is not None, how
+    assert (twin.sizes, twin.hidden, twin.output, twin.loss) == ((2, 3, 1), "sigmoid", "sigmoid", "bce")
+
+
+def test_a_script_stopped_by_memory_error_still_gets_its_failing_line_diagnosed(tmp_path):
+    script = tmp_path / "outer.py"
+    script.write_text("import numpy as np\nA = np.ones((4, 20_000))\nP = A.T @ A\nprint('never')\n")
+    recording = engine.script.run(script, memory_mb=256)  # A.T @ A is 20,000 x 20,000: 3.2 GB
+    events, twin, how = engine.script.trace(recording)
+    assert recording.status == "memory" and recording.message.startswith("stopped by the 256 MB memory limit")
+    failing = events[-1]
+    assert failing.failing and failing.diagnosis is not None
+    d = failing.diagnosis
+    assert (d.line, d.statement, d.operation) == (3, "P = A.T @ A", "A.T @ A")
+    assert d.error.startswith("MemoryError") and ("A", (4, 20000)) in d.shapes
+    assert "A is (4, 20000)" in d.explanation
+
+
+def test_the_classic_bug_gets_labelled_fixes_and_none_that_slices_the_weights(tmp_path):
+    script = tmp_path / "bug.py"
+    script.write_text("import numpy as np\nnp.random.seed(0)\nX = np.array([[1., 1, 1, 1], [0, 0, 0, 0]])\n"
+                      "Y = np.array([[1.], [0.]])\nW1 = np.random.rand(4, 3)\nb1 = np.zeros((1, 3))\n"
+                      "W2 = np.random.rand(3, 1)\nb2 = np.zeros((1, 1))\nZ1 = np.dot(W1, X) + b1\n")
+    recording = engine.script.run(script)
+    events, twin, how = engine.script.trace(recording)
+    d = events[-1].diagnosis
+    assert d.labelled[0] == "Z1 = np.dot(X, W1) + b1 (right shape only)"  # the twin's Z1 is (2, 3)
+    assert all(label == "right shape only" for label in d.labels)
+    assert not any("W1[" in line for line in d.suggestions)
+    text = engine.script.report(recording, events, twin, how)
+    assert "fixes that run: Z1 = np.dot(X, W1) + b1 (right shape only)" in text
+
+
+def test_a_fault_on_an_earlier_line_is_traced_to_where_the_odd_operand_got_its_shape(tmp_path):
+    script = tmp_path / "cache_key.py"
+    script.write_text(
+        "import numpy as np\nnp.random.seed(0)\nX = np.random.rand(4, 5)\nY = (np.random.rand(1, 5) > 0.5) * 1.0\n"
+        "W1 = np.random.rand(3, 4)\nW2 = np.random.rand(1, 3)\nA1 = np.tanh(W1 @ X)\n"
+        "A2 = 1 / (1 + np.exp(-(W2 @ A1)))\ncache = {'A1': A1, 'A2': A2}\nA2 = cache['A1']\ndZ2 = A2 - Y\n"
+        "dW2 = dZ2 @ A1.T / 5\nW2 -= 0.5 * dW2\n")
+    recording = engine.script.run(script)
+    events, twin, how = engine.script.trace(recording)
+    d = events[-1].diagnosis
+    assert d.line == 13 and d.odd == ("dW2", (1, 3)) and d.made_at == (12, "dW2 = dZ2 @ A1.T / 5")
+    assert d.explanation.startswith("dW2 is (3, 3), but W2 -= 0.5 * dW2 and the rest need (1, 3). dW2 got its "
+                                    "shape at line 12: dW2 = dZ2 @ A1.T / 5")
+    text = engine.script.report(recording, events, twin, how)
+    assert "  look first at line 12: dW2 = dZ2 @ A1.T / 5\n  rewrites of this line that run:" in text
+
+
 def test_the_twin_starts_from_the_scripts_own_weights_where_they_fit():
     recording, events, twin, how = traced("rows_vector.py")
     namespace = runpy.run_path(str(SCRIPTS / "rows_vector.py"), run_name="not_main")  # the script's own run

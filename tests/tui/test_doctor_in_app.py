@@ -44,7 +44,25 @@ async def test_a_name_the_step_has_not_reached_says_where_it_is_computed():
         await pilot.press("d")
         await pilot.pause()
         text = await type_line(pilot, "A1 + 1")
-        assert "not reached yet: A1 is computed at event 2 (forward, layer 1); step there first, or press" in text
+        assert "not reached yet: A1 is computed at event 2 (forward, layer 1); ctrl+g goes there" in text
+
+
+async def test_ctrl_g_goes_to_the_event_not_reached_yet_and_keeps_the_typed_line():
+    app = BackpropApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await step_to(pilot, "dZ2")
+        await pilot.press("d")
+        await pilot.pause()
+        text = await type_line(pilot, "dW1 = X.T @ dZ1")
+        assert "not reached yet: dZ1 is computed at event 10 (backward, layer 1); ctrl+g" in text
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "event 10 of 16" in text and "dZ1 = dA1 * A1 * (1 - A1)" in text  # the card behind the doctor
+        assert "dW1 = X.T @ dZ1" in text and "✓ evaluates to shape (4, 3)  right values" in text
+        await pilot.press("end")  # inside the doctor, end moves the cursor: the event stays
+        await pilot.pause()
+        assert app.session.position == 9
 
 
 async def test_a_silent_broadcast_is_blamed_like_a_crash():

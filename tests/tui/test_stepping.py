@@ -177,3 +177,16 @@ async def test_wide_screens_show_formulas_in_the_timeline_and_more_of_each_matri
     async with BackpropApp(Options(sizes=(784, 128, 10), batch=64, dataset="synthetic")).run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert "dW2 = A1.T @ dZ2" not in screen_text(pilot.app)
+
+
+async def test_an_updates_result_box_is_titled_new_beside_the_parameter_it_replaces():
+    app = BackpropApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("end", "left_square_bracket")  # the first update: W1 = W1 - lr * dW1
+        await pilot.pause()
+        card = card_text(app)
+        assert "W1 = W1 - lr * dW1" in card
+        assert "╭─ W1 new (4, 3)" in card and "╭─ W1 (4, 3)" in card
+        await pilot.press("home")
+        await pilot.pause()
+        assert " new " not in card_text(app)  # Z1 = X @ W1 + b1 reads no Z1: its result is plain Z1

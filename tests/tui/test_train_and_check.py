@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from pilot_helpers import screen_text, settle
 
 from tui.app import BackpropApp
@@ -108,3 +110,14 @@ async def test_g_shows_every_parameters_relative_error_and_its_event():
             assert error <= 1e-6 and "✓" in row and event in row
         await pilot.press("escape")
         assert "Gradient check" not in screen_text(app)
+
+
+@pytest.mark.parametrize("typed", ["0", "000", ""])
+async def test_T_with_no_steps_asks_for_a_number_and_trains_nothing(typed):
+    app = BackpropApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("tab", "backspace", "backspace", "backspace", *typed, "escape", "T")
+        await settle(pilot)
+        assert "train: type how many steps to train, e.g. 100" in screen_text(app)
+        assert not app.training and app.session.net.steps == 0
+        assert "step 0" in screen_text(app)

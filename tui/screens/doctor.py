@@ -42,7 +42,7 @@ def verdict_content(d: Diagnosis) -> Content:
     return Content.assemble(head, "\n", d.explanation or "")
 
 
-class DoctorScreen(ModalScreen[None]):
+class DoctorScreen(ModalScreen[tuple[str, str] | None]):
     """The shape doctor over the matrices the step has reached; enter diagnoses, choosing a fix fills the input.
 
     `truths` maps every event name to its true value and where it is computed: the value checks fixes for the
@@ -51,7 +51,8 @@ class DoctorScreen(ModalScreen[None]):
 
     CSS_PATH = DIALOGS_CSS
 
-    BINDINGS = [Binding("escape", "dismiss", "close")]
+    BINDINGS = [Binding("escape", "dismiss", "close"),
+                Binding("ctrl+g", "go_there", "go to the event a name is computed at", show=False)]
     AUTO_FOCUS = "#expr"  # typing goes straight into the expression
 
     def __init__(self, env: dict, expr: str, truths: dict | None = None, axes: Axes | None = None):
@@ -62,6 +63,7 @@ class DoctorScreen(ModalScreen[None]):
         self._where = {name: sentence for name, (_, sentence) in self._truths.items() if name not in env}
         self._axes = axes
         self._lines: list[str] = []
+        self._there: str | None = None  # the name not reached yet that ctrl+g goes to
 
     def compose(self) -> ComposeResult:
         names = ", ".join(k for k in self._env if k not in ("m", "lr"))
@@ -90,6 +92,11 @@ class DoctorScreen(ModalScreen[None]):
         field.focus()
         self.run_diagnosis(text)
 
+    def action_go_there(self) -> None:
+        """Close, step to the event that computes the name not reached yet, and reopen there with the typed line."""
+        if self._there is not None:
+            self.dismiss((self._there, self.query_one("#expr", Input).value))
+
     def run_diagnosis(self, expr: str) -> None:
         fixes = self.query_one("#fixes", OptionList)
         fixes.clear_options()
@@ -98,16 +105,20 @@ class DoctorScreen(ModalScreen[None]):
         try:
             d = diagnose(expr, self._env, expected=truth[0] if truth else None, where=self._where, axes=self._axes)
         except NotReached as error:
+            self._there = next((name for name, sentence in self._where.items() if sentence == str(error)), None)
+            go = "; ctrl+g goes there and keeps this line" if self._there else ""
             self.query_one("#doctor-steps", Static).update("")
-            self.query_one("#doctor-verdict", Static).update(Content.styled(f"not reached yet: {error}",
+            self.query_one("#doctor-verdict", Static).update(Content.styled(f"not reached yet: {error}{go}",
                                                                             "$text-warning"))
             fixes.display = self.query_one("#fixes-caption").display = False
             return
         except ValueError as error:
+            self._there = None
             self.query_one("#doctor-steps", Static).update("")
             self.query_one("#doctor-verdict", Static).update(Content.styled(f"refused: {error}", "$text-error"))
             fixes.display = self.query_one("#fixes-caption").display = False
             return
+        self._there = None
         self.query_one("#doctor-steps", Static).update(steps_content(d))
         self.query_one("#doctor-verdict", Static).update(verdict_content(d))
         self._lines = [f.line for f in d.fixes]

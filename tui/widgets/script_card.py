@@ -72,7 +72,7 @@ class ScriptCard(EventCard):
             header += _wrap(d.error, width, "$text-error")
             header += _wrap(d.explanation, width)
             if d.suggestions:
-                header += _wrap("fixes that run: " + "  ·  ".join(d.suggestions), width, "$text-success")
+                header += _wrap("fixes that run: " + "  ·  ".join(d.labelled), width, "$text-success")
         else:
             header.append(rule_content(event) if event.rule else Content.styled(f"→ {shape_text(event.shape)}",
                                                                                  "bold"))

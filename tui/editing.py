@@ -6,7 +6,7 @@ from textual import work
 from textual.widgets import Input
 from textual.worker import get_current_worker
 
-from tui.session import Options, Session, edited, plain
+from tui.session import KEEPS_TRAINING, Options, Session, edited, plain
 from tui.widgets.editor import EditorRow
 
 
@@ -50,7 +50,8 @@ class Editing:
     @work(thread=True, exclusive=True, group="rerun")
     def rerun(self, options: Options, field: str, note: str) -> None:
         try:
-            session = Session.start(options, at=self.session.current.name, note=note)
+            trained = self.session if field in KEEPS_TRAINING else None
+            session = Session.start(options, at=self.session.current.name, note=note, trained=trained)
         except (ValueError, OSError) as error:
             self.call_from_thread(self._refused, field, error)
             return
@@ -64,13 +65,16 @@ class Editing:
         self.say(f"{field} not changed: {plain(error)}", "error", about=field)
 
     def _adopt(self, session: Session) -> None:
-        before, steps = self.session.current.name, self.session.net.steps
+        before, old = self.session.current.name, self.session.net
         self.session = session
         self.query_one(EditorRow).show(session.options)
         notes = [session.note]
         if session.current.name != before:
             notes.append(f"{before} is not part of this network's step; showing {session.current.name}")
-        if steps:
-            notes.append(f"a new network: training starts again from step 0 (was step {steps})")
+        if session.net is old:
+            notes.append(f"same network: training goes on from step {old.steps}, parameters and loss curve kept")
+        else:
+            notes.append("a new network: training starts again from step 0"
+                         + (f" (was step {old.steps})" if old.steps else ""))
         self.say(" · ".join(filter(None, notes)), "note")
         self.show_step()

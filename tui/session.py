@@ -17,6 +17,7 @@ from engine.events import Planned
 from engine.metrics import accuracy
 
 HISTORY = 2000  # losses kept for the curve; older ones fall off so memory stays flat
+KEEPS_TRAINING = ("lr", "batch")  # edits that go on with the trained parameters and the loss curve; others rebuild
 
 DATASETS = (*engine.datasets.NAMED, "synthetic")
 FILE = "file"  # the dataset choice that means --data and --targets
@@ -205,14 +206,19 @@ class Session:
         self.history: deque = deque(maxlen=HISTORY)
 
     @classmethod
-    def start(cls, options: Options, at: str | None = None, note: str = "") -> Session:
-        """Build everything from options, raising ValueError on anything the engine refuses; show event `at`."""
+    def start(cls, options: Options, at: str | None = None, note: str = "", trained: Session | None = None) -> Session:
+        """Build everything from options, raising ValueError on anything the engine refuses; show event `at`.
+
+        Given a trained session, go on with its network and loss curve (its own step on screen is left unapplied).
+        """
         data, options = resolve(options)
-        net = Network(**options.network)
+        net = trained.net if trained else Network(**options.network)
         X, Y = (data.X, data.Y) if options.layout == "rows" else (data.X.T, data.Y.T)
         batches = engine.datasets.Batches(np.ascontiguousarray(X), np.ascontiguousarray(Y), options.batch,
                                           options.seed, net.layout.example_axis)
         session = cls(options, net, data, batches, note)
+        if trained:
+            session.history.extend(trained.history)
         session._begin()
         if at is not None:
             session.go(session.index_of(at))
@@ -237,8 +243,9 @@ class Session:
         return f"{self.data.name}, batch {b.size} of {b.m}, shuffled" if b.shuffled else self.data.name
 
     def _record(self, step: int, loss: float) -> None:
-        if not self.history or self.history[-1][0] != step:
-            self.history.append((step, loss))
+        if self.history and self.history[-1][0] == step:
+            self.history.pop()  # the same step again, on another batch after an edit: its loss now
+        self.history.append((step, loss))
 
     @property
     def plan(self) -> tuple[Planned, ...]:

@@ -60,7 +60,7 @@ class Dialogs:
             way = "] or n" if event.phase in ("forward", "loss") else "[ or p"
             article = "an" if event.phase[0] in "aeiou" else "a"
             self.say(f"b breaks backward formulas, and {event.name} is {article} {event.phase} event: step to one "
-                     f"with {way}", "note")
+                     f"with {way}", "note", about="position")  # it goes when the event changes
             return
         from engine.doctor import mistakes
         from tui.screens.mistakes import MistakesScreen

@@ -13,7 +13,7 @@ from textual.widget import Widget
 
 from engine import Event
 from tui.widgets.matrix import Line, grid, line_width, matrix_box, shown
-from tui.widgets.shape_rule import rule_lines
+from tui.widgets.shape_rule import legends, rule_lines
 
 GAP = " "
 
@@ -94,6 +94,7 @@ class EventCard(Widget):
         max_cols = 12 if width >= 120 else 6
         max_rows = 12 if height >= 36 else 6
         rule, words = rule_lines(event, width)
+        bare = not any(legend in rule[-1].plain for legend, _ in legends(event))  # no word beside the rule
         header: list[Content | Line] = [part for line in (
             Content.assemble((event.phase, "bold $accent"),
                              "" if event.phase == "loss" else f"  layer {event.layer}",
@@ -105,7 +106,6 @@ class EventCard(Widget):
         words = [part for line in words for part in wrapped(line, width)]
         # An update's result has its parameter's name: "W1 new" tells it from the W1 it came from.
         result_name = f"{event.name} new" if any(label == event.name for label, _ in event.operands) else event.name
-
         arrays = [*event.arrays, event.value]
         labels = [label for label, _ in event.operands] + [result_name]
         borders = ["$primary"] * len(event.operands) + ["$success"]
@@ -113,13 +113,14 @@ class EventCard(Widget):
         def box(i: int, rows: int, cols: int) -> list[Line]:
             return matrix_box(labels[i], arrays[i], precision, rows, cols, width, borders[i])
 
-        # The rule's words that did not fit beside it go below it, unless only dropping them keeps every box whole.
         shapes = [grid(a.shape) for a in arrays]
         body, shows = fit(box, shapes, 1, height - len(header), width, max_rows, max_cols)
-        if words:  # the rule's words that did not fit beside it, below it when that hides no number
+        # The rule's words that did not fit beside it go below it when that hides no number, or, when none fit
+        # beside it, when every box still shows.
+        if words:
             fewer, also = fit(box, shapes, 1, height - len(header) - len(words), width, max_rows, max_cols)
-            if also == shows:
-                body, header = fewer, header + words
+            if also == shows or also >= 0 and bare:
+                body, shows, header = fewer, also, header + words
         spare = height - len(header) - len(body) if shows >= 0 else 0
         if spare >= 2:  # room to breathe: a blank line after the header's first and last
             header = [header[0], Content(""), *header[1:], Content("")]
@@ -128,8 +129,8 @@ class EventCard(Widget):
 
 def fit(box: Callable[[int, int, int], list[Line]], shapes: list[tuple[int, int]], results: int, height: int,
         width: int, max_rows: int, max_cols: int) -> tuple[list[Line], int]:
-    """A box for each shape (rows, columns), the last `results` of them results, in `height` lines, as much of each matrix as fits; never a
-    cut box.
+    """A box for each shape (rows, columns), the last `results` of them results, in `height` lines, as much of each
+    matrix as fits; never a cut box.
 
     box(i, rows, cols) draws the i-th keeping that many rows and columns of its matrix. The most numbers that fit
     win, columns before rows at equal count: boxes wrap onto more bands before they hide columns, the results

@@ -1,5 +1,6 @@
 """At 80×24 and wider, every matrix on the card is whole: four corners, its first and last rows and columns, and a
-gap (⋮ or …) only where it hides two or more; the shape rule's words whole; notes that go with the event."""
+gap (⋮ or …) only where it hides two or more; the shape rule's words whole; notes that go with the event; a doctor
+whose diagnosis and fixes can all be reached."""
 
 from __future__ import annotations
 
@@ -115,3 +116,25 @@ async def test_break_its_note_on_an_update_event_goes_when_the_event_changes():
         await pilot.pause()
         assert "dW2 = A1.T @ dZ2" in card_text(app)
         assert "update event" not in " ".join(screen_text(app).split())
+
+
+async def test_at_80_by_24_the_doctor_scrolls_to_the_end_of_its_diagnosis_and_its_fixes():
+    app = BackpropApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"n" * 6, "d")
+        await pilot.pause()
+        await pilot.press("ctrl+a", "ctrl+k", *"error2 = A1.T - dZ2", "enter")  # the README's own example
+        await pilot.pause()
+        first = " ".join(screen_text(app).split())
+        assert "Element by element" in first and "here examples meet outputs" not in first  # taller than the screen
+        await pilot.press("pagedown")  # the input keeps the keys; the dialog scrolls
+        await pilot.pause()
+        shown = " ".join(screen_text(app).split())
+        assert "here examples meet outputs" in shown and "· error2 = A1 - dZ2" in shown
+        assert "escape closes" in shown
+        await pilot.press("pageup", "tab")  # tab to the fixes brings them into view too
+        await pilot.pause()
+        assert "· error2 = A1 - dZ2" in " ".join(screen_text(app).split())
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "✓ evaluates to shape (2, 3)" in screen_text(app)

@@ -66,3 +66,30 @@ def test_after_a_rerun_the_timeline_shows_the_current_event(spawn_app):
     screen = term.wait_for("event 12 of 24")
     assert "dZ2 = dA2 * A2 * (1 - A2)" in screen
     assert re.search(r"│ +dZ2 \(2, 5\)", timeline(term.settle())), timeline(term.settle())
+
+
+BUG = """import numpy as np
+X = np.array([[1., 1, 1, 1], [0, 0, 0, 0]])
+W1 = np.random.default_rng(0).uniform(-1, 1, (4, 3))
+b1 = np.zeros((1, 3))
+W2 = np.random.default_rng(1).uniform(-1, 1, (3, 1))
+b2 = np.zeros((1, 1))
+Y = np.array([[1.], [0.]])
+Z1 = np.dot(W1, X) + b1
+"""
+
+
+def test_at_80_by_24_the_debug_view_wraps_its_status_and_its_card_scrolls_to_the_end(spawn_app, tmp_path):
+    (tmp_path / "bug.py").write_text(BUG)
+    term = spawn_app(["debug", "bug.py"], 80, 24, cwd=tmp_path)
+    screen = term.wait_for("culprit: np.dot(W1, X)")
+    flat = " ".join(screen.split())
+    assert "lr 0.5 (o opens it)" in flat  # the twin's line wraps, whole
+    assert "the engine's nearest line" not in screen  # below the card's edge
+    term.press("\x1b[6~")  # page down
+    term.wait_for("the engine's nearest line: Z1 = X @ W1 + b1")
+    term.press("\x1b[6~")  # to the end: the operands, whole
+    term.wait_for(re.compile(r"│ 0 0 0 +│\n.*╰─+╯"))
+    assert box_rows(card(term.settle())) == {"W1": 4, "X": 2, "b1": 1}
+    term.press("\x1b[5~")  # page up
+    term.wait_for("Z1 = np.dot(W1, X) + b1")

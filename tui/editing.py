@@ -6,12 +6,16 @@ from textual import work
 from textual.widgets import Input
 from textual.worker import get_current_worker
 
-from tui.session import KEEPS_TRAINING, Options, Session, edited, plain
+from tui.session import KEEPS_TRAINING, Options, Session, edited, plain, quick
 from tui.widgets.editor import EditorRow
+
+SLOW = 0.2  # seconds a re-run takes before the message says it is re-running
 
 
 class Editing:
     """The app's editing half: s and e, one field applied at a time, refusals put back and explained."""
+
+    rerunning = None  # the timer that says "re-running…" once a re-run is slow
 
     # set_focus, not focus(): focus() waits for the next idle moment, and keys typed fast would arrive before it.
     def action_edit_sizes(self) -> None:
@@ -44,19 +48,36 @@ class Editing:
         except (ValueError, OSError) as error:
             self._refused(field, error)
             return
-        self.say("re-running…", "note", about=field)
-        self.rerun(options, field, " · ".join(filter(None, (note, change))))
+        note = " · ".join(filter(None, (note, change)))
+        if quick(options):  # in a few milliseconds: at once, drawn in one frame, rather than through a thread
+            self.workers.cancel_group(self, "rerun")
+            self._started(self._start(options, field, note), field)
+            return
+        # Said only when the re-run is slow: each message lays the screen out again, which a quick re-run would wait on.
+        self.rerunning = self.set_timer(SLOW, lambda: self.say("re-running…", "note", about=field))
+        self.rerun(options, field, note)
 
     @work(thread=True, exclusive=True, group="rerun")
     def rerun(self, options: Options, field: str, note: str) -> None:
-        try:
-            trained = self.session if field in KEEPS_TRAINING else None
-            session = Session.start(options, at=self.session.current.name, note=note, trained=trained)
-        except (ValueError, OSError) as error:
-            self.call_from_thread(self._refused, field, error)
-            return
+        started = self._start(options, field, note)
         if not get_current_worker().is_cancelled:
-            self.call_from_thread(self._adopt, session)
+            self.call_from_thread(self._started, started, field)
+
+    def _start(self, options: Options, field: str, note: str) -> Session | Exception:
+        """The new session, or what the engine refused."""
+        trained = self.session if field in KEEPS_TRAINING else None
+        try:
+            return Session.start(options, at=self.session.current.name, note=note, trained=trained)
+        except (ValueError, OSError) as error:
+            return error
+
+    def _started(self, started: Session | Exception, field: str) -> None:
+        if self.rerunning:
+            self.rerunning.stop()
+        if isinstance(started, Exception):
+            self._refused(field, started)
+        else:
+            self._adopt(started)
 
     def _refused(self, field: str, error: Exception) -> None:
         editor = self.query_one(EditorRow)

@@ -6,6 +6,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import NamedTuple
 from pathlib import Path
+import os
 import re
 
 import numpy as np
@@ -17,6 +18,7 @@ from engine.events import Planned
 from engine.metrics import accuracy
 
 HISTORY = 2000  # losses kept for the curve; older ones fall off so memory stays flat
+QUICK = 2e7  # multiply-adds of a step (784 → 256 → 10 at batch 64 is 1.3e7): under it a re-run takes a few ms
 KEEPS_TRAINING = ("lr", "batch")  # edits that go on with the trained parameters and the loss curve; others rebuild
 
 DATASETS = (*engine.datasets.NAMED, "synthetic")
@@ -107,11 +109,49 @@ def plain(error: Exception | str) -> str:
     return text.replace(", or pass max_bytes= to allow more", "")
 
 
+_READ: dict = {}  # the last dataset read, by what it was read from: an edit reuses it rather than read it again
+
+
 def base_data(options: Options) -> engine.datasets.Data:
     """The chosen dataset, examples as rows, its labels as the output activation takes them (one-hot for softmax).
 
-    Synthetic data needs the sizes: see resolve.
+    Synthetic data needs the sizes: see resolve. Files are read again only when they have changed.
     """
+    key = _read_key(options)
+    if key is not None and key in _READ:
+        return _READ[key]
+    data = _read(options)
+    _READ.clear()
+    _READ[key] = data
+    return data
+
+
+def _read_key(options: Options) -> tuple | None:
+    """What the dataset is read from, files with their times and sizes; None when a file cannot be looked at."""
+    files = (options.data, options.targets) if options.dataset == FILE and options.data and options.targets else ()
+    try:
+        stamps = tuple((s.st_mtime_ns, s.st_size) for s in map(os.stat, files))
+    except OSError:
+        return None  # reading them says what is wrong
+    return (options.dataset, *files, stamps, options.seed, options.output)
+
+
+def quick(options: Options) -> bool:
+    """Whether a session of these options starts in a few milliseconds: its data already read (or synthetic and
+    small), and a step of at most QUICK multiply-adds."""
+    if options.sizes is None:
+        return False
+    if options.dataset == "synthetic":
+        m = max(engine.datasets.SYNTHETIC_M, options.batch or 0)
+    elif (data := _READ.get(_read_key(options))) is not None:
+        m = data.X.shape[0]
+    else:
+        return False
+    batch = min(options.batch or m, m)
+    return batch * sum(a * b for a, b in zip(options.sizes, options.sizes[1:])) <= QUICK
+
+
+def _read(options: Options) -> engine.datasets.Data:
     if options.dataset == FILE:
         if not (options.data and options.targets):
             raise ValueError("--data and --targets go together: X and Y, one example per row in each")

@@ -42,10 +42,11 @@ class EventCard(Widget):
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         base = self.visual_style
-        if self._strips is None or self._drawn_for != (self.size, id(base)):
-            if self._drawn_for[1:] != (id(base),):
+        # By value, not identity: a layout makes the card's style afresh, and the same style keeps its resolved ones.
+        if self._strips is None or self._drawn_for != (self.size, base, self.app.theme):
+            if self._drawn_for[1:] != (base, self.app.theme):
                 self._styles = {}  # the theme or the widget's own style changed
-            self._drawn_for = (self.size, id(base))
+            self._drawn_for = (self.size, base, self.app.theme)
             self._strips = [self._strip(line, width) for line in self.lines()]
         if y < len(self._strips):
             return self._strips[y]

@@ -8,6 +8,7 @@ from textual import work
 from textual.worker import get_current_worker
 
 import engine
+from tui.bindings import BINDINGS, FIELD_KEYS
 from tui.session import Session
 
 if TYPE_CHECKING:
@@ -18,10 +19,9 @@ class Dialogs:
     """The app's actions that open a screen or write a file."""
 
     def action_help(self) -> None:
-        keys = [(b.key_display or b.key, b.tooltip or b.description) for b in self.BINDINGS]
+        keys = [(b.key_display or b.key, b.tooltip or b.description) for b in BINDINGS]
         keys.append(("ctrl+p", "command palette: every action, and a jump to any event"))
-        keys += [("tab", "in an input: the next field (shift+tab the previous one)"),
-                 ("enter", "in an input: apply that field, and give the keys back to stepping")]
+        keys += [(b.key, b.tooltip) for b in FIELD_KEYS if b.key != "shift+tab"]  # tab's words say shift+tab's
         from tui.screens.help import HelpScreen
 
         self.push_screen(HelpScreen(keys))

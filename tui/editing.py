@@ -1,8 +1,11 @@
-"""Editing: the editor's keys and messages; each edit re-runs the network in a worker, after any training stops."""
+"""Editing: the editor's keys and messages; an edit re-runs the network (a slow one in a worker) once training stops."""
 
 from __future__ import annotations
 
+import asyncio
+
 from textual import work
+from textual.widget import Widget
 from textual.widgets import Input
 from textual.worker import get_current_worker
 
@@ -10,6 +13,14 @@ from tui.session import KEEPS_TRAINING, Options, Session, edited, plain, quick
 from tui.widgets.editor import EditorRow
 
 SLOW = 0.2  # seconds a re-run takes before the message says it is re-running
+
+
+async def typed(widget: Widget | None) -> None:
+    """Once the widget has handled every key sent to it so far (they wait in its own queue)."""
+    if widget is not None and widget.is_attached:
+        done = asyncio.Event()
+        widget.call_later(done.set)
+        await done.wait()
 
 
 class Editing:
@@ -24,11 +35,31 @@ class Editing:
     def action_edit(self) -> None:
         self.screen.set_focus(self.query_one("#batch", Input))
 
-    def action_leave_input(self) -> None:
+    # escape, enter, tab and shift+tab in a field take priority: the app handles each before any key typed after it,
+    # once the field has taken every key typed before it, so a whole sequence typed at once lands as the screen shows
+    async def action_leave_input(self) -> None:
+        await typed(self.screen.focused)
         self.set_focus(None)
 
+    async def action_submit_field(self) -> None:
+        """Enter in a field: apply its text, and give the keys back to stepping (the steps field trains)."""
+        field = self.screen.focused
+        await typed(field)
+        if field.id == "train-steps":
+            self.set_focus(None)
+            self.start_training()
+        elif self.query_one(EditorRow).submit(field):
+            self.set_focus(None)
+
+    async def action_next_field(self) -> None:
+        await typed(self.screen.focused)
+        self.screen.focus_next()
+
+    async def action_previous_field(self) -> None:
+        await typed(self.screen.focused)
+        self.screen.focus_previous()
+
     def on_editor_row_edited(self, message: EditorRow.Edited) -> None:
-        self.set_focus(None)  # the keys go back to stepping
         if self.training:
             self.pending = (message.field, message.value)
             self.say(f"stopping training to apply the new {message.field}…", "note")

@@ -1,4 +1,4 @@
-"""The card and the timeline in a real terminal as it resizes and re-runs: never a cut box, the current event in view."""
+"""The card and the timeline in a real terminal, resized and re-run: never a cut box, the current event in view."""
 
 from __future__ import annotations
 

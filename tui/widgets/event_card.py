@@ -159,7 +159,8 @@ def fit(box: Callable[[int, int, int], list[Line]], shapes: list[tuple[int, int]
         for i in sorted(range(len(taken)), key=lambda i: i < count - results):
             for wider in cols:
                 trial = [*taken[:i], wider, *taken[i + 1:]]
-                if draw(i, r, wider) == draw(i, r, taken[i]) or arrange([draw(j, r, c) for j, c in enumerate(trial)]) is not None:
+                same = draw(i, r, wider) == draw(i, r, taken[i])
+                if same or arrange([draw(j, r, c) for j, c in enumerate(trial)]) is not None:
                     taken = trial
                     break
         return taken

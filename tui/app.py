@@ -10,7 +10,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from tui.bindings import BINDINGS, EDITING
+from tui.bindings import BINDINGS, EDITING, FIELD_KEYS
 from tui.commands import StepCommands
 from tui.dialogs import Dialogs
 from tui.editing import Editing
@@ -20,6 +20,7 @@ from tui.training import Training
 from tui.widgets.choice import Choice
 from tui.widgets.editor import EditorRow
 from tui.widgets.event_card import EventCard
+from tui.widgets.field import Field
 from tui.widgets.keys import KeyBar, key_items
 from tui.widgets.summary import SummaryBar
 from tui.widgets.timeline import Timeline
@@ -40,7 +41,7 @@ class BackpropApp(Editing, Training, Dialogs, App):
     AUTO_FOCUS = None
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-medium"), (WIDE, "-wide")]
     COMMANDS = App.COMMANDS | {StepCommands}
-    BINDINGS = BINDINGS
+    BINDINGS = [*BINDINGS, *FIELD_KEYS]
 
     def __init__(self, options: Options | None = None, session: Session | None = None, exercise: bool = False,
                  back: str | None = None):
@@ -112,9 +113,17 @@ class BackpropApp(Editing, Training, Dialogs, App):
         self.query_one(KeyBar).show(key_items(items))
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        # s and e take priority, so that they work even while keys are in flight; but in a field they are letters.
+        # s and e take priority, so that they work even while keys are in flight; but in a text field they are letters.
+        main = self.screen is self.screen_stack[0]
         if action in ("edit_sizes", "edit", "architecture"):
-            return self.screen is self.screen_stack[0] and self.screen.focused is None
+            return main and not isinstance(self.screen.focused, Input)
+        # The main screen's own keys for its fields; a dialog's fields keep theirs.
+        if action == "submit_field":
+            return main and isinstance(self.screen.focused, Field)
+        if action == "leave_input":  # with nothing to leave, escape goes back where the app was opened from
+            return main and (self.screen.focused is not None or bool(self.back))
+        if action in ("next_field", "previous_field"):
+            return main
         return True
 
     def say(self, text: str, kind: str, about: str | None = None) -> None:

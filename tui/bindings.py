@@ -34,10 +34,22 @@ BINDINGS = [
             tooltip="edit the layers as one line ('linear 3, sigmoid') or pick a preset"),
     Binding("e", "edit", "edit", priority=True, tooltip="edit the other options: tab and shift+tab move between fields, "
             "enter applies one, escape leaves"),
-    Binding("escape", "leave_input", "leave", key_display="esc", show=False,
+    Binding("escape", "leave_input", "leave", key_display="esc", show=False, priority=True,
             tooltip="leave an input; what was typed and not applied is forgotten"),
     Binding("question_mark", "help", "help", key_display="?", tooltip="this help"),
     Binding("q", "quit", "quit", tooltip="quit"),
+]
+
+# The keys of a field, with priority: each acts at once, so the keys typed after it, however fast, reach the field
+# (or the stepping keys) the screen then shows focused.
+FIELD_KEYS = [
+    Binding("tab", "next_field", "next field", show=False, priority=True,
+            tooltip="the train field (enter there trains); in a field, the next one (shift+tab the previous)"),
+    Binding("shift+tab", "previous_field", "previous field", show=False, priority=True,
+            tooltip="in a field, the previous one"),
+    Binding("enter", "submit_field", "apply", show=False, priority=True,
+            tooltip="in a text field: apply it, and give the keys back to stepping; on a choice: open its list, "
+            "where enter chooses and moves on to the next field"),
 ]
 
 # What the key bar shows while a field has the keys, after the field's name.

@@ -29,6 +29,8 @@ BINDINGS = [
     Binding("end", "last", "last", group=ENDS, tooltip="last line: the one that failed, if one did"),
     Binding("d", "doctor", "doctor", tooltip="shape doctor on this line, over the arrays the script had made"),
     Binding("o", "open_twin", "open in engine", tooltip="open the engine twin in stepprop's stepping view"),
+    Binding("pageup", "scroll_card(-1)", "scroll", show=False, tooltip="the card a page up, when it is taller"),
+    Binding("pagedown", "scroll_card(1)", "scroll", show=False, tooltip="the card a page down, when it is taller"),
     Binding("question_mark", "help", "help", key_display="?", tooltip="this help"),
     Binding("q", "quit", "quit", tooltip="quit"),
 ]
@@ -154,6 +156,10 @@ class DebugApp(App):
 
     def action_last(self) -> None:
         self.jump(len(self.events) - 1)
+
+    def action_scroll_card(self, pages: int) -> None:
+        card = self.query_one(ScriptCard)
+        card.scroll_to(y=card.scroll_y + pages * max(card.size.height - 2, 1), animate=False)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         index = ScriptTimeline.event_index(event.option)

@@ -8,6 +8,7 @@ from textual import work
 from textual.worker import get_current_worker
 
 import engine
+from tui.bindings import BINDINGS, FIELD_KEYS
 from tui.session import Session
 
 if TYPE_CHECKING:
@@ -18,10 +19,9 @@ class Dialogs:
     """The app's actions that open a screen or write a file."""
 
     def action_help(self) -> None:
-        keys = [(b.key_display or b.key, b.tooltip or b.description) for b in self.BINDINGS]
+        keys = [(b.key_display or b.key, b.tooltip or b.description) for b in BINDINGS]
         keys.append(("ctrl+p", "command palette: every action, and a jump to any event"))
-        keys += [("tab", "in an input: the next field (shift+tab the previous one)"),
-                 ("enter", "in an input: apply that field, and give the keys back to stepping")]
+        keys += [(b.key, b.tooltip) for b in FIELD_KEYS if b.key != "shift+tab"]  # tab's words say shift+tab's
         from tui.screens.help import HelpScreen
 
         self.push_screen(HelpScreen(keys))
@@ -69,7 +69,7 @@ class Dialogs:
             way = "] or n" if event.phase in ("forward", "loss") else "[ or p"
             article = "an" if event.phase[0] in "aeiou" else "a"
             self.say(f"b breaks backward formulas, and {event.name} is {article} {event.phase} event: step to one "
-                     f"with {way}", "note")
+                     f"with {way}", "note", about="position")  # it goes when the event changes
             return
         from engine.doctor import mistakes
         from tui.screens.mistakes import MistakesScreen

@@ -6,6 +6,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import NamedTuple
 from pathlib import Path
+import os
 import re
 
 import numpy as np
@@ -17,6 +18,8 @@ from engine.events import Planned
 from engine.metrics import accuracy
 
 HISTORY = 2000  # losses kept for the curve; older ones fall off so memory stays flat
+QUICK = 2e7  # multiply-adds of a step (784 → 256 → 10 at batch 64 is 1.3e7): under it a re-run takes a few ms
+KEEPS_TRAINING = ("lr", "batch")  # edits that go on with the trained parameters and the loss curve; others rebuild
 
 DATASETS = (*engine.datasets.NAMED, "synthetic")
 FILE = "file"  # the dataset choice that means --data and --targets
@@ -120,11 +123,49 @@ def plain(error: Exception | str) -> str:
     return text.replace(", or pass max_bytes= to allow more", "")
 
 
+_READ: dict = {}  # the last dataset read, by what it was read from: an edit reuses it rather than read it again
+
+
 def base_data(options: Options) -> engine.datasets.Data:
     """The chosen dataset, examples as rows, its labels as the output activation takes them (one-hot for softmax).
 
-    Synthetic data needs the sizes: see resolve.
+    Synthetic data needs the sizes: see resolve. Files are read again only when they have changed.
     """
+    key = _read_key(options)
+    if key is not None and key in _READ:
+        return _READ[key]
+    data = _read(options)
+    _READ.clear()
+    _READ[key] = data
+    return data
+
+
+def _read_key(options: Options) -> tuple | None:
+    """What the dataset is read from, files with their times and sizes; None when a file cannot be looked at."""
+    files = (options.data, options.targets) if options.dataset == FILE and options.data and options.targets else ()
+    try:
+        stamps = tuple((s.st_mtime_ns, s.st_size) for s in map(os.stat, files))
+    except OSError:
+        return None  # reading them says what is wrong
+    return (options.dataset, *files, stamps, options.seed, options.output)
+
+
+def quick(options: Options) -> bool:
+    """Whether a session of these options starts in a few milliseconds: its data already read (or synthetic and
+    small), and a step of at most QUICK multiply-adds."""
+    if options.sizes is None:
+        return False
+    if options.dataset == "synthetic":
+        m = max(engine.datasets.SYNTHETIC_M, options.batch or 0)
+    elif (data := _READ.get(_read_key(options))) is not None:
+        m = data.X.shape[0]
+    else:
+        return False
+    batch = min(options.batch or m, m)
+    return batch * sum(a * b for a, b in zip(options.sizes, options.sizes[1:])) <= QUICK
+
+
+def _read(options: Options) -> engine.datasets.Data:
     if options.dataset == FILE:
         if options.data and Path(options.data).suffix.lower() == ".txt" and not options.targets:
             return engine.datasets.words(options.data)  # a word list: next-character examples, as words are
@@ -342,12 +383,17 @@ class Session:
         self.history: deque = deque(maxlen=HISTORY)
 
     @classmethod
-    def start(cls, options: Options, at: str | None = None, note: str = "", params: dict | None = None) -> Session:
+    def start(cls, options: Options, at: str | None = None, note: str = "", params: dict | None = None,
+              trained: Session | None = None) -> Session:
         """Build everything from options, raising ValueError on anything the engine refuses; show event `at`.
-        The network starts from `params` where given (a script's twin from the script's weights)."""
+
+        The network starts from `params` where given (a script's twin from the script's weights). Given a trained
+        session, go on with its network and loss curve (its own step on screen is left unapplied).
+        """
         data, options = resolve(options)
-        net = Network(**options.network)
-        net.start_from(params or {})
+        net = trained.net if trained else Network(**options.network)
+        if not trained:
+            net.start_from(params or {})
         if net.layout.images:  # (m, C, H, W) with the channels moved last; the labels stay rows
             X, Y = np.moveaxis(data.X, 1, -1), data.Y
         else:
@@ -355,6 +401,8 @@ class Session:
         batches = engine.datasets.Batches(np.ascontiguousarray(X), np.ascontiguousarray(Y), options.batch,
                                           options.seed, net.layout.example_axis)
         session = cls(options, net, data, batches, note)
+        if trained:
+            session.history.extend(trained.history)
         session._begin()
         if at is not None:
             session.go(session.index_of(at))
@@ -379,8 +427,9 @@ class Session:
         return f"{self.data.name}, batch {b.size} of {b.m}, shuffled" if b.shuffled else self.data.name
 
     def _record(self, step: int, loss: float) -> None:
-        if not self.history or self.history[-1][0] != step:
-            self.history.append((step, loss))
+        if self.history and self.history[-1][0] == step:
+            self.history.pop()  # the same step again, on another batch after an edit: its loss now
+        self.history.append((step, loss))
 
     @property
     def plan(self) -> tuple[Planned, ...]:

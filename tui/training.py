@@ -28,11 +28,6 @@ class Training:
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, Training.Trained)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "train-steps":
-            self.set_focus(None)
-            self.start_training()
-
     def action_train(self) -> None:
         if self.training:
             self.workers.cancel_group(self, "train")

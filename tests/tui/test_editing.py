@@ -46,11 +46,12 @@ async def type_field(pilot, field: str, text: str) -> None:
 
 
 async def choose(pilot, field: str, current: str, value: str, choices=None) -> None:
-    """e, tab to the choice, open it, arrow down or up to the value, enter."""
+    """e, tab to the choice, open it, arrow down or up to the value, enter; then escape, to leave the field that
+    enter moved on to."""
     choices = choices or ALLOWED[field]
     await pilot.press("e", *["tab"] * (AFTER_BATCH.index(field) + 1), "enter")
     moves = choices.index(value) - choices.index(current)
-    await pilot.press(*(["down"] * moves if moves > 0 else ["up"] * -moves), "enter")
+    await pilot.press(*(["down"] * moves if moves > 0 else ["up"] * -moves), "enter", "escape")
     await settle(pilot)
 
 

@@ -39,7 +39,7 @@ async def test_the_first_resize_brings_the_new_sizes_layout():
         await pilot.resize_terminal(200, 50)
         await pilot.pause()
         wide = max(line.count(".") for line in card_text(app).splitlines())
-        assert (narrow, wide) == (6, 12)  # numbers shown in X's widest row: first and last 3, then 6
+        assert (narrow, wide) == (8, 12)  # numbers in the widest line: X and W1 with 4 columns each, then more
 
 
 async def test_at_80_by_24_every_field_is_on_screen_event_1_is_whole_and_dialogs_fit():

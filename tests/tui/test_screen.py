@@ -172,7 +172,9 @@ async def test_timeline_lists_every_event_with_its_shape(size, layout):
 
 
 @pytest.mark.parametrize("layout, shape", [("rows", "(300, 16)"), ("columns", "(16, 300)")])
-@pytest.mark.parametrize("size, columns, rows", [((100, 30), 6, 6), ((200, 50), 12, 12)])
+# At 100×30 in rows, X (300, 2) above Z1 leaves Z1 four rows; in columns, Z1 stands beside b1 (16, 1) with six.
+@pytest.mark.parametrize("size, columns, rows", [((100, 30), 6, {"rows": 4, "columns": 6}),
+                                                 ((200, 50), 12, {"rows": 12, "columns": 12})])
 async def test_wide_screens_show_more_of_each_matrix(size, columns, rows, layout, shape):
     """Z1 is (300, 16) or (16, 300): the card shows its first and last columns and rows, more on a larger screen."""
     app = BackpropApp(Options(sizes=(2, 16, 3), dataset="spirals", layout=layout))
@@ -180,10 +182,12 @@ async def test_wide_screens_show_more_of_each_matrix(size, columns, rows, layout
         await pilot.pause()
         lines = card_text(app).splitlines()
         top = next(k for k, line in enumerate(lines) if f"╭─ Z1 {shape} " in line)
-        bottom = next(k for k in range(top, len(lines)) if "╰" in lines[k])
-        body = lines[top + 1:bottom]
+        left = lines[top].index(f"╭─ Z1 {shape} ")
+        right = lines[top].index("╮", left)
+        bottom = next(k for k in range(top, len(lines)) if lines[k][left] == "╰")
+        body = [line[left:right + 1] for line in lines[top + 1:bottom]]
         numbers = [re.findall(r"-?\d+\.\d{3}", line) for line in body]
-        assert [len(n) for n in numbers if n] == [columns] * rows
+        assert [len(n) for n in numbers if n] == [columns] * rows[layout]
         assert all("…" in line for line in body if "⋮" not in line)
         assert sum("⋮" in line for line in body) == 1
 

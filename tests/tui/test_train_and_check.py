@@ -12,6 +12,11 @@ from tui.app import BackpropApp
 from tui.session import HISTORY, Options
 
 
+def summary(app) -> str:
+    region = app.query_one("#summary").region
+    return " ".join(screen_text(app).splitlines()[region.y:region.bottom])
+
+
 def summary_loss(app) -> float:
     return float(re.search(r"loss (\d+\.\d+)", screen_text(app).splitlines()[0]).group(1))
 
@@ -59,7 +64,10 @@ async def test_T_again_stops_training_escape_does_not_and_progress_shows_as_numb
         await pilot.press("tab", "backspace", "backspace", "backspace", *"100000", "escape")
         await pilot.press("T")
         await wait_for_training(pilot, 2)
-        text = screen_text(app)
+        for _ in range(40):  # the count's new width is laid out with the next frame
+            if re.search(r"\d+ of 100000", text := screen_text(app)):
+                break
+            await pilot.pause(0.05)
         assert re.search(r"\d+ of 100000", text) and "T stops" in text
         await pilot.press("escape")  # escape only leaves a field: training goes on
         await wait_for_training(pilot, app_progress(app) + 1)
@@ -121,3 +129,33 @@ async def test_T_with_no_steps_asks_for_a_number_and_trains_nothing(typed):
         assert "train: type how many steps to train, e.g. 100" in screen_text(app)
         assert not app.training and app.session.net.steps == 0
         assert "step 0" in screen_text(app)
+
+
+async def test_an_lr_or_batch_edit_goes_on_training_and_any_other_edit_builds_a_new_network():
+    app = BackpropApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("tab", "backspace", "backspace", "backspace", *"20", "enter")
+        await settle(pilot)
+        trained = {name: value.copy() for name, value in app.session.net.params.items()}
+        curve = app.query_one("#curve").data
+        assert len(curve) == 21
+        await pilot.press("e", *["tab"] * 9, *"0.1", "enter")  # batch, then tab to lr
+        await settle(pilot)
+        message = str(app.query_one("#message").render())
+        assert "same network: training goes on from step 20, parameters and loss curve kept" in message
+        assert "step 20" in screen_text(app).splitlines()[0] and "lr 0.1" in summary(app)
+        assert all((app.session.net.params[name] == value).all() for name, value in trained.items())
+        assert app.query_one("#curve").data == curve
+        await pilot.press("e", *"1", "enter")  # batch 1 of the question's 2 examples
+        await settle(pilot)
+        assert "same network: training goes on from step 20" in str(app.query_one("#message").render())
+        assert all((app.session.net.params[name] == value).all() for name, value in trained.items())
+        assert len(app.query_one("#curve").data) == 21 and "m = 1" in screen_text(app)
+        await pilot.press("T")  # training goes on from there, at the new rate and batch
+        await settle(pilot)
+        assert app.session.net.steps == 40 and len(app.query_one("#curve").data) == 41
+        await pilot.press("s", *"4,5,3", "enter")
+        await settle(pilot)
+        message = str(app.query_one("#message").render())
+        assert "a new network: training starts again from step 0 (was step 40)" in message
+        assert "step 0" in screen_text(app).splitlines()[0] and app.query_one("#curve").data == []

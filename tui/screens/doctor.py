@@ -52,7 +52,9 @@ class DoctorScreen(ModalScreen[tuple[str, str] | None]):
     CSS_PATH = DIALOGS_CSS
 
     BINDINGS = [Binding("escape", "dismiss", "close"),
-                Binding("ctrl+g", "go_there", "go to the event a name is computed at", show=False)]
+                Binding("ctrl+g", "go_there", "go to the event a name is computed at", show=False),
+                Binding("pageup", "scroll(-1)", "scroll up", show=False),
+                Binding("pagedown", "scroll(1)", "scroll down", show=False)]
     AUTO_FOCUS = "#expr"  # typing goes straight into the expression
 
     def __init__(self, env: dict, expr: str, truths: dict | None = None, axes: Axes | None = None):
@@ -75,10 +77,16 @@ class DoctorScreen(ModalScreen[tuple[str, str] | None]):
             yield Static(id="doctor-verdict")
             yield Static("fixes that evaluate, best first (enter puts one in the input):", id="fixes-caption")
             yield OptionList(id="fixes")
-            yield Static("enter diagnoses · tab to the fixes · escape closes", classes="hint")
+            yield Static("enter diagnoses · tab to the fixes · pgup pgdn scroll · escape closes", classes="hint")
 
     def on_mount(self) -> None:
         self.run_diagnosis(self._expr)
+
+    def action_scroll(self, pages: int) -> None:
+        """The dialog a page up or down, when it is taller than the screen: the input keeps the keys."""
+        dialog = self.query_one("#doctor")
+        dialog.scroll_to(y=dialog.scroll_y + pages * max(dialog.scrollable_content_region.height - 2, 1),
+                         animate=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

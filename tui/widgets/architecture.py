@@ -50,16 +50,17 @@ class Architecture(Horizontal):
         self._submitted = None
         self.query_one("#layers", Input).set_class(refused, "-refused")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+    def submit(self, field: Input) -> bool:
+        """Enter in the line: the stack applied (Edited), or the item it cannot read (Invalid). True when read."""
         try:
-            text = layers.normalised(layers.parse(event.value))
+            text = layers.normalised(layers.parse(field.value))
         except ValueError as error:
             self.mark(True)
             self.post_message(EditorRow.Invalid("layers", str(error)))
-            return
-        self._submitted = event.value
+            return False
+        self._submitted = field.value
         self.post_message(EditorRow.Edited("layers", text))
+        return True
 
     def on_choice_changed(self, event: Choice.Changed) -> None:
         event.stop()

@@ -19,7 +19,8 @@ from tui.screens import DIALOGS_CSS
 class Choice(Widget, can_focus=True):
     """A value from a fixed list. Lighter than Select: the list is made only when it is opened."""
 
-    BINDINGS = [Binding("enter,space,down,up", "open", "choose", show=False)]
+    # priority: the list opens at once, so the keys typed right after (down, enter) reach it
+    BINDINGS = [Binding("enter,space,down,up", "open", "choose", show=False, priority=True)]
 
     value: reactive[str] = reactive("", layout=False)
 
@@ -59,20 +60,46 @@ class Choice(Widget, can_focus=True):
 
 
 class ChoiceList(ModalScreen[str | None]):
-    """The open list of a Choice, just below it; enter chooses, escape closes."""
+    """The open list of a Choice, just below it; enter chooses and moves on to the next field, escape goes back.
+
+    Its keys act at once, even before the list is drawn: the keys typed right after them go where they say.
+    """
 
     CSS_PATH = DIALOGS_CSS
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "close")]
+    BINDINGS = [Binding("escape", "close", "close", priority=True),
+                Binding("enter", "choose", "choose", priority=True),
+                Binding("down", "move(1)", show=False, priority=True),
+                Binding("up", "move(-1)", show=False, priority=True)]
 
     def __init__(self, choice: Choice):
         super().__init__()
         self.choice = choice
+        values = [v for _, v in choice.options]
+        self.index = values.index(choice.value) if choice.value in values else 0  # the highlighted value
+
+    def action_move(self, by: int) -> None:
+        lists = self.query(OptionList)
+        if lists:  # drawn: it also moves with home, end and the page keys
+            self.index = lists.first().highlighted or 0
+        self.index = max(0, min(self.index + by, len(self.choice.options) - 1))
+        if lists:
+            lists.first().highlighted = self.index
+
+    def action_choose(self, index: int | None = None) -> None:
+        lists = self.query(OptionList)
+        if index is None and lists:
+            index = lists.first().highlighted
+        choice = self.choice
+        self.dismiss(choice.options[self.index if index is None else index][1])
+        choice.screen.focus_next()  # the list is gone at once: the next field has the keys typed after enter
+
+    def action_close(self) -> None:
+        self.dismiss(None)  # back to the choice
 
     def compose(self) -> ComposeResult:
-        values = [v for _, v in self.choice.options]
         options = OptionList(*[Option(label, id=v) for label, v in self.choice.options], id="choices")
-        options.highlighted = values.index(self.choice.value) if self.choice.value in values else 0
+        options.highlighted = self.index
         options.border_title = f"choosing {self.choice.title}"
         options.border_subtitle = "↑↓ enter esc"
         yield options
@@ -89,5 +116,5 @@ class ChoiceList(ModalScreen[str | None]):
         self.set_focus(options)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.dismiss(event.option.id)
+        event.stop()  # a click on a value
+        self.action_choose(event.option_index)

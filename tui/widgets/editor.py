@@ -147,19 +147,18 @@ class EditorRow(Grid):
             field.set_class(field.id == name, "-refused")
         self.refresh()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        name = event.input.id
-        if name not in TEXTS:
-            return
+    def submit(self, field: Input) -> bool:
+        """Enter in a text field: its value applied (Edited), or why it cannot be read (Invalid). True when read."""
+        name = field.id
         try:
-            value = parse(name, event.value)
+            value = parse(name, field.value)
         except ValueError as error:
             self.mark(name)
             self.post_message(self.Invalid(name, str(error)))
-            return
+            return False
         self._applying.add(name)
         self.post_message(self.Edited(name, value))
+        return True
 
     def on_choice_changed(self, event: Choice.Changed) -> None:
         event.stop()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import textwrap
+from collections.abc import Callable
+
 from rich.segment import Segment
 from rich.style import Style as RichStyle
 from textual.content import Content
@@ -9,8 +12,8 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from engine import Event
-from tui.widgets.matrix import Line, line_width, matrix_box
-from tui.widgets.shape_rule import rule_content
+from tui.widgets.matrix import Line, grid, line_width, matrix_box, shown
+from tui.widgets.shape_rule import legends, rule_lines
 
 GAP = " "
 
@@ -39,10 +42,11 @@ class EventCard(Widget):
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         base = self.visual_style
-        if self._strips is None or self._drawn_for != (self.size, id(base)):
-            if self._drawn_for[1:] != (id(base),):
+        # By value, not identity: a layout makes the card's style afresh, and the same style keeps its resolved ones.
+        if self._strips is None or self._drawn_for != (self.size, base, self.app.theme):
+            if self._drawn_for[1:] != (base, self.app.theme):
                 self._styles = {}  # the theme or the widget's own style changed
-            self._drawn_for = (self.size, id(base))
+            self._drawn_for = (self.size, base, self.app.theme)
             self._strips = [self._strip(line, width) for line in self.lines()]
         if y < len(self._strips):
             return self._strips[y]
@@ -90,35 +94,109 @@ class EventCard(Widget):
         # More of each matrix where the card is large; the card's own size, so a resize is followed at once.
         max_cols = 12 if width >= 120 else 6
         max_rows = 12 if height >= 36 else 6
-        header: list[Content | Line] = [
+        rule, words = rule_lines(event, width)
+        bare = not any(legend in rule[-1].plain for legend, _ in legends(event))  # no word beside the rule
+        header: list[Content | Line] = [part for line in (
             Content.assemble((event.phase, "bold $accent"),
                              "" if event.phase == "loss" else f"  layer {event.layer}",
                              f"  ·  event {event.index + 1} of {total}"),
             Content.styled(event.formula, "bold"),
             Content.assemble((event.term, "$text-accent"), *note(event, width)),
-            rule_content(event),
-        ]
+            *rule,
+        ) for part in wrapped(line, width)]
+        words = [part for line in words for part in wrapped(line, width)]
         # An update's result has its parameter's name: "W1 new" tells it from the W1 it came from.
         result_name = f"{event.name} new" if any(label == event.name for label, _ in event.operands) else event.name
-        n = len(event.arrays)
-        equal = max((width - len(GAP) * (n - 1)) // max(n, 1), 12)
-        shares = (equal if equal >= 24 else width, equal)  # side by side when they fit, narrower when they must
-        body: list[Line] = []
-        # Fewer rows only when nothing else fits: first the result beside the operands, then narrower boxes.
-        for rows in sorted({max_rows, 4, 3, 2, 1} & set(range(1, max_rows + 1)), reverse=True):
-            for share, beside in ((shares[0], False), (shares[0], True), (shares[1], False), (shares[1], True)):
-                operands = [matrix_box(label, array, precision, rows, max_cols, share, "$primary")
-                            for (label, _), array in zip(event.operands, event.arrays)]
-                result = matrix_box(result_name, event.value, precision, rows, max_cols, width, "$success")
-                body = flow([*operands, result], width) if beside else flow(operands, width) + result
-                if len(header) + len(body) <= height:
-                    break
-            else:
-                continue
-            break
-        if len(header) + len(body) + 2 <= height:  # room to breathe: a blank line after the header's first and last
+        arrays = [*event.arrays, event.value]
+        labels = [label for label, _ in event.operands] + [result_name]
+        borders = ["$primary"] * len(event.operands) + ["$success"]
+
+        def box(i: int, rows: int, cols: int) -> list[Line]:
+            return matrix_box(labels[i], arrays[i], precision, rows, cols, width, borders[i])
+
+        shapes = [grid(a.shape) for a in arrays]
+        body, shows = fit(box, shapes, 1, height - len(header), width, max_rows, max_cols)
+        # The rule's words that did not fit beside it go below it when that hides no number, or, when none fit
+        # beside it, when every box still shows.
+        if words:
+            fewer, also = fit(box, shapes, 1, height - len(header) - len(words), width, max_rows, max_cols)
+            if also == shows or also >= 0 and bare:
+                body, shows, header = fewer, also, header + words
+        spare = height - len(header) - len(body) if shows >= 0 else 0
+        if spare >= 2:  # room to breathe: a blank line after the header's first and last
             header = [header[0], Content(""), *header[1:], Content("")]
         return header + body
+
+
+def fit(box: Callable[[int, int, int], list[Line]], shapes: list[tuple[int, int]], results: int, height: int,
+        width: int, max_rows: int, max_cols: int) -> tuple[list[Line], int]:
+    """A box for each shape (rows, columns), the last `results` of them results, in `height` lines, as much of each
+    matrix as fits; never a cut box.
+
+    box(i, rows, cols) draws the i-th keeping that many rows and columns of its matrix. The most numbers that fit
+    win, columns before rows at equal count: boxes wrap onto more bands before they hide columns, the results
+    beside the operands when only that fits, and then each box takes back the columns that still fit. Returns the
+    lines and how many numbers they show; when nothing fits, the boxes past the last band that does are named
+    instead, and the count is -1.
+    """
+    count = len(shapes)
+    drawn: dict[tuple[int, int, int], list[Line]] = {}
+
+    def draw(i: int, r: int, c: int) -> list[Line]:
+        if (i, r, c) not in drawn:
+            drawn[i, r, c] = box(i, r, c)
+        return drawn[i, r, c]
+
+    def arranged(boxes: list[list[Line]]) -> list[Line] | None:
+        below = flow(boxes[:count - results], width) + [line for b in boxes[count - results:] for line in b]
+        if len(below) <= height:
+            return below
+        beside = flow(boxes, width)
+        return beside if len(beside) <= height else None
+
+    def widened(r: int, taken: list[int], arrange: Callable[[list[list[Line]]], list[Line] | None]) -> list[int]:
+        """Each box's columns, the most that still let the boxes arrange: the results' first."""
+        for i in sorted(range(len(taken)), key=lambda i: i < count - results):
+            for wider in cols:
+                trial = [*taken[:i], wider, *taken[i + 1:]]
+                same = draw(i, r, wider) == draw(i, r, taken[i])
+                if same or arrange([draw(j, r, c) for j, c in enumerate(trial)]) is not None:
+                    taken = trial
+                    break
+        return taken
+
+    rows = sorted({max_rows, 8, 6, 4, 3, 2} & set(range(2, max_rows + 1)))
+    cols = sorted({max_cols, 8, 6, 4, 2} & set(range(2, max_cols + 1)), reverse=True)
+    candidates = {}  # what each (rows, cols) shows of every matrix: the first of those that show the same
+    for r in rows:
+        for c in cols:
+            candidates.setdefault(tuple((shown(n, r), shown(k, c)) for n, k in shapes), (r, c))
+    for _, (r, c) in sorted(candidates.items(), key=lambda item: (-sum(n * k for n, k in item[0]),
+                                                                     -sum(k for _, k in item[0]))):
+        if arranged([draw(i, r, c) for i in range(count)]) is None:
+            continue
+        taken = widened(r, [c] * count, arranged)
+        return (arranged([draw(i, r, c) for i, c in enumerate(taken)]),
+                sum(shown(n, r) * shown(k, c) for (n, k), c in zip(shapes, taken)))
+    boxes = [draw(i, 2, 2) for i in range(count)]
+    kept = count
+    while kept and len(flow(boxes[:kept], width)) >= height:  # as many boxes as fit, and a line naming the rest
+        kept -= 1
+    taken = widened(2, [2] * kept, lambda trial: body if len(body := flow(trial, width)) < height else None)
+    boxes = [draw(i, 2, c) for i, c in enumerate(taken)]
+    titles = ", ".join(_title(draw(i, 2, 2)) for i in range(kept, count))
+    note = f"no room for {titles}: a taller terminal shows {'them' if count - kept > 1 else 'it'}"
+    return (flow(boxes, width) + [[(text, "$text-muted")] for text in textwrap.wrap(note, width)])[:max(height, 0)], -1
+
+
+def _title(box: list[Line]) -> str:
+    """A box's name and shape, from its top line: "Z1 (2, 5)"."""
+    return box[0][1][0].strip()
+
+
+def wrapped(line: Content, width: int) -> list[Content]:
+    """The line as it is when it fits (most do), else wrapped between words."""
+    return [line] if line.cell_length <= width else line.wrap(width)
 
 
 def note(event: Event, width: int) -> tuple:

@@ -24,9 +24,21 @@ def corners(a: np.ndarray, max_rows: int, max_cols: int) -> tuple[np.ndarray, li
     return a[np.ix_(r, c)], row_ids, col_ids
 
 
+def grid(shape: tuple[int, ...]) -> tuple[int, int]:
+    """The rows and columns an array of that shape is drawn as: a scalar as 1 × 1, a vector as one row."""
+    return (1, 1) if not shape else (1, shape[0]) if len(shape) == 1 else (shape[0], shape[1])
+
+
+def shown(n: int, limit: int) -> int:
+    """How many of n rows (or columns) show when at most `limit` may, as _keep picks them."""
+    return n if n <= limit + 1 else max(limit, 2)
+
+
 def _keep(n: int, limit: int) -> list[int | None]:
-    if n <= limit:
+    """Indices to show of n, at most limit and the gap between them; the first and the last always show."""
+    if n <= limit + 1:  # one hidden would leave a gap in its place: show it instead
         return list(range(n))
+    limit = max(limit, 2)
     head = (limit + 1) // 2
     tail = limit - head
     return list(range(head)) + [None] + list(range(n - tail, n))

@@ -6,11 +6,14 @@ import textwrap
 
 import numpy as np
 from textual.content import Content
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from engine.checks import shape_text
 from engine.script import ScriptEvent
-from tui.widgets.event_card import EventCard, flow
-from tui.widgets.matrix import Line, matrix_box
+from tui.widgets.event_card import EventCard, fit
+from tui.widgets.matrix import Line, grid, matrix_box
 from tui.widgets.shape_rule import rule_content
 
 
@@ -42,11 +45,14 @@ def _cell_source(event: ScriptEvent) -> list[Content]:
     return shown
 
 
-class ScriptCard(EventCard):
+class ScriptCard(EventCard, ScrollView):
     """One recorded line: where it ran, its code, its shape rule, the engine's line beside it, and its arrays.
 
-    On the failing line: the doctor's culprit, both shapes, the reason in words and the fixes that run.
+    On the failing line: the doctor's culprit, both shapes, the reason in words and the fixes that run. Taller than
+    its place, it scrolls (the wheel, or pgup and pgdn).
     """
+
+    can_focus = False
 
     def lines(self) -> list[Content | Line]:
         event: ScriptEvent | None = self._event
@@ -92,18 +98,24 @@ class ScriptCard(EventCard):
                 why = ("has more than 10,000 numbers" if np.dtype(event.dtype).kind in "biufc" else
                        f"holds {np.dtype(event.dtype).name} values, not numbers")
                 header.append(Content.styled(f"{event.name} {why}: only its shape was recorded", "$text-muted"))
-        operands = [b for b in boxes if b[2] == "$primary"]
-        results = [b for b in boxes if b[2] == "$success"]
-        n = max(len(operands), 1)
-        equal = max((width - (n - 1)) // n, 12)
-        body: list[Line] = []
-        # Fewer rows of each matrix, then narrower operands, until the card fits its height (as the event card does).
-        for rows in sorted({max_rows, 4, 3, 2, 1} & set(range(1, max_rows + 1)), reverse=True):
-            for share in (equal if equal >= 24 else width, equal):
-                body = flow([matrix_box(label, value, precision, rows, max_cols, share, border)
-                             for label, value, border in operands], width)
-                body += [line for label, value, border in results
-                         for line in matrix_box(label, value, precision, rows, max_cols, width, border)]
-                if len(header) + len(body) <= height:
-                    return header + body
+        results = sum(border == "$success" for _, _, border in boxes)
+
+        def box(i: int, rows: int, cols: int) -> list[Line]:
+            label, value, border = boxes[i]
+            return matrix_box(label, value, precision, rows, cols, width, border)
+
+        # The boxes as the stepping view's card fits them; below a header taller than the card, in a card's height
+        # less two lines, for the card scrolls.
+        room = max(height - len(header), height - 2)
+        body, _ = fit(box, [grid(value.shape) for _, value, _ in boxes], results, room, width, max_rows, max_cols)
         return header + body
+
+    def show(self, event: ScriptEvent, total: int, precision: int) -> None:
+        super().show(event, total, precision)
+        self.scroll_to(y=0, animate=False)  # another line starts at its top
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y + self.scroll_offset.y)
+        if self.virtual_size.height != len(self._strips):  # the lines are made: as many as scroll
+            self.virtual_size = Size(self.size.width, len(self._strips))
+        return strip

@@ -24,6 +24,12 @@ def shape_content(shape: tuple[int, ...], axes: dict[int, str]) -> Content:
 
 
 def rule_content(event: Event) -> Content:
+    """The rule and, after it, the words for its marks, on one line."""
+    return Content.assemble(_bare(event), *[part for legend in legends(event) for part in (("   ", ""), legend)])
+
+
+def _bare(event: Event) -> Content:
+    """The rule alone: each operand's shape in its slot, its marked axes styled, and the result's shape."""
     marks = event.marks
     parts: list = []
     rule, at = event.rule, 0
@@ -36,10 +42,33 @@ def rule_content(event: Event) -> Content:
     parts.append(rule[at:])
     parts.append(" → ")
     parts.append((str(event.shape), "bold"))
-    kinds = {kind for axes in marks.values() for kind in axes.values()}
-    for kind in (INNER, BROADCAST):
-        if kind in kinds:
-            text, style = LEGEND[kind]
-            parts.append(("   ", ""))
-            parts.append((text, STYLES[style]))
     return Content.assemble(*parts)
+
+
+def legends(event: Event) -> list[tuple[str, str]]:
+    """The words for the marks the rule shows ("inner dims must match"), each in its mark's style."""
+    kinds = {kind for axes in event.marks.values() for kind in axes.values()}
+    return [(LEGEND[kind][0], STYLES[kind]) for kind in (INNER, BROADCAST) if kind in kinds]
+
+
+def rule_lines(event: Event, width: int) -> tuple[list[Content], list[Content]]:
+    """The rule in `width` cells, its words whole: the lines it needs, and the lines of the words that did not fit
+    beside it, for where there is room.
+    """
+    bare = _bare(event)
+    if bare.cell_length > width:  # a rule too long for one line wraps between its words
+        return bare.wrap(width), _joined(legends(event), width)
+    line, rest = bare, []
+    for legend in legends(event):
+        if not rest and line.cell_length + 3 + len(legend[0]) <= width:
+            line = Content.assemble(line, "   ", legend)
+        else:
+            rest.append(legend)
+    return [line], _joined(rest, width)
+
+
+def _joined(words: list[tuple[str, str]], width: int) -> list[Content]:
+    """The words on one line three spaces apart, or one a line when that is too wide; no line when there are none."""
+    parts = [part for k, legend in enumerate(words) for part in (("   " if k else ""), legend)]
+    line = Content.assemble(*parts)
+    return [] if not parts else [line] if line.cell_length <= width else [Content.assemble(w) for w in words]

@@ -94,6 +94,7 @@ class Timeline(ScrollView, can_focus=False):
         self._focus = self._time(self.current)
         self._strips.clear()
         self.virtual_size = Size(max(row.cell_length for _, row in self._rows), len(self._rows))
+        self._loaded = True
         self.refresh()
 
     def mark(self, index: int) -> None:
@@ -102,6 +103,12 @@ class Timeline(ScrollView, can_focus=False):
         if self._time(index) != self._focus:  # another time step: unfold it, fold the one before
             self.load(self._events)
         self.refresh()
+        self._bring_into_view(index)
+        if self._loaded:  # new rows: how far they scroll is known once they are laid out, so again after that
+            self._loaded = False
+            self.call_after_refresh(lambda: self._bring_into_view(self.current))
+
+    def _bring_into_view(self, index: int) -> None:
         y = next(y for y, (i, _) in enumerate(self._rows) if i == index)
         top = y - 1 if self.row_event(y - 1) is None else y  # a phase's first event brings its heading along
         self.scroll_to_region(Region(0, top, 1, y - top + 1), animate=False)  # stepping fast, the rows keep up

@@ -77,6 +77,8 @@ class Editing:
         self.screen.focus_previous()
 
     def on_editor_row_edited(self, message: EditorRow.Edited) -> None:
+        if message.field in ("layers", "preset"):
+            self.set_focus(None)  # a new architecture: the keys go back to stepping through it
         if self.training:
             self.pending = (message.field, message.value)
             self.say(f"stopping training to apply the new {message.field}…", "note")

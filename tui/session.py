@@ -142,7 +142,7 @@ def base_data(options: Options) -> engine.datasets.Data:
 
 def _read_key(options: Options) -> tuple | None:
     """What the dataset is read from, files with their times and sizes; None when a file cannot be looked at."""
-    files = (options.data, options.targets) if options.dataset == FILE and options.data and options.targets else ()
+    files = tuple(f for f in (options.data, options.targets) if f) if options.dataset == FILE else ()
     try:
         stamps = tuple((s.st_mtime_ns, s.st_size) for s in map(os.stat, files))
     except OSError:

@@ -29,7 +29,7 @@ def test_sizes_enter_and_steps_in_one_go(spawn_app, cols, rows):
 def test_tab_to_lr_type_enter_and_step_in_one_go(spawn_app):
     term = spawn_app([], 100, 30)
     term.wait_for("event 1 of 16")
-    term.send("e" + "\t" * 8 + "0.1\rn")  # batch, then eight tabs to lr
+    term.send("e" + "\t" * 9 + "0.1\rn")  # batch, then nine tabs to lr
     term.wait_for("seed 0  lr 0.1")  # in the summary: the edit has run
     term.wait_for("event 2 of 16")
     term.wait_for("same network", flat=True)  # an lr edit keeps training where it was

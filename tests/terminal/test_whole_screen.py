@@ -65,7 +65,7 @@ def test_after_a_rerun_the_timeline_shows_the_current_event(spawn_app):
     term.press("enter")
     screen = term.wait_for("event 12 of 24")
     assert "dZ2 = dA2 * A2 * (1 - A2)" in screen
-    assert re.search(r"│ +dZ2 \(2, 5\)", timeline(term.settle())), timeline(term.settle())
+    assert re.search(r"│ [\d ]+ dZ2 \(2, 5\)", timeline(term.settle())), timeline(term.settle())
 
 
 BUG = """import numpy as np

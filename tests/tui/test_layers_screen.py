@@ -139,8 +139,7 @@ def boxes_whole(card: str) -> bool:
     return True
 
 
-@pytest.mark.parametrize("size", [pytest.param((80, 24), marks=pytest.mark.xfail(
-    strict=True, reason="at 80x24 the card still cuts Z1's box: the 80x24 card fix makes this pass")), (200, 50)])
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
 async def test_a_twelve_layer_stack_fits_the_screen_and_its_timeline_follows(size):
     stack = ", ".join(["linear 6, relu"] * 11 + ["linear 3, sigmoid"])
     app = BackpropApp(Options(layers=stack))

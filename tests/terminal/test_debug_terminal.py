@@ -66,6 +66,9 @@ def test_ctrl_c_while_the_script_runs_stops_with_one_line(spawn_app):
     lines = [line for line in screen.splitlines() if line.strip()]
     # after the terminal's own echo of the key, ^C, one line, and nothing else since "running"
     assert lines[-1].removeprefix("^C") == "stepprop: stopped (Ctrl-C)" and lines[-2].startswith("stepprop: running")
+    deadline = time.monotonic() + 10  # a killed process leaves /proc when the kernel is done with it: soon, not at once
+    while stepprop_processes_running(script) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert stepprop_processes_running(script) == []  # the script did not run on alone
 
 

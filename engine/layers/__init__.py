@@ -161,7 +161,10 @@ class Built(NamedTuple):
 
 
 def _number_text(n) -> str:
-    return repr(n) if isinstance(n, float) else str(n)
+    """A number as the layer string writes it: 0.25, and a whole number without its .0 ("dropout 0")."""
+    if isinstance(n, float):
+        return str(int(n)) if n.is_integer() else repr(n)
+    return str(n)
 
 
 def kind(name: str):

@@ -115,6 +115,12 @@ def test_sizes_and_layers_are_given_one_way_or_the_other():
         Network(inputs=0, layers="linear 3, sigmoid")
 
 
+def test_the_smallest_sizes_are_one():
+    net = Network(inputs=1, layers="linear 1, sigmoid, dropout 0, linear 1, sigmoid")
+    assert net.layers == "linear 1, sigmoid, dropout 0, linear 1, sigmoid" and net.params["W1"].shape == (1, 1)
+    assert Network(inputs=1, layers="embedding 1 1, flatten, linear 1, sigmoid").params["E1"].shape == (1, 1)
+
+
 def test_the_short_form_names_every_layer():
     assert layers.short(layers.parse(MAKEMORE + ", dropout 0.25")) == \
         "emb 27×10 → flat → 20 → bn → tanh → 27 → softmax → drop 0.25"
@@ -242,10 +248,11 @@ def events_by_name(net, X, Y):
 @pytest.mark.parametrize("detail", ["compact", "fine"])
 def test_batchnorm_forward_and_backward_are_cs231ns(detail):
     net = Network(inputs=4, layers="linear 5, batchnorm, tanh, linear 3, softmax", loss="ce", detail=detail, seed=4)
+    gamma, beta = np.linspace(0.5, 1.5, 5), np.linspace(-0.2, 0.2, 5)  # as training leaves them: not 1 and 0
+    net.start_from({"gamma1": gamma[None, :], "beta1": beta[None, :]})
     X, Y = dense_data("rows", m=6)
     v = events_by_name(net, X, Y)
-    gamma = np.linspace(0.5, 1.5, 5)
-    out, cache = cs231n_batchnorm_forward(v["Z1"], gamma * 0 + 1, np.zeros(5))
+    out, cache = cs231n_batchnorm_forward(v["Z1"], gamma, beta)
     assert np.allclose(v["BN1"], out, atol=1e-12)
     dx, dgamma, dbeta = cs231n_batchnorm_backward_alt(v["dBN1"], cache)
     assert np.allclose(v["dZ1"], dx, atol=1e-12)

@@ -54,7 +54,7 @@ def test_ctrl_c_while_the_script_runs_stops_with_one_line(spawn_app, tmp_path):
     # A copy of its own: other tests run forever.py at the same time, in other workers, and would be counted here.
     script = tmp_path / "forever_alone.py"
     script.write_text((SCRIPTS / "forever.py").read_text())
-    term = spawn_app(["debug", str(script)], cols=100, rows=30)
+    term = spawn_app(["debug", str(script)], cols=250, rows=30)  # the "running" line, with its path, on one row
     term.wait_for("stepprop: running")
     deadline = time.monotonic() + 30
     while not stepprop_processes_running(script) and time.monotonic() < deadline:

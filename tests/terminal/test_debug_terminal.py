@@ -37,12 +37,14 @@ def test_a_script_that_runs_to_the_end_exits_0(spawn_app):
     assert term.wait_exit() == 0
 
 
-def stepprop_processes_running(script: Path) -> list[int]:
-    """The ids of live processes (not zombies) whose command line names this script: its tracer, say."""
+def stepprop_processes_running(script: Path, tracer: bool = False) -> list[int]:
+    """The ids of live processes (not zombies) whose command line names this script; with `tracer`, only the tracer
+    running it (stepprop's own process names the script too, from the moment it starts)."""
     found = []
     for proc in Path("/proc").iterdir():
         try:
-            if str(script) in (proc / "cmdline").read_text().replace("\0", " ") and \
+            cmdline = (proc / "cmdline").read_text().replace("\0", " ")
+            if str(script) in cmdline and (not tracer or "tracer.py" in cmdline) and \
                     (proc / "stat").read_text().split(") ")[-1][0] != "Z":
                 found.append(int(proc.name))
         except (OSError, ValueError):
@@ -57,9 +59,9 @@ def test_ctrl_c_while_the_script_runs_stops_with_one_line(spawn_app, tmp_path):
     term = spawn_app(["debug", str(script)], cols=250, rows=30)  # the "running" line, with its path, on one row
     term.wait_for("stepprop: running")
     deadline = time.monotonic() + 30
-    while not stepprop_processes_running(script) and time.monotonic() < deadline:
+    while not stepprop_processes_running(script, tracer=True) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert stepprop_processes_running(script)  # the script is running when Ctrl-C comes
+    assert stepprop_processes_running(script, tracer=True)  # the script is running when Ctrl-C comes
     term.press("ctrl+c")
     assert term.wait_exit() == 130
     screen = term.screen()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -117,3 +118,30 @@ def test_step_through_a_notebook_by_cell(spawn_app):
     assert "→  1  X, Y = load_planar_dataset()" in screen
     term.press("q")
     assert term.wait_exit() == 1
+
+
+def test_ctrl_c_stops_stepprop_even_when_its_parent_ignored_and_blocked_it(tmp_path):
+    """A parent that ignores Ctrl-C, or holds it blocked (a test runner's worker can), hands that on to its
+    children across exec; stepprop takes Ctrl-C back as its own, and stops."""
+    import signal
+    import subprocess
+    import sys
+
+    script = tmp_path / "forever_ignored.py"
+    script.write_text((SCRIPTS / "forever.py").read_text())
+    code = ("import signal, subprocess, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+            "signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}); "
+            f"sys.exit(subprocess.call([sys.executable, '-m', 'tui', 'debug', {str(script)!r}]))")
+    parent = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not stepprop_processes_running(script, tracer=True) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    [app] = [pid for pid in stepprop_processes_running(script)
+             if Path(f"/proc/{pid}/cmdline").read_text().split("\0")[1:3] == ["-m", "tui"]]
+    os.kill(app, signal.SIGINT)
+    try:
+        _, err = parent.communicate(timeout=30)
+    finally:
+        parent.kill()
+        parent.stderr.close()
+    assert parent.returncode == 130 and err.strip().splitlines()[-1] == "stepprop: stopped (Ctrl-C)"

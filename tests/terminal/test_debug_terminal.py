@@ -141,7 +141,12 @@ def test_ctrl_c_stops_stepprop_even_when_its_parent_ignored_and_blocked_it(tmp_p
     os.kill(app, signal.SIGINT)
     try:
         _, err = parent.communicate(timeout=30)
-    finally:
-        parent.kill()
+    finally:  # whatever happened, nothing of this test runs on: the parent, the app and the script's tracer
+        for pid in [parent.pid, *stepprop_processes_running(script)]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        parent.wait()
         parent.stderr.close()
     assert parent.returncode == 130 and err.strip().splitlines()[-1] == "stepprop: stopped (Ctrl-C)"

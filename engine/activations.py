@@ -85,10 +85,6 @@ FORWARD = {
 }
 FORWARD["softmax_channels_last"] = FORWARD["softmax_rows"]  # after flatten, an image network's rows are examples
 
-# Outputs at every time step, (m, T, classes): each time step's classes a distribution.
-SOFTMAX_STEPS = Op("{A} = softmax({Z}, axis=2)", "softmax(z) = e^z / Σ e^z, over the classes of each time step",
-                   lambda c, Z: softmax(Z, axis=2))
-
 # The derivative reads whichever of A or Z it needs; the slot names say which.
 DERIVATIVE = {
     "sigmoid": Op("{dZ} = {dA} * {A} * (1 - {A})", "σ′({Z}), written with the output {A}",

@@ -29,24 +29,6 @@ FLAT_DB = Op("{db} = {dZ}.sum(axis=0)", "", lambda c, dZ: dZ.sum(axis=0),
                "(1, n) and b silently becomes (1, n)."),))
 
 
-def steps_ops(n_in: int, n_out: int) -> dict[str, Op]:
-    """The rows layout with a time axis, examples (m, T, n): W and b are shared by every time step, so their gradients
-    add up all m · T of them, written as CS231n's temporal affine layer does, reshaped to (m·T, n)."""
-    return {
-        "Z": Op("{Z} = {A} @ {W} + {b}", "{W} applied at every time step, {b} broadcast to each",
-                lambda c, A, W, b: A @ W + b),
-        "dW": Op(f"{{dW}} = {{Aa}}.reshape(-1, {n_in}).T @ {{dZ}}.reshape(-1, {n_out})",
-                 "every example and time step adds its share",
-                 lambda c, Aa, dZ: Aa.reshape(-1, n_in).T @ dZ.reshape(-1, n_out)),
-        "db": Op(f"{{db}} = {{dZ}}.reshape(-1, {n_out}).sum(axis=0, keepdims=True)", "",
-                 lambda c, dZ: dZ.reshape(-1, n_out).sum(axis=0, keepdims=True)),
-        "dA": Op("{dA} = {dZ} @ {W}.T", "", lambda c, dZ, W: dZ @ W.T),
-    }
-
-
-SEQUENCE_AXES = ("examples", "time", "features")
-
-
 def _weights(n_in: int, n_out: int):
     def draw(rng: np.random.Generator, init: str) -> np.ndarray:
         if init == "uniform":

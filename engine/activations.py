@@ -6,12 +6,15 @@ import numpy as np
 
 from engine.events import Op
 
+SMALL = 256  # entries below which a ufunc's own call beats the same sum in cheaper steps
+
 
 def sigmoid(Z: np.ndarray) -> np.ndarray:
     # The textbook 1 / (1 + e^(−Z)), computed in place in one new array. It is exact to 2 ulp until e^(−Z)
     # overflows below Z ≈ −709.78; there, and only there, σ(Z) = e^Z / (1 + e^Z) is e^Z to the last bit, subnormals
     # included. Which form an entry takes depends on it alone, so σ(Z) is the same whatever else its batch holds.
-    Z = np.asarray(Z, dtype=np.float64)
+    if type(Z) is not np.ndarray or Z.dtype != np.float64:
+        Z = np.asarray(Z, dtype=np.float64)
     A = np.negative(Z, out=np.empty(Z.shape))
     overflowed = None
     if Z.size and Z.min() >= -709.0:  # e^(−Z) <= e^709 cannot overflow: the same exp, with no guard to set up
@@ -39,6 +42,8 @@ def log_sigmoid(Z: np.ndarray) -> np.ndarray:
 
 def softplus(Z: np.ndarray) -> np.ndarray:
     """log(1 + e^Z) = np.logaddexp(0, Z), as NumPy computes it inside: max(Z, 0) + log(1 + e^(−|Z|))."""
+    if Z.size < SMALL:  # the ufunc itself: cheaper to call, dearer per entry
+        return np.logaddexp(0.0, Z)
     A = np.exp(-np.abs(Z))
     np.log1p(A, out=A)
     A += np.maximum(Z, 0.0)
@@ -53,6 +58,27 @@ def softmax(Z: np.ndarray, axis: int) -> np.ndarray:
 def log_softmax(Z: np.ndarray, axis: int) -> np.ndarray:
     shifted = Z - Z.max(axis=axis, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+_kept: tuple = (None, None, None, None)  # the last output softmax's Z, axis, shifted Z and sums of e^shifted
+
+
+def softmax_keeping(Z: np.ndarray, axis: int) -> np.ndarray:
+    """softmax(Z), to the bit, keeping what log_softmax(Z) would compute again: the loss reads the same Z next."""
+    global _kept
+    shifted = Z - Z.max(axis=axis, keepdims=True)
+    E = np.exp(shifted)
+    sums = E.sum(axis=axis, keepdims=True)
+    _kept = (Z, axis, shifted, sums)  # one tuple, swapped whole: a training thread and the app's step can't mix
+    return E / sums
+
+
+def log_softmax_kept(Z: np.ndarray, axis: int) -> np.ndarray:
+    """log_softmax(Z), to the bit, from what the softmax that has just read this very Z kept, where it has."""
+    kept_Z, kept_axis, shifted, sums = _kept
+    if kept_Z is Z and kept_axis == axis:
+        return shifted - np.log(sums)
+    return log_softmax(Z, axis)
 
 
 def relu(Z: np.ndarray) -> np.ndarray:
@@ -79,9 +105,9 @@ FORWARD = {
     "identity": Op("{A} = {Z}", "",
                    lambda c, Z: Z),
     "softmax_rows": Op("{A} = softmax({Z}, axis=1)", "softmax(z) = e^z / Σ e^z, each row a distribution",
-                       lambda c, Z: softmax(Z, axis=1)),
+                       lambda c, Z: softmax_keeping(Z, axis=1)),
     "softmax_columns": Op("{A} = softmax({Z}, axis=0)", "softmax(z) = e^z / Σ e^z, each column a distribution",
-                          lambda c, Z: softmax(Z, axis=0)),
+                          lambda c, Z: softmax_keeping(Z, axis=0)),
 }
 FORWARD["softmax_channels_last"] = FORWARD["softmax_rows"]  # after flatten, an image network's rows are examples
 
@@ -106,4 +132,4 @@ OUTPUT = ("sigmoid", "softmax", "identity")
 def softmax_along(axis: int) -> Op:
     """softmax over the classes of a sequence's every position: axis 2 of (m, T, V), axis 0 of (V, m, T)."""
     return Op(f"{{A}} = softmax({{Z}}, axis={axis})", "softmax(z) = e^z / Σ e^z, a distribution at every time step",
-              lambda c, Z: softmax(Z, axis=axis))
+              lambda c, Z: softmax_keeping(Z, axis=axis))

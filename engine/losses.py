@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.activations import log_sigmoid, log_softmax, softplus
+from engine.activations import log_sigmoid, log_softmax_kept, softplus
 from engine.events import Op
 
 NAMES = ("bce", "ce", "mse")
@@ -44,7 +44,7 @@ def softmax_ce(axis: int) -> Op:
     return Op(
         f"L = -np.sum({{Y}} * log_softmax({{Z}}, axis={axis})) / m",
         "= −(1/m) Σ {Y} log {A}, written with {Z} so that log never sees 0",
-        lambda c, Y, Z: 0.0 - np.sum(Y * log_softmax(Z, axis=axis)) / c.m)
+        lambda c, Y, Z: 0.0 - np.sum(Y * log_softmax_kept(Z, axis=axis)) / c.m)
 
 
 FUSED_GRADIENT = Op(

@@ -490,15 +490,16 @@ class Network:
         X, Y, m = self._data(X, Y)  # the same data every step: checked once
         ctx = _Scalars(m, lr)
         draws = [d for b in self._built for d in b.draws]
-        for _ in range(steps):
-            env = {**self._params, "X": X, "Y": Y}
-            for d in draws:
-                env[d.name] = d.fn(self.seed, self.steps, m)
-            loss, params = run(env, ctx)
-            for value in params.values():
+        try:
+            for _ in range(steps):
+                env = {**self._params, "X": X, "Y": Y}
+                for d in draws:
+                    env[d.name] = d.fn(self.seed, self.steps, m)
+                loss, self._params = run(env, ctx)
+                self.steps += 1
+        finally:
+            for value in self._params.values():  # only the parameters the loop ends with are ever seen
                 value.setflags(write=False)
-            self._params = params
-            self.steps += 1
         return float(loss)
 
     def _compiled(self) -> Callable[[dict, _Scalars], tuple[np.ndarray, dict]]:

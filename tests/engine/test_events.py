@@ -272,3 +272,12 @@ def test_L_event_is_the_loss_before_the_step():
     assert L.value.shape == ()
     assert float(L.value) == loss
     assert net.loss(X, Y) < loss  # the default lr=0.5 step went downhill on this data
+
+
+def test_parameters_after_train_are_read_only(config):
+    net, X, Y = config
+    net.train(X, Y, steps=3)
+    for P in net.params.values():
+        with pytest.raises(ValueError, match="read-only"):
+            P[...] = 0.0
+

@@ -132,3 +132,18 @@ def test_sigmoid_ce_beyond_float_range_stays_finite_and_silent():
     events = step(net, X, Y, lr=0.0)
     assert np.isfinite(events["dA1"]).all() and np.isfinite(events["dZ1"]).all()
     assert np.isfinite(net.loss(X, Y))
+
+
+def test_the_loss_reads_the_softmax_it_follows_to_the_bit_and_any_other_z_afresh():
+    """The output softmax keeps its shifted Z and sums for the loss: the same bits as computing both anew."""
+    from engine.activations import log_softmax, log_softmax_kept, softmax, softmax_keeping
+
+    rng = np.random.default_rng(3)
+    Z, other = rng.normal(0, 30, (5, 7)), rng.normal(0, 30, (5, 7))
+    for axis in (0, 1):
+        assert np.array_equal(softmax_keeping(Z, axis), softmax(Z, axis))
+        assert np.array_equal(log_softmax_kept(Z, axis), log_softmax(Z, axis))
+        assert np.array_equal(log_softmax_kept(other, axis), log_softmax(other, axis))  # not the kept Z
+        assert np.array_equal(log_softmax_kept(Z, 1 - axis), log_softmax(Z, 1 - axis))  # not the kept axis
+        # by hand, for the kept Z: log of the probabilities the softmax gave, as the textbook writes the loss
+        np.testing.assert_allclose(log_softmax_kept(Z, axis), np.log(softmax(Z, axis)), rtol=1e-12, atol=1e-12)

@@ -3,7 +3,8 @@
 - a makemore-sized step (m=32, context 3, embedding 10, hidden 200, vocabulary 27, batchnorm, compact) against
   makemore's MLP step written as plain NumPy;
 - train() of the question's 4-3-3 network for 10,000 steps against the same loop in textbook NumPy;
-- in the app, an architecture edit from enter to the new stack on screen, against a key that does nothing.
+- in the app, an architecture edit from enter to the new stack on screen, against a key that does nothing;
+- in the app, next and previous with the makemore stack's 3-D arrays on screen, against a key that does nothing.
 
 Run: python bench/layers.py [--quick]
 """
@@ -169,12 +170,24 @@ async def architecture_edit(samples: int) -> None:
           f"{key * 1e3:6.1f} ms  +{(edit - key) * 1e3:.0f} ms  goal ≤ 150 ms  {verdict}")
 
 
+async def stack_keys(samples: int) -> None:
+    """Next and previous between the embedding's lookup and the flatten, each showing a (32, 3, 10) array."""
+    from bench.tui import key_latency
+    from tui.session import Options
+
+    options = Options(layers=MAKEMORE, dataset="words", output="softmax", loss="ce", batch=32, lr=0.1)
+    print("next/previous with the makemore stack's 3-D arrays on screen, against an unbound key (medians):")
+    for size in ((80, 24), (100, 30), (200, 50)):
+        await key_latency(f"{size[0]}×{size[1]}", options, size, samples, 25.0)
+
+
 def main() -> None:
     quick = "--quick" in sys.argv
     print("layer stacks against the same NumPy by hand (CPU time, medians of interleaved rounds)")
     makemore_step(5 if quick else 15)
     question_training(3 if quick else 7)
     asyncio.run(architecture_edit(4 if quick else 12))
+    asyncio.run(stack_keys(10 if quick else 30))
 
 
 if __name__ == "__main__":

@@ -147,7 +147,8 @@ class BackpropApp(Editing, Training, Dialogs, App):
         if self.busy:
             return
         last = len(self.session.plan) - 1
-        self.unsay("position")  # a note about where we were goes when we move
+        self.unsay("position")  # a note about where we were, or about the network just adopted, goes when we move
+        self.unsay("adopted")
         if not 0 <= index <= last:
             edge = "last event of the step: t applies the update" if index > last else "first event of the step"
             self.say(f"this is the {edge}", "note", about="position")

@@ -156,5 +156,5 @@ class Editing:
         else:
             notes.append("a new network: training starts again from step 0"
                          + (f" (was step {old.steps})" if old.steps else ""))
-        self.say(" · ".join(filter(None, notes)), "note")
+        self.say(" · ".join(filter(None, notes)), "note", about="adopted")  # read once: it goes at the next move
         self.show_step()

@@ -103,6 +103,22 @@ async def test_the_makemore_preset_switches_the_data_and_says_so():
         assert "emb1 = E1[X]" in card and "emb1[0] of (32, 3, 10)" in card and "E1 (27, 10)" in card
 
 
+async def test_the_note_on_a_new_network_goes_at_the_next_step_and_gives_its_rows_to_the_card():
+    app = BackpropApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a", "tab", "enter")
+        await pilot.pause()
+        await pilot.press("down", "enter")  # makemore MLP
+        await settle(pilot)
+        assert "preset makemore MLP" in screen_text(app)
+        await pilot.press("n")
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "preset makemore MLP" not in shown and not app.query_one("#message").display
+        assert "flat1 = emb1.reshape(m, -1)" in shown
+        assert "emb1[0] of (32, 3, 10)" in shown and "flat1 (32, 30)" in shown and "no room" not in shown
+
+
 async def test_s_still_edits_the_sizes_of_a_stacks_linear_layers():
     app = BackpropApp(Options(layers="embedding 27 10, flatten, linear 200, batchnorm, tanh, linear 27, softmax",
                               dataset="words", output="softmax", loss="ce", batch=32))

@@ -122,3 +122,13 @@ def test_one_examples_sigmoid_does_not_depend_on_the_rest_of_its_batch():
         differ = np.flatnonzero(together[:-1] != alone)
         assert differ.size == 0, f"sigmoid({Z[differ[0]]!r}) is {alone[differ[0]]!r} alone, " \
                                  f"{together[differ[0]]!r} beside {company}"
+
+
+def test_sigmoid_takes_what_a_learner_types_as_well_as_float_arrays():
+    """The doctor runs sigmoid on whatever a line holds: a Python number, a list, integers."""
+    assert sigmoid(0) == 0.5 and sigmoid(0.0) == 0.5
+    np.testing.assert_array_equal(sigmoid([0, 0]), [0.5, 0.5])
+    ints = sigmoid(np.array([[0, 2], [-800, 1]]))
+    assert ints.dtype == np.float64
+    np.testing.assert_allclose(ints, [[0.5, 1 / (1 + np.exp(-2.0))], [exact_sigmoid(-800.0), 1 / (1 + np.exp(-1.0))]],
+                               rtol=1e-15, atol=0)

@@ -102,6 +102,10 @@ def diagnose(expr: str, env: dict, *, expected: object = None, where: dict[str, 
     if diagnosis.ok:
         return diagnosis
     fixes, best = _suggest(parsed, env, goal, value, BUDGET if budget is None else budget)
+    if diagnosis.runs and goal is not None and goal.knows_value and diagnosis.shape in goal.shapes:
+        # The line has its name's shape already and only the values are wrong: a fix that gets the shape alone
+        # mends nothing.
+        fixes = [f for f in fixes if f.label == RIGHT_VALUES]
     if diagnosis.runs and diagnosis.culprit is None:
         diagnosis = _blame_silent(parsed, env, diagnosis, goal, best, axes)
     odd = odd_operand(parsed, env, goal)

@@ -140,3 +140,16 @@ def test_two_mistakes_in_one_line_tanh_from_z_and_a_star_for_at_are_fixed_togeth
     truth = (env["W2"].T @ env["dZ2"]) * (1 - env["A1"] ** 2)
     d = diagnose("dZ1 = W2.T * dZ2 * (1 - np.power(Z1, 2))", env, expected=truth)
     assert (d.fixes[0].line, d.fixes[0].label) == ("dZ1 = W2.T @ dZ2 * (1 - np.power(A1, 2))", RIGHT_VALUES)
+
+
+def test_a_line_of_the_right_shape_with_wrong_values_gets_no_fix_that_only_keeps_the_shape():
+    """Dropout's backward without the mask runs in the right shape: "dA1 = dD1" would mend nothing."""
+    rng = np.random.default_rng(0)
+    net = Network(inputs=4, layers="linear 8, relu, dropout 0.5, linear 3, softmax", loss="ce")
+    X, Y = rng.normal(size=(6, 4)), np.eye(3)[[0, 1, 2, 0, 1, 2]]
+    s = Sheet.of(net, X, Y)
+    for line in ("dA1 = dD1 / (1 - 0.5)", "dA1 = dD1 * mask1"):
+        d = doctor(s, line)
+        assert d.runs and not d.ok and d.shape == (6, 8)
+        assert all(f.label == RIGHT_VALUES for f in d.fixes), [(f.line, f.label) for f in d.fixes]
+    assert any(f.label != RIGHT_VALUES for f in doctor(s, "dA1 = dD1.T * mask1").fixes)  # a wrong shape: it helps

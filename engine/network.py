@@ -249,6 +249,19 @@ class Network:
         return f"Network({args})"
 
     @property
+    def short(self) -> str:
+        """The network as the app's status line names it: "4 → 3 → 3" for sizes, and for a stack its example's shape
+        and its layers in short form, "3 → emb 27×10 → flat → 200 → bn → tanh → 27 → softmax"."""
+        if self._form == "sizes":
+            return " → ".join(map(str, self.sizes))
+        return f"{'×'.join(map(str, self.inputs))} → {stack.short(stack.parse(self.layers))}"
+
+    @property
+    def activations(self) -> str:
+        """The activations and loss in words, where the short form does not name them: "sigmoid → sigmoid  bce"."""
+        return f"{self.hidden} → {self.output}  {self.loss_name}" if self._form == "sizes" else self.loss_name
+
+    @property
     def depth(self) -> int:
         """How many weight layers (linear, embedding) the stack has."""
         return self._layer_of[self._built[-1].out]

@@ -154,3 +154,14 @@ async def test_the_stepping_keys_do_nothing_behind_the_exercise():
         await pilot.press("escape")
         await pilot.pause()
         assert "event 1 of 16" in flat(app)
+
+
+async def test_the_heading_names_a_stack_as_the_status_line_does():
+    options = Options(layers="linear 8, layernorm, relu, dropout 0.2, linear 3, softmax", output="softmax",
+                      loss="ce", dataset="spirals", batch=16)
+    app = BackpropApp(options)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("w")
+        await settle(pilot)
+        assert ("Write it yourself · step 0 · 2 → 8 → ln → relu → drop 0.2 → 3 → softmax · rows layout, vector bias"
+                in screen_text(app))

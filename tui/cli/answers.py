@@ -115,7 +115,7 @@ def main(argv: list[str]) -> int:
     net = session.net
     right = sum(v.right for v in verdicts)
     print(f"stepprop exercise: {Path(args.answers).name} against step {net.steps} of "
-          f"{' → '.join(map(str, net.sizes))}, {net.hidden} → {net.output}, {net.loss_name}, {net.layout_name} "
+          f"{net.short}, {net.activations.replace('  ', ', ')}, {net.layout_name} "
           f"layout, {net.bias} bias, data {session.data_text}, m = {session.m}, lr {session.options.lr:g}\n")
     if verdicts:
         print(table(verdicts))

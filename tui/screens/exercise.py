@@ -112,7 +112,7 @@ class ExerciseScreen(Screen[None]):
     def heading(self, what: str) -> Content:
         net = self.session.net
         return Content.assemble(("Write it yourself", "bold $text-accent"), f" · step {net.steps} · ",
-                                " → ".join(map(str, net.sizes)), f" · {net.layout_name} layout, {net.bias} bias · ",
+                                net.short, f" · {net.layout_name} layout, {net.bias} bias · ",
                                 what)
 
     def show_choice(self) -> None:

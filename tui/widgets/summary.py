@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from engine import layers
 from tui.session import Session
 from tui.widgets.wrapped import Wrapped
 
@@ -13,13 +12,8 @@ def summary_content(session: Session) -> list[Content]:
     """The summary's parts; the bar wraps between them, never inside one."""
     net, o = session.net, session.options
     detail = f"  {net.detail} detail" if net.detail != "compact" else ""
-    if o.layers:  # a stack: its layers in short form, then the loss
-        network = [Content.assemble((f"{net.inputs[0]} → " + layers.short(layers.parse(o.layers)), "bold"),
-                                    f"  m = {session.m}")]
-        kinds = [Content(f"{net.loss_name}{detail}")]
-    else:
-        network = [Content.assemble((" → ".join(str(n) for n in net.sizes), "bold"), f"  m = {session.m}")]
-        kinds = [Content(f"{net.hidden} → {net.output}  {net.loss_name}{detail}")]
+    network = [Content.assemble((net.short, "bold"), f"  m = {session.m}")]
+    kinds = [Content(f"{net.activations}{detail}")]
     return [
         *network,
         Content.assemble("data ", (session.data_text, "bold")),

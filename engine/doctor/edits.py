@@ -242,6 +242,8 @@ def fixes(node: ast.expr, inference: Inference, env: dict, style: str, under_T: 
             current = k["axis"]
         keepdims = True if k["axis"] is None else k["keepdims"]
         out += [with_keywords(node, axis, keepdims) for axis in axes if axis != current]
+        if k["axis"] is None and operand:
+            out.append(slots(node)[0][1])  # lambd * np.sum(W1) for lambd * W1: a whole array summed where it was meant
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.Div)):
         scalar = [o for o in (node.left, node.right) if inference.shapes.get(o) == () and not reads_array(o, env)]
         if scalar and isinstance(node.op, ast.Mult):

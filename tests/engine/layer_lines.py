@@ -88,4 +88,12 @@ LINES = [
          line="y = np.exp(x) / np.sum(np.exp(x), axis = 0)", shapes=dict(x=(2, 10)),
          culprit=None, clash=None, fix=None, fixed_by="the notebook's helper", kind="right", verbatim=True,
          needs=None),
+    dict(source=NEMOTRON + " (a copy of the DeepLearning.AI thread 'DLS Course 5: Week 1 Assignment 1', on "
+                           "lstm_cell_backward)",
+         line="dxt = np.dot(Wf.T, dft)", shapes=dict(Wf=(5, 8), dft=(5, 10), xt=(3, 10), n_a=5),
+         culprit="np.dot(Wf.T, dft)", clash=None, fix="dxt = np.dot(Wf[:, n_a:].T, dft)",
+         fixed_by="thread: 'to account for concatenation, the weights for equations 19 are the first n_a' (and "
+                  "those of dxt the rest)", kind="silent shape", verbatim=False,
+         how="the asker's first term of equation (21), Wfᵀ dγf with Wf (5, 8) and dγf (5, 10), which gives "
+             "(8, 10) where dxt is (3, 10)", needs="index"),
 ]

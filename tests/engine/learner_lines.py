@@ -342,4 +342,11 @@ LINES = [
          culprit="np.exp(x)/np.sum(np.exp(x),axis=1)", clash=((2, 5), (2,)),
          fix="s = np.exp(x)/np.sum(np.exp(x),axis=1, keepdims=True)", fixed_by="thread", kind="crash",
          verbatim=True),
+    dict(source="https://github.com/huseinzol05/Stock-Prediction-Models/issues/34",
+         line="np.dot(inputs, self.weights[0])", shapes={"inputs": (1, 79), "self.weights[0]": (399, 500)},
+         culprit="np.dot(inputs, self.weights[0])", clash=((1, 79), (399, 500)), fix=None,
+         fixed_by="thread: the input window at deployment is not the one the network was trained with",
+         kind="crash", verbatim=False,
+         how="the failing product of the posted line feed = np.dot(inputs, self.weights[0]) + self.weights[-2], "
+             "whose bias term's shape the issue does not give"),
 ]

@@ -349,4 +349,17 @@ LINES = [
          kind="crash", verbatim=False,
          how="the failing product of the posted line feed = np.dot(inputs, self.weights[0]) + self.weights[-2], "
              "whose bias term's shape the issue does not give"),
+    dict(source="https://github.com/Theano/Theano/issues/6471",
+         line="numpy.dot(x, y)", shapes=dict(x=(5000, 9), y=(10, 10)),
+         culprit="numpy.dot(x, y)", clash=((5000, 9), (10, 10)), fix=None,
+         fixed_by="the asker's own settings: the simulated data has 9 features where the network's n_in is 10",
+         kind="crash", verbatim=True),
+    dict(source="https://github.com/MichaelLee826/iris_classification_BPNeuralNetwork/issues/1",
+         line="z1 = np.dot(w1, x_test) + b1", shapes=dict(w1=(10, 4), x_test=(1, 30), b1=(10, 1)),
+         culprit="np.dot(w1, x_test)", clash=((10, 4), (1, 30)), fix=None,
+         fixed_by="unanswered: x_test holds one row where the network reads 4 features", kind="crash",
+         verbatim=False,
+         how="the issue gives only the error, shapes (10,4) and (1,30); in the repository's script "
+             "iris_data_classification_bpnn_V2.py the one product of the (n_h, 4) weights with a 30-example array "
+             "is predict()'s first line, over the 30 examples of the test set"),
 ]

@@ -80,7 +80,7 @@ class Goal:
 
 def diagnose(expr: str, env: dict, *, expected: object = None, where: dict[str, str] | None = None,
              axes: Axes | None = None, budget: float | None = None, shape: Shape | None = None,
-             shape_reason: str = "") -> Diagnosis:
+             shape_reason: str = "", roles: bool = True) -> Diagnosis:
     """Evaluate `expr` ("expr", "name = expr" or "name -= expr") over `env` one operation at a time.
 
     - `expected`: the true value of the left-hand name, when known (inside the app, the engine's event value);
@@ -89,13 +89,15 @@ def diagnose(expr: str, env: dict, *, expected: object = None, where: dict[str, 
     - `axes`: what the axes count (layout, sizes, m), for explanations in words; names and shapes alone work.
     - `shape`: the shape the left-hand name must have when no value is known (`stepprop debug`'s twin), said as
       `shape_reason`.
+    - `roles`: False leaves out the shape guessed from the name's role (dZ1 has Z1's shape), when other evidence
+      (the script's later lines) is to judge the fixes instead.
     - `budget`: seconds, a guard for a loaded machine; the fix search is bounded by effort (variants tried and
       checked), so the same line always gets the same fixes.
 
     Raises ValueError, before anything is computed, for anything outside the doctor's NumPy grammar.
     """
     parsed = parse(expr, env, where)
-    goal = goal_for(parsed, env, expected)
+    goal = goal_for(parsed, env, expected, roles and shape is None)  # the twin's shape outweighs a role's guess
     if goal is None and shape is not None and parsed.target:
         goal = Goal((tuple(shape),), shape_reason or f"{parsed.target} must be {shape_text(tuple(shape))}")
     diagnosis, value = examine(parsed, env, goal, axes)
@@ -132,6 +134,8 @@ def odd_operand(parsed: Parsed, env: dict, goal: Goal | None) -> tuple[str, Shap
     found = []
     for name in names:
         for shape in sorted(shapes - {shape_of(env[name]), shape_of(env[name])[::-1]}):  # a transpose: the line's
+            if not any(_unstretched(shape, g) for g in goal.shapes):
+                continue  # it would fit only by being stretched over an axis the result has in full: no right shape
             trial = dict(env)
             trial[name] = np.broadcast_to(np.float64(0.5), shape)
             try:
@@ -144,13 +148,18 @@ def odd_operand(parsed: Parsed, env: dict, goal: Goal | None) -> tuple[str, Shap
     return found[0] if len(found) == 1 else None
 
 
+def _unstretched(shape: Shape, goal: Shape) -> bool:
+    """Whether an operand of `shape` holds an axis of size 1 only where the result's `goal` shape does too."""
+    return all(a != 1 or g == 1 for a, g in zip(shape[::-1], goal[::-1]))
+
+
 # ---- what the left-hand name must be ------------------------------------------------------------------------
 
 COSTS = re.compile(r"^(cost|loss|J|L|C|E)(_\w+)?$", re.IGNORECASE)
 _LAYERED = re.compile(r"^([AZaz])(\d+)$")
 
 
-def goal_for(parsed: Parsed, env: dict, expected: object = None) -> Goal | None:
+def goal_for(parsed: Parsed, env: dict, expected: object = None, roles: bool = True) -> Goal | None:
     """The shape the left-hand name must have: the true value's; the name's own for -=; the array of that name;
     or its role: a dW has its W's shape, a dZ1 its Z1's (or A1's), A1 its Z1's, and a cost is a single number."""
     t = parsed.target
@@ -170,7 +179,7 @@ def goal_for(parsed: Parsed, env: dict, expected: object = None) -> Goal | None:
         return Goal((shape,), f"{t} is {shape_text(shape)}")
     if COSTS.match(t):
         return Goal(((), (1,), (1, 1)), f"a cost such as {t} is a single number")
-    for owner in _owners(t):
+    for owner in _owners(t) if roles else []:
         if owner in env and isinstance(env[owner], np.ndarray):
             shape = shape_of(env[owner])
             return Goal((shape,), f"{t} has {owner}'s shape {shape_text(shape)}")

@@ -227,6 +227,9 @@ def fixes(node: ast.expr, inference: Inference, env: dict, style: str, under_T: 
             name = np_function(node)
             swapped, flipped = np_call(name, b, a), np_call(name, toggle_T(b), toggle_T(a))
         out += [multiply, swapped, flipped]
+        base = _gram_of(a, b)
+        if base is not None:  # np.dot(A1.T, A1) for np.power(A1, 2): a matrix product of an array with itself
+            out.append(np_call("power", base, ast.Constant(2)))
         if node is inference.failed:
             out += [a, b]  # or one operand alone: a factor that does not belong
     if np_function(node) == "multiply":
@@ -242,6 +245,8 @@ def fixes(node: ast.expr, inference: Inference, env: dict, style: str, under_T: 
             current = k["axis"]
         keepdims = True if k["axis"] is None else k["keepdims"]
         out += [with_keywords(node, axis, keepdims) for axis in axes if axis != current]
+        if k["axis"] is None and operand:
+            out.append(slots(node)[0][1])  # lambd * np.sum(W1) for lambd * W1: a whole array summed where it was meant
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.Div)):
         scalar = [o for o in (node.left, node.right) if inference.shapes.get(o) == () and not reads_array(o, env)]
         if scalar and isinstance(node.op, ast.Mult):
@@ -294,6 +299,15 @@ def fixes(node: ast.expr, inference: Inference, env: dict, style: str, under_T: 
 
 
 _WEIGHTS = re.compile(r"^(W|w|theta|Theta)")
+
+
+def _gram_of(a: ast.expr, b: ast.expr) -> ast.expr | None:
+    """X when a product's operands are X and X transposed (in either order), else None."""
+    for one, other in ((a, b), (b, a)):
+        inner = untransposed(one)
+        if inner is not None and ast.dump(inner) == ast.dump(other) and mentions_name(other):
+            return other
+    return None
 
 
 def _is_count(value: object) -> bool:

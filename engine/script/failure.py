@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from engine.checks import shape_text
-from engine.doctor import diagnose
+from engine.doctor import RIGHT_VALUES, diagnose
 from engine.doctor.known import held
+from engine.script.later import breaks, later_statements
 from engine.script.recording import Failure, Recording
 from engine.script.source import Source, names_read, right_side, targets
 
@@ -38,11 +39,15 @@ class Diagnosis:
     env: dict = field(default_factory=dict, repr=False)  # the failing frame's arrays and numbers
     odd: tuple[str, Shape] | None = None  # the operand whose shape is the odd one out, and the shape it needs
     made_at: tuple[int, str] | None = None  # the line (number, code) where that operand got its shape
+    breaks: list[int | None] = field(default_factory=list)  # for each fix, the first later line it makes fail
 
     @property
     def labelled(self) -> list[str]:
-        """Each fix with what it is known to get right: "Z1 = np.dot(X, W1) + b1 (right shape only)"."""
-        return [f"{line} ({label})" for line, label in zip(self.suggestions, self.labels)]
+        """Each fix with what it is known to get right: "Z1 = np.dot(X, W1) + b1 (right shape only)", and the
+        later line it would make fail: "(runs; line 12 then fails)"."""
+        broken = self.breaks or [None] * len(self.suggestions)
+        return [f"{line} ({label}{f'; line {later} then fails' if later else ''})"
+                for line, label, later in zip(self.suggestions, self.labels, broken)]
 
 
 def doctor_lines(statement: ast.stmt | None, operation: ast.AST | None, source: Source) -> list[str]:
@@ -86,6 +91,26 @@ def _operand_shapes(line: str, culprit: str, steps: list[tuple[str, Shape]]) -> 
     return []
 
 
+def ranked(fixes: list, line: str, target: str | None, at: int, source: Source, env: dict) -> tuple[list, list]:
+    """The doctor's fixes, those that give the right values first; then those with which every later line of the
+    script runs; then the fewest edits. Each with the first later line it makes fail (None: none does)."""
+    if not fixes:
+        return [], []
+    whole = target is not None and _assigns(line)  # the fixes are whole assignments, which later lines read
+    later = later_statements(source, at) if whole else []
+    broken = [breaks(f.line, later, source, env) if whole else None for f in fixes]
+    order = sorted(range(len(fixes)), key=lambda k: (fixes[k].label != RIGHT_VALUES, broken[k] is not None,
+                                                     fixes[k].edits))
+    return [fixes[k] for k in order], [broken[k] for k in order]
+
+
+def _assigns(line: str) -> bool:
+    try:
+        return isinstance(ast.parse(line).body[0], (ast.Assign, ast.AugAssign))
+    except SyntaxError:
+        return False
+
+
 def environment(failure: Failure) -> dict:
     env: dict = {k: v for k, v in failure.scalars.items()}
     env.update(failure.operands)
@@ -120,10 +145,18 @@ def diagnose_failure(recording: Recording, shape_of=None) -> Diagnosis | None:
             continue
         if d.ok:
             continue  # the doctor's shapes work out: the error is about something else
+        fixes = list(d.fixes)
+        if goal is None and d.goal is not None and _assigns(line):  # a shape guessed from the name's role only:
+            try:  # the later lines judge the fixes of other shapes too
+                seen = {f.line for f in fixes}
+                fixes += [f for f in diagnose(line, env, roles=False).fixes if f.line not in seen]
+            except (ValueError, RecursionError):
+                pass
+        fixes, broken = ranked(fixes, line, target, failure.line, source, env)
         return Diagnosis(failure.line, failure.scope, statement_text, target, operation_text, error,
                          d.culprit or operation_text, _operand_shapes(line, d.culprit or "", d.steps),
-                         d.explanation, list(d.suggestions), [f.label for f in d.fixes], list(d.steps), line, env,
-                         d.odd)
+                         d.explanation, [f.line for f in fixes], [f.label for f in fixes], list(d.steps), line, env,
+                         d.odd, breaks=broken)
     # The doctor cannot read this line: name the arrays the operation reads, with the shapes they had.
     read = names_read(operation if operation is not None else statement)
     shapes = [(name, tuple(np.shape(env[name]))) for name in read if isinstance(env.get(name), np.ndarray)]

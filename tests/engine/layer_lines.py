@@ -88,4 +88,23 @@ LINES = [
          line="y = np.exp(x) / np.sum(np.exp(x), axis = 0)", shapes=dict(x=(2, 10)),
          culprit=None, clash=None, fix=None, fixed_by="the notebook's helper", kind="right", verbatim=True,
          needs=None),
+    dict(source=NEMOTRON + " (a copy of the DeepLearning.AI thread 'DLS Course 5: Week 1 Assignment 1', on "
+                           "lstm_cell_backward)",
+         line="dxt = np.dot(Wf.T, dft)", shapes=dict(Wf=(5, 8), dft=(5, 10), xt=(3, 10), n_a=5),
+         culprit="np.dot(Wf.T, dft)", clash=None, fix="dxt = np.dot(Wf[:, n_a:].T, dft)",
+         fixed_by="thread: 'to account for concatenation, the weights for equations 19 are the first n_a' (and "
+                  "those of dxt the rest)", kind="silent shape", verbatim=False,
+         how="the asker's first term of equation (21), Wfᵀ dγf with Wf (5, 8) and dγf (5, 10), which gives "
+             "(8, 10) where dxt is (3, 10)", needs="index"),
+    dict(source="https://github.com/steprb/Hinton-Coursera-Python/issues/1 (Hinton's Coursera assignment 2, a "
+                "word-embedding language model; the learner's option (a), over the shapes of the assignment's own "
+                "code: 3 words of 50 embedding units, 200 hidden units, batches of 100)",
+         line="embed_to_hid_weights_gradient = np.dot(np.transpose(back_propagated_deriv_1), embedding_layer_state)",
+         shapes=dict(back_propagated_deriv_1=(200, 100), embedding_layer_state=(150, 100),
+                     embed_to_hid_weights=(150, 200)),
+         culprit="np.dot(np.transpose(back_propagated_deriv_1), embedding_layer_state)",
+         clash=((100, 200), (150, 100)),
+         fix="embed_to_hid_weights_gradient = np.dot(embedding_layer_state, np.transpose(back_propagated_deriv_1))",
+         fixed_by="the assignment's option (b), the product with embed_to_hid_weights' shape (150, 200)",
+         kind="crash", verbatim=True, needs=None),
 ]

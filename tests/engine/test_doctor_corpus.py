@@ -13,12 +13,12 @@ INSIDE = [e for e in LINES if e["kind"] != "outside"]
 
 
 def test_the_collection_is_real_and_complete():
-    assert len(LINES) >= 48
+    assert len(LINES) >= 60
     for e in LINES:
         assert e["source"] and e["line"] and e["culprit"] and e["kind"] in (
             "crash", "silent shape", "silent values", "outside")
         assert e["verbatim"] or e["how"]  # a line rebuilt from a thread's words says which words
-    assert sum(e["verbatim"] for e in LINES) >= 35
+    assert sum(e["verbatim"] for e in LINES) >= 44
 
 
 @pytest.mark.parametrize("entry", INSIDE, ids=[e["line"][:40] for e in INSIDE])
@@ -63,7 +63,8 @@ def test_fixes_labelled_right_values_are_right_and_runs_only_when_nothing_is_kno
 def test_the_figures_do_not_fall_below_what_was_measured():
     """Regression floor for the figures bench/doctor_corpus.py prints (measured: see the lead's report)."""
     names_only, in_app = figures(in_app=False), figures(in_app=True)
-    # measured 41, 38, 25, 24 and 44, 32, 32; a point or two of slack for the time guard on a loaded machine
-    assert names_only["culprit"][0] >= 40 and names_only["shapes"][0] >= 37
-    assert names_only["offered"][0] >= 23 and names_only["first"][0] >= 22
-    assert in_app["culprit"][0] >= 43 and in_app["offered"][0] >= 30 and in_app["first"][0] >= 30
+    # measured 52, 48, 28, 25 and 57, 37, 37 (of 60, 49 and 40); a point or two of slack for the time guard on a
+    # loaded machine
+    assert names_only["culprit"][0] >= 51 and names_only["shapes"][0] >= 47
+    assert names_only["offered"][0] >= 27 and names_only["first"][0] >= 24
+    assert in_app["culprit"][0] >= 56 and in_app["offered"][0] >= 36 and in_app["first"][0] >= 36

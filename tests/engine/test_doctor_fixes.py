@@ -153,3 +153,39 @@ def test_a_line_of_the_right_shape_with_wrong_values_gets_no_fix_that_only_keeps
         assert d.runs and not d.ok and d.shape == (6, 8)
         assert all(f.label == RIGHT_VALUES for f in d.fixes), [(f.line, f.label) for f in d.fixes]
     assert any(f.label != RIGHT_VALUES for f in doctor(s, "dA1 = dD1.T * mask1").fixes)  # a wrong shape: it helps
+
+
+def _arrays(**shapes) -> dict:
+    rng = np.random.default_rng(5)
+    return {name: rng.uniform(0.1, 0.9, shape) for name, shape in shapes.items()}
+
+
+def test_a_whole_array_summed_where_the_array_was_meant_is_undone_first_when_the_values_are_known():
+    """The L2 gradient of the forum thread dw-for-l2-regularization: λ/m · W1, written λ/m · Σ W1."""
+    env = {**_arrays(dZ1=(2, 5), X=(3, 5), W1=(2, 3)), "m": 5, "lambd": 0.7}
+    truth = 1 / 5 * env["dZ1"] @ env["X"].T + 0.7 * env["W1"] / 5
+    d = diagnose("dW1 = 1/m * np.dot(dZ1, X.T) + (lambd * np.sum(W1)) / m", env, expected=truth)
+    assert (d.fixes[0].line, d.fixes[0].label) == ("dW1 = 1/m * np.dot(dZ1, X.T) + (lambd * W1) / m", RIGHT_VALUES)
+    assert d.culprit == "np.sum(W1)"
+
+
+def test_an_array_times_its_own_transpose_is_offered_as_its_square():
+    env = _arrays(W2=(1, 4), dZ2=(1, 3), A1=(4, 3))
+    truth = (env["W2"].T @ env["dZ2"]) * (1 - env["A1"] ** 2)
+    d = diagnose("dZ1 = np.dot(np.dot(W2.T, dZ2), (1 - np.dot(A1.T, A1)))", env, expected=truth)
+    assert d.fixes[0].label == RIGHT_VALUES and "np.power(A1, 2)" in d.fixes[0].line
+    assert d.fixes[0].edits == 2
+
+
+def test_the_twins_shape_outweighs_the_shape_a_names_role_suggests():
+    """dZ1's role says Z1's shape, (7, 9) in the course test's cache; the twin's dZ1 is (9, 7)."""
+    env = _arrays(Z1=(7, 9), A1=(9, 7), W2=(1, 9), dZ2=(1, 7))
+    line = "dZ1 = np.multiply(1 - np.power(Z1, 2), np.dot(W2.T, dZ2))"
+    assert diagnose(line, env).goal == "dZ1 has Z1's shape (7, 9)"
+    d = diagnose(line, env, shape=(9, 7), shape_reason="the twin's dZ1 is (9, 7)")
+    assert d.goal == "the twin's dZ1 is (9, 7)"
+    assert "dZ1 = np.multiply(1 - np.power(A1, 2), np.dot(W2.T, dZ2))" in d.suggestions
+    assert all(f.shape == (9, 7) for f in d.fixes)
+    assert d.odd is None  # Z1 would fit only as (1, 7), stretched over the 9 rows: not the odd one out
+    roles_off = diagnose(line, env, roles=False)
+    assert roles_off.goal is None and {f.shape for f in roles_off.fixes} >= {(7, 9), (9, 7)}

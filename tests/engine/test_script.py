@@ -456,3 +456,24 @@ def test_start_from_takes_copies_of_the_right_shapes_only():
     with pytest.raises(ValueError, match="no parameter 'W3'; the parameters are W1, b1, W2, b2"):
         net.start_from({"W3": np.zeros((3, 3))})
     assert net.params["W1"][0, 0] == 0.0  # a refused call changes nothing
+
+
+# ---- fixes ranked by the script's later lines --------------------------------------------------------------------
+
+
+def test_without_a_twin_a_fix_that_breaks_a_later_line_comes_after_those_with_which_every_later_line_runs():
+    """The forum's dZ1 over the course test's (7, 9) Z1: turning the product around makes dZ1 (7, 9), the shape its
+    role suggests, and then dW1 = 1/m * np.dot(dZ1, X.T) on the next line cannot run."""
+    recording, *_ = traced("cache_z1.py")
+    events = engine.script.build(recording, None)  # no twin: nothing knows dZ1's shape or values
+    d = events[-1].diagnosis
+    assert d.line == line_of("cache_z1.py", "dZ1 = np.multiply(")
+    later = line_of("cache_z1.py", "dW1 = 1/m")
+    turned = "dZ1 = np.multiply(1 - np.power(Z1, 2), np.dot(dZ2.T, W2))"
+    assert turned in d.suggestions and d.breaks[d.suggestions.index(turned)] == later
+    runs = [line for line, broken in zip(d.suggestions, d.breaks) if broken is None]
+    assert "dZ1 = np.multiply(1 - np.power(A1, 2), np.dot(W2.T, dZ2))" in runs
+    assert d.suggestions[:len(runs)] == runs  # every fix with which the later lines run comes first
+    assert d.breaks[0] is None and d.suggestions.index(turned) >= len(runs)
+    assert f"{turned} (right shape only; line {later} then fails)" in d.labelled
+

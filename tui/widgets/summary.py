@@ -14,7 +14,8 @@ def summary_content(session: Session) -> list[Content]:
     net, o = session.net, session.options
     detail = f"  {net.detail} detail" if net.detail != "compact" else ""
     if o.layers:  # a stack: its layers in short form, then the loss
-        network = [Content.assemble((f"{net.inputs[0]} → " + layers.short(layers.parse(o.layers)), "bold"),
+        inputs = net.inputs[0] if len(net.inputs) == 1 else net.inputs  # a sequence's (T, D), an image's (C, H, W)
+        network = [Content.assemble((f"{inputs} → " + layers.short(layers.parse(o.layers)), "bold"),
                                     f"  m = {session.m}")]
         kinds = [Content(f"{net.loss_name}{detail}")]
     else:

@@ -619,12 +619,4 @@ def char_sequences(words, T: int = 8):
     bad = next((w for w in words if not w or set(w) - set(ALPHABET[1:])), None)
     if bad is not None:
         raise ValueError(f"words must be lowercase letters a-z; got {bad!r}")
-    ids = {c: i for i, c in enumerate(ALPHABET)}
-    X = np.zeros((len(words), T), dtype=np.int64)
-    nxt = np.zeros((len(words), T), dtype=np.int64)
-    for k, word in enumerate(words):
-        s = [ids[c] for c in "." + word + "."]
-        inputs, targets = s[:-1][:T], s[1:][:T]
-        X[k, :len(inputs)] = inputs
-        nxt[k, :len(targets)] = targets
-    return X, np.eye(len(ALPHABET))[nxt]
+    return word_sequences(words, T)

@@ -1,5 +1,5 @@
-"""Benchmark: start-up against a bare Textual app, key latency at three terminal sizes and five matrix sizes, an
-edit's re-run, memory."""
+"""Benchmark: start-up against a bare Textual app, key latency at three terminal sizes and five matrix sizes and on
+sequence and attention networks, an edit's re-run, memory. `--sequences` runs the sequence and attention keys alone."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ Bare().run()
 
 def report(label: str, figure: float, baseline: float, base_name: str, goal: str, met: bool | None) -> None:
     verdict = "" if met is None else ("met" if met else "NOT MET")
-    print(f"  {label:<46} {figure * 1e3:8.1f} ms   {base_name} {baseline * 1e3:7.1f} ms   {goal}  {verdict}")
+    print(f"  {label:<58} {figure * 1e3:8.1f} ms   {base_name} {baseline * 1e3:7.1f} ms   {goal}  {verdict}")
 
 
 def on_files(sizes: tuple[int, ...], m: int, batch: int | None = None) -> Options:
@@ -186,11 +186,15 @@ async def key_time(pilot, frames: Frames, key: str) -> float:
     return max(done, frames.times[-1] if len(frames.times) > drawn else done) - t0
 
 
-async def key_latency(label: str, options: Options, size: tuple[int, int], samples: int, goal: float | None) -> float:
-    """Median of next and previous, each beside an unbound key pressed in the same round."""
+async def key_latency(label: str, options: Options, size: tuple[int, int], samples: int, goal: float | None,
+                      at: str | None = None) -> float:
+    """Median of next and previous, each beside an unbound key pressed in the same round; from the event `at`."""
     app = BackpropApp(options)
     async with app.run_test(size=size) as pilot:
         frames = Frames(app)
+        await pilot.pause()
+        start = app.session.index_of(at) if at else 0
+        app.jump(start)
         await pilot.pause()
         for key in ("z", "n", "p", "z"):  # warm up
             await key_time(pilot, frames, key)
@@ -199,7 +203,7 @@ async def key_latency(label: str, options: Options, size: tuple[int, int], sampl
             key = "n" if k % 2 == 0 else "p"
             unbound.append(await key_time(pilot, frames, "z"))
             stepping.append(await key_time(pilot, frames, key))
-            assert app.session.position == (1 if key == "n" else 0)
+            assert app.session.position == start + (1 if key == "n" else 0)
         u, s = statistics.median(unbound), statistics.median(stepping)
         above = s - u
         goal_text = "" if goal is None else f"above it {above * 1e3:5.1f} ms  goal ≤ {goal:.0f} ms"
@@ -217,6 +221,21 @@ async def keys(samples: int) -> None:
     for m, n in ((2, 2), (64, 64), (256, 256), (1024, 1024), (4096, 1024)):
         # n inputs, a narrow hidden layer, n outputs: X, Z2, A2 and dZ2 are m × n without hours of arithmetic.
         await key_latency(f"matrices up to {m}×{n}", on_files((n, 16, n), m), (100, 30), samples, None)
+
+
+async def sequence_keys(samples: int) -> None:
+    """The presets' sequence and attention networks: stepping time steps, and the cards that draw pictures."""
+    from tui.session import with_preset
+    print("next/previous on sequence and attention networks, against an unbound key (medians):")
+    cases = (("rnn", "z0", "rnn remembers, T=16, m=64, forward z0→h0"),
+             ("rnn", "dh8", "rnn remembers, T=16, backward dh8 (‖dh_t‖)"),
+             ("lstm", "dc8", "lstm remembers, T=16, backward dc8 (‖dh_t‖)"),
+             ("gpt", "S2", "tiny GPT, m=32, S2→P2 (heatmap)"),
+             ("gpt", "dP2", "tiny GPT, m=32, dP2 (heatmap)→dSm2"))
+    for size in ((80, 24), (160, 45)):
+        for preset, at, label in cases:
+            await key_latency(f"{label}, {size[0]}×{size[1]}", with_preset(Options(), preset)[0], size, samples, 25.0,
+                              at)
 
 
 # ---- an edit: from enter until the re-run network is on screen --------------------------------------------
@@ -297,8 +316,12 @@ async def memory() -> None:
 
 async def main() -> None:
     quick = "--quick" in sys.argv
+    if "--sequences" in sys.argv:
+        await sequence_keys(10 if quick else 30)
+        return
     startup(3 if quick else 7)
     await keys(10 if quick else 30)
+    await sequence_keys(10 if quick else 30)
     await edit_rerun(5 if quick else 15)
     if "--no-memory" not in sys.argv:
         await memory()

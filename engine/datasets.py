@@ -279,7 +279,8 @@ def _load_csv_by_cell(path):
 
 # ---- data as the app uses it: named, fitted to the sizes, one-hot, in mini-batches ----------------------------
 
-NAMED = ("question", "xor", "spirals", "words", "shapes")
+NAMED = ("question", "xor", "spirals", "words", "shapes", "remember", "reverse", "sort")
+SEQUENCES = ("remember", "reverse", "sort")  # sequences whatever the network; words are sequences for a sequence stack
 HIDDEN = {"question": (3,), "xor": (3,), "spirals": (16,), "words": (27,)}  # hidden sizes when the sizes follow
 WORDS = Path(__file__).with_name("data") / "words.txt"  # 756 English words and names, one a line, a to z only
 SYMBOLS = ".abcdefghijklmnopqrstuvwxyz"  # the 27-symbol vocabulary: "." starts and ends every word
@@ -310,8 +311,19 @@ class Data:
         return tuple(self.X.shape[1:]) if self.X.ndim == 4 else None
 
     @property
+    def sequence(self) -> tuple[int, ...] | None:
+        """(T, D) for sequences (m, T, D), (T,) for sequences of ids (m, T): data with a target at every time step."""
+        return tuple(self.X.shape[1:]) if self.Y.ndim == 3 else None
+
+    @property
+    def inputs(self) -> int | tuple[int, ...]:
+        """One example's shape as a network's inputs= takes it: an image's or a sequence's, else its count."""
+        return self.image or self.sequence or self.n_in
+
+    @property
     def n_out(self) -> int:
-        return self.Y.shape[1]
+        """Outputs per example, or per time step of a sequence."""
+        return self.Y.shape[-1]
 
     def fits(self, sizes) -> bool:
         return sizes[0] == self.n_in and sizes[-1] == self.n_out
@@ -321,12 +333,23 @@ class Data:
         return (self.n_in, *hidden, self.n_out)
 
     def describe(self) -> str:
+        if self.sequence:
+            what = "ids" if len(self.sequence) == 1 else "steps of"
+            inputs = f"sequences of {self.sequence[0]} {what}{f' {self.sequence[1]}' if len(self.sequence) > 1 else ''}"
+            return f"{self.name} ({inputs}, {self.n_out} output{'s' * (self.n_out != 1)} at every step)"
         inputs = f"images {self.image}" if self.image else f"{self.n_in} input{'s' * (self.n_in != 1)}"
         return f"{self.name} ({inputs}, {self.n_out} output{'s' * (self.n_out != 1)})"
 
 
-def named(name: str, seed: int = 0) -> Data:
-    """One of the built-in datasets, examples as rows."""
+def named(name: str, seed: int = 0, sequences: bool = False, T: int | None = None) -> Data:
+    """One of the built-in datasets, examples as rows. With `sequences`, words are read as sequences of characters,
+    the next one at every position; T, when given, is how long the sequences are."""
+    if name == "words" and sequences:
+        return Data("words", *word_sequences(read_words(WORDS), T or SEQUENCE_T))
+    if name == "remember":
+        return Data("remember", *remember(T=T or SEQUENCE_T, seed=seed))
+    if name in SEQUENCE_TASKS:
+        return Data(name, *symbol_task(name, m=256, T=T or SYMBOL_T, seed=seed))
     if name == "question":
         return Data("question", *question())
     if name == "xor":
@@ -447,6 +470,17 @@ def for_output(data: Data, output: str) -> Data:
     return Data(data.name, data.X, one_hot(labels))
 
 
+def laid_out(X: np.ndarray, Y: np.ndarray, layout) -> tuple[np.ndarray, np.ndarray]:
+    """Data of examples as rows, laid out as the network's layout (engine.layouts.Layout) reads it: images with their
+    channels last (the labels stay rows); in columns the features first, (n, m), or a sequence's (D, m, T) as
+    deeplearning.ai writes (n_x, m, T_x)."""
+    if layout.images:
+        return np.ascontiguousarray(np.moveaxis(X, 1, -1)), Y
+    if layout.example_axis == 0:
+        return X, Y
+    return np.ascontiguousarray(np.moveaxis(X, -1, 0)), np.ascontiguousarray(np.moveaxis(Y, -1, 0))
+
+
 class Batches:
     """Seeded, shuffled mini-batches: each epoch is a fresh permutation of the examples, cut into batches.
 
@@ -559,9 +593,7 @@ def remember(T: int = SEQUENCE_T, symbols: int = 4, m: int = 64, noise: float = 
 
 ALPHABET = SYMBOLS  # makemore's 27 symbols: "." starts and ends every word
 SEQUENCE_TASKS = ("reverse", "sort")
-TINY_GPT = "embedding 27 16, position 8 16, transformer 16 2 causal, layernorm, linear 27, softmax"
-# A preset: a one-block GPT over characters, 8 at a time, trained on char_sequences(words, 8).
-PRESETS = {"tiny GPT": dict(inputs=8, layers=TINY_GPT, loss="ce", init="xavier")}
+SYMBOL_T = 6  # symbols of a reverse or sort task unless told otherwise
 
 
 def symbol_task(kind: str = "reverse", m: int = 64, T: int = 6, symbols: int = 10, seed: int = 0):
@@ -587,12 +619,4 @@ def char_sequences(words, T: int = 8):
     bad = next((w for w in words if not w or set(w) - set(ALPHABET[1:])), None)
     if bad is not None:
         raise ValueError(f"words must be lowercase letters a-z; got {bad!r}")
-    ids = {c: i for i, c in enumerate(ALPHABET)}
-    X = np.zeros((len(words), T), dtype=np.int64)
-    nxt = np.zeros((len(words), T), dtype=np.int64)
-    for k, word in enumerate(words):
-        s = [ids[c] for c in "." + word + "."]
-        inputs, targets = s[:-1][:T], s[1:][:T]
-        X[k, :len(inputs)] = inputs
-        nxt[k, :len(targets)] = targets
-    return X, np.eye(len(ALPHABET))[nxt]
+    return word_sequences(words, T)

@@ -254,7 +254,8 @@ class Network:
         and its layers in short form, "3 → emb 27×10 → flat → 200 → bn → tanh → 27 → softmax"."""
         if self._form == "sizes":
             return " → ".join(map(str, self.sizes))
-        return f"{'×'.join(map(str, self.inputs))} → {stack.short(stack.parse(self.layers))}"
+        inputs = self.inputs[0] if len(self.inputs) == 1 else self.inputs  # a sequence's (T, D), an image's (C, H, W)
+        return f"{inputs} → {stack.short(stack.parse(self.layers))}"
 
     @property
     def activations(self) -> str:

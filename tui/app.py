@@ -102,7 +102,15 @@ class BackpropApp(Editing, Training, Dialogs, App):
         """Another event of the same step: only the timeline's highlight and the card change."""
         s = self.session
         self.query_one(Timeline).mark(s.position)
-        self.query_one(EventCard).show(s.current, len(s.plan), self.precision)
+        self.query_one(EventCard).show(s.current, len(s.plan), self.precision, **self.pictures())
+
+    def pictures(self) -> dict:
+        """What the card draws besides the matrices: ‖dh_t‖ through time, attention's heatmap; mostly nothing."""
+        event, s = self.session.current, self.session
+        if (event.phase == "backward" and event.time is not None) or event.name in s.net.pictures:
+            from tui.widgets.pictures import for_event
+            return for_event(event, s.events, s.net.pictures)
+        return {}
 
     def show_keys(self, focused=None) -> None:
         """The keys that work now: stepping keys, or the field being edited and what its keys do."""

@@ -46,11 +46,12 @@ class Options(NamedTuple):
     layers: str | None = None  # a layer stack; None: the fully connected network of sizes, hidden and output
     detail: str = "compact"
     image: tuple[int, ...] | None = None  # (C, H, W) when the data are images; they follow the data
+    sequence: tuple[int, ...] | None = None  # (T, D), or (T,) of ids, when the data are sequences; they follow it
 
     @property
     def network(self) -> dict:
         if self.layers:
-            return dict(inputs=self.image or self.sizes[0], layers=self.layers, loss=self.loss, layout=self.layout, bias=self.bias,
+            return dict(inputs=self.image or self.sequence or self.sizes[0], layers=self.layers, loss=self.loss, layout=self.layout, bias=self.bias,
                         init=self.init, seed=self.seed, detail=self.detail)
         return dict(sizes=self.sizes, hidden=self.hidden, output=self.output, loss=self.loss,
                     layout=self.layout, bias=self.bias, init=self.init, seed=self.seed, detail=self.detail)
@@ -61,6 +62,11 @@ class Options(NamedTuple):
         if self.layers:
             return self.layers
         return layers.from_sizes(self.sizes or (4, 3, 3), self.hidden, self.output)
+
+    @property
+    def time(self) -> tuple[bool, int | None]:
+        """Whether the stack reads sequences, and the longest it takes (a position table's T), None for any."""
+        return layers.sequences(layers.parse(self.layers)) if self.layers else (False, None)
 
     @property
     def datasets(self) -> tuple[str, ...]:
@@ -147,7 +153,7 @@ def _read_key(options: Options) -> tuple | None:
         stamps = tuple((s.st_mtime_ns, s.st_size) for s in map(os.stat, files))
     except OSError:
         return None  # reading them says what is wrong
-    return (options.dataset, *files, stamps, options.seed, options.output)
+    return (options.dataset, *files, stamps, options.seed, options.output, options.time)
 
 
 def quick(options: Options) -> bool:
@@ -166,7 +172,11 @@ def quick(options: Options) -> bool:
 
 
 def _read(options: Options) -> engine.datasets.Data:
+    sequences, T = options.time
     if options.dataset == FILE:
+        if options.data and Path(options.data).suffix.lower() == ".txt" and not options.targets and sequences:
+            X, Y, chars = engine.datasets.text_sequences(options.data, T or engine.datasets.SEQUENCE_T)
+            return engine.datasets.Data(f"{Path(options.data).name}, {len(chars)} characters", X, Y)
         if options.data and Path(options.data).suffix.lower() == ".txt" and not options.targets:
             return engine.datasets.words(options.data)  # a word list: next-character examples, as words are
         if options.data and Path(options.data).suffix.lower() == ".npz" and not options.targets:
@@ -177,7 +187,7 @@ def _read(options: Options) -> engine.datasets.Data:
         data = engine.datasets.from_files(options.data, options.targets)
         data.name = options.data_name or data.name
     else:
-        data = engine.datasets.named(options.dataset, seed=options.seed)
+        data = engine.datasets.named(options.dataset, seed=options.seed, sequences=sequences, T=T)
     return engine.datasets.for_output(data, options.output)
 
 
@@ -194,6 +204,9 @@ def resolve(options: Options) -> tuple[engine.datasets.Data, Options]:
     if data.image:
         raise ValueError(f"{data.describe()}: dense layers do not read images; press a and choose the preset "
                          "small convnet on shapes, or a stack that starts with conv, maxpool or flatten")
+    if data.sequence:
+        raise ValueError(f"{data.describe()}: dense layers do not read sequences; press a and choose the preset "
+                         "rnn remembers, lstm remembers or tiny GPT, or a stack with rnn, lstm or transformer")
     if options.sizes is None:
         return data, options.but(sizes=data.sizes(engine.datasets.HIDDEN.get(options.dataset, (3,))))
     if not data.fits(options.sizes):
@@ -217,6 +230,7 @@ def _resolve_stack(options: Options) -> tuple[engine.datasets.Data, Options]:
         data = engine.datasets.synthetic_data(n_in, n_out, options.output, m=m, seed=options.seed)
     else:
         data = base_data(options)
+    _check_sequences(items, data)
     last = next((item for item in reversed(items) if item.kind == "linear"), None)
     if last is not None and last.numbers[0] != data.n_out:
         raise ValueError(f"item {last.position} '{last.text}': the last linear layer makes the outputs, and "
@@ -225,7 +239,17 @@ def _resolve_stack(options: Options) -> tuple[engine.datasets.Data, Options]:
     output = items[-1].kind if activations and items[-1].kind == activations[-1] else "identity"
     hidden = next((a for a in activations[:-1] if a in engine.activations.HIDDEN), options.hidden)
     return data, options.but(sizes=(data.n_in, *sizes), hidden=hidden, output=output,
-                             image=data.image)
+                             image=data.image, sequence=data.sequence)
+
+
+def _check_sequences(items, data: engine.datasets.Data) -> None:
+    """A layer that reads sequences needs data of sequences: said with the shapes, before any network is built."""
+    reader = next((item for item in items if getattr(layers.kind(item.kind), "SEQUENCES", False)), None)
+    if reader is not None and not data.sequence:
+        shape = data.image or (data.n_in,)
+        raise ValueError(f"item {reader.position} '{reader.text}' reads sequences, data (m, T, D) or ids (m, T), "
+                         f"and {data.describe()} has examples of shape {shape}; choose data "
+                         f"{', '.join(engine.datasets.SEQUENCES)}, words or a text file")
 
 
 def _simplest(options: Options) -> Options:
@@ -337,11 +361,12 @@ def with_output(options: Options, output: str) -> tuple[Options, str]:
     """
     if output == "softmax" and options.dataset != "synthetic":
         data = base_data(options.but(output=output))
-        sums = data.Y.sum(axis=1)
+        sums = data.Y.sum(axis=-1)
         if not np.allclose(sums, 1.0):
-            k = int(np.flatnonzero(~np.isclose(sums, 1.0))[0])
+            where = tuple(np.argwhere(~np.isclose(sums, 1.0))[0])
+            k = int(where[0])
             raise ValueError(f"softmax needs one label per example (one-hot rows), and {data.name}'s example {k} has "
-                             f"labels summing to {sums[k]:g}; choose data spirals or synthetic first")
+                             f"labels summing to {sums[where]:g}; choose data spirals or synthetic first")
     if output in losses.ACCEPTS[options.loss]:  # softmax is in ce's list alone
         return options.but(output=output), ""
     loss = losses.PAIRED[output]
@@ -394,10 +419,7 @@ class Session:
         net = trained.net if trained else Network(**options.network)
         if not trained:
             net.start_from(params or {})
-        if net.layout.images:  # (m, C, H, W) with the channels moved last; the labels stay rows
-            X, Y = np.moveaxis(data.X, 1, -1), data.Y
-        else:
-            X, Y = (data.X, data.Y) if options.layout == "rows" else (data.X.T, data.Y.T)
+        X, Y = engine.datasets.laid_out(data.X, data.Y, net.layout)
         batches = engine.datasets.Batches(np.ascontiguousarray(X), np.ascontiguousarray(Y), options.batch,
                                           options.seed, net.layout.example_axis)
         session = cls(options, net, data, batches, note)
@@ -417,7 +439,7 @@ class Session:
         at_loss = self.index_of("L")
         self.loss = float(self.events[at_loss].value)
         output = self.events[at_loss - 1].value  # AL, the last forward event
-        self.accuracy = accuracy(self.net.output, output, self.Y, self.net.layout.class_axis)
+        self.accuracy = accuracy(self.net.output, output, self.Y, self.net.layout.classes_axis(self.Y.shape[1:]))
         self._record(self.net.steps, self.loss)
 
     @property

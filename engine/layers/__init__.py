@@ -9,6 +9,9 @@ Adding a kind: a module in this folder with `ARGS` and `build`, and one line in 
 may take the words its kind lists: `OPTIONS`, settings with a default written as `word value` pairs ("conv 8 3 pad
 1"), and `WORDS`, flags on their own ("attention 16 2 causal") or words with a value. A composite kind
 (`transformer`) has `expand(item)`, the items it stands for.
+
+A kind that reads sequences says `SEQUENCES = True`, and one that limits their length has `longest(item)`: the app
+reads its named data as sequences of that length for such a stack.
 """
 
 from __future__ import annotations
@@ -264,6 +267,14 @@ def _words(position: int, piece: str, known: dict, rest: list[str]) -> tuple[tup
 
 def normalised(items: tuple[Item, ...]) -> str:
     return ", ".join(item.text for item in items)
+
+
+def sequences(items: tuple[Item, ...]) -> tuple[bool, int | None]:
+    """Whether a stack reads sequences (a kind of it says SEQUENCES), and the longest it takes (a position table's
+    T), None for any length."""
+    kinds = [kind(item.kind) for item in items]
+    longest = [k.longest(item) for k, item in zip(kinds, items) if hasattr(k, "longest")]
+    return any(getattr(k, "SEQUENCES", False) for k in kinds), min(longest, default=None)
 
 
 def short(items: tuple[Item, ...]) -> str:

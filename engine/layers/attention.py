@@ -20,6 +20,8 @@ from engine.layers import Arg, Built, Draw, Param, Place, linear, positive
 ARGS = (Arg("a model dimension D", int, "attention 16 2", positive),
         Arg("a number of heads", int, "attention 16 2", positive))
 WORDS = {"causal": None}
+SHORT = "attn {0}×{1}"  # in the status line: D, heads
+SEQUENCES = True  # reads sequences, examples (T, D): data named by the app are read as sequences for it
 PREFIX = "attn"
 NAMES = (PREFIX, "Wq", "Wk", "Wv", "Wo", "Q", "K", "V", "Qh", "Kh", "Vh", "S", "Sm", "P", "mask", "Oh", "O")
 STARTS_LAYER = True

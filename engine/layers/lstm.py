@@ -22,6 +22,7 @@ SHORT = "lstm {0}"  # in the status line
 ARGS = (Arg("a hidden size", int, "lstm 32", positive),)
 PREFIX = "H"
 NAMES = (PREFIX, "Wx", "Wh")
+SEQUENCES = True  # reads sequences, examples (T, D): data named by the app are read as sequences for it
 STARTS_LAYER = True
 
 NO_C_PREV = ("forget gate's gradient without cₜ₋₁", "{df} = {dc}",

@@ -16,8 +16,15 @@ ARGS = (Arg("the longest sequence T", int, "position 8 16", positive),
         Arg("a dimension D", int, "position 8 16", positive))
 PREFIX = "H"
 NAMES = (PREFIX, "Wpe", "pos")
+SHORT = "pos {0}"  # in the status line: the longest T
 STARTS_LAYER = False
 AXES = ("examples", "time", "features")
+SEQUENCES = True  # reads sequences, examples (T, D): data named by the app are read as sequences for it
+
+
+def longest(item) -> int:
+    """The longest sequence the table has a row for: the data read for this stack are cut to it."""
+    return item.numbers[0]
 
 FORWARD = Op("{H} = {A} + {Wpe}[{pos}]", "each time step's row of {Wpe}, added to every example",
              lambda c, A, Wpe, pos: A + Wpe[pos])

@@ -15,6 +15,7 @@ from engine.events import Op, bind
 from engine.layers import Arg, Built, Place, positive
 
 ARGS = (Arg("how many items back the skip starts", int, "residual 2", positive),)
+SHORT = "+{0}"  # in the status line: added to the input {0} items back
 PREFIX = "R"
 STARTS_LAYER = False
 

@@ -18,6 +18,7 @@ SHORT = "rnn {0}"  # in the status line
 ARGS = (Arg("a hidden size", int, "rnn 32", positive),)
 PREFIX = "H"
 NAMES = (PREFIX, "Wx", "Wh")
+SEQUENCES = True  # reads sequences, examples (T, D): data named by the app are read as sequences for it
 STARTS_LAYER = True
 
 FORGOT_NEXT = ("dh_next forgotten", "{dh} = {dout}",

@@ -7,6 +7,8 @@ from engine.layers import Item, attention
 
 ARGS = attention.ARGS
 WORDS = attention.WORDS
+SHORT = "block {0}×{1}"  # in the status line: D, heads
+SEQUENCES = True  # reads sequences, examples (T, D): data named by the app are read as sequences for it
 PREFIX = "block"
 STARTS_LAYER = False
 

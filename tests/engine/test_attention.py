@@ -483,7 +483,8 @@ def test_symbol_tasks_ask_for_the_reversed_or_sorted_sequence(kind, target):
 
 
 def test_a_transformer_learns_to_reverse_and_the_tiny_gpt_to_spell():
-    from engine.datasets import PRESETS, char_sequences, symbol_task
+    from engine.datasets import char_sequences, symbol_task
+    from engine.presets import preset
     X, Y = symbol_task("reverse", m=32, T=5, symbols=6)
     net = Network(inputs=5, layers="embedding 6 16, position 5 16, transformer 16 2, layernorm, linear 6, softmax",
                   loss="ce", init="xavier")
@@ -491,7 +492,7 @@ def test_a_transformer_learns_to_reverse_and_the_tiny_gpt_to_spell():
     net.train(X, Y, lr=0.3, steps=150)
     assert net.loss(X, Y) < 0.2 * first
     X, Y = char_sequences(["emma", "olivia", "ava", "isabella", "sophia", "mia"])
-    gpt = Network(**PRESETS["tiny GPT"])
+    gpt = preset("tiny GPT")[0]
     first = gpt.loss(X, Y)
     gpt.train(X, Y, lr=0.5, steps=100)
     assert gpt.loss(X, Y) < 0.2 * first

@@ -114,5 +114,5 @@ def test_the_small_convnet_preset_opens_with_its_data(layout):
     assert net.layers == CONVNET and net.layout_name == layout
     assert X.shape == ((8, 1, 8, 8) if layout == "rows" else (8, 8, 8, 1)) and Y.shape == (8, 4)
     assert np.isfinite(net.loss(X, Y))
-    with pytest.raises(ValueError, match="unknown preset 'big'; the presets are 'small convnet on shapes'"):
+    with pytest.raises(ValueError, match="unknown preset 'big'; the presets are 'question 4-3-3', .*'small convnet on shapes'"):
         preset("big")

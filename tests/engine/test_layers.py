@@ -131,7 +131,7 @@ def test_a_network_names_itself_in_short_with_its_examples_shape():
     net = Network(inputs=(3,), layers="embedding 27 10, flatten, linear 27, softmax", loss="ce")
     assert net.short == "3 → emb 27×10 → flat → 27 → softmax" and net.activations == "ce"
     images = Network(inputs=(1, 8, 8), layers="conv 4 3 pad 1, relu, maxpool 2, flatten, linear 4, softmax", loss="ce")
-    assert images.short.startswith("1×8×8 → ")
+    assert images.short.startswith("(1, 8, 8) → conv")
 
 
 # ---- the same network either way --------------------------------------------------------------------------

@@ -153,7 +153,7 @@ async def test_sizes_that_do_not_fit_switch_to_synthetic_data_and_one_choice_goe
         assert "do not fit question (4 inputs, 3 outputs)" in message(app)
         assert "data synthetic 5→2" in summary(app) and "X (4, 5)" in card_text(app)
         await choose(pilot, "dataset", "synthetic", "question",
-                     ("question", "xor", "spirals", "words", "shapes", "synthetic"))
+                     (*datasets.NAMED, "synthetic"))
         assert "4 → 4 → 3" in summary(app) and "data question" in summary(app)  # the hidden size stays
 
 

@@ -6,7 +6,8 @@ import numpy as np
 from textual.app import App, ComposeResult
 
 from engine import Network
-from engine.datasets import TINY_GPT, char_sequences
+from engine.datasets import char_sequences
+from engine.presets import TINY_GPT
 from engine.trace import events
 from tests.tui.pilot_helpers import screen_text
 from tui.widgets.heatmap import Heatmap, heatmap_lines

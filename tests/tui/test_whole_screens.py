@@ -13,7 +13,8 @@ from tui.app import BackpropApp
 from tui.session import Options
 
 SIZES = [(80, 24), (100, 30), (160, 45)]
-TITLE = re.compile(r"╭─ (\S+(?: new)?) \(([\d, ]*)\) ─")
+# "Z1 (2, 5)", "W1 new (4, 5)", a time step's "dH1[:, 3, :] (64, 32)", a head's "P2[0, 0] of (32, 2, 8, 8)"
+TITLE = re.compile(r"╭─ ([^─(]+?) \(([\d, ]*)\) ─")
 
 
 def boxes(card: str) -> list[tuple[str, tuple[int, ...], list[list[str]]]]:
@@ -41,7 +42,7 @@ def boxes(card: str) -> list[tuple[str, tuple[int, ...], list[list[str]]]]:
 def assert_whole(card: str) -> None:
     """Every box closed; rows and columns all shown, or the first and last of them around a gap hiding two or more."""
     for name, shape, rows in boxes(card):
-        n, k = (1, 1) if not shape else (1, shape[0]) if len(shape) == 1 else shape
+        n, k = (1, 1) if not shape else (1, shape[0]) if len(shape) == 1 else shape[-2:]  # a head's last two axes
         numbers = [row for row in rows if "⋮" not in row]
         gaps = [row for row in rows if "⋮" in row]
         if gaps:
@@ -138,3 +139,21 @@ async def test_at_80_by_24_the_doctor_scrolls_to_the_end_of_its_diagnosis_and_it
         await pilot.press("enter")
         await pilot.pause()
         assert "✓ evaluates to shape (2, 3)" in screen_text(app)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("preset", ("rnn", "lstm", "gpt"))
+async def test_every_box_of_a_sequence_networks_events_is_whole_and_the_timeline_shows_each(size, preset):
+    """T = 16 time steps of an rnn and an lstm, and the tiny GPT's heads: each card whole, the current event's row in view."""
+    from tui.session import with_preset
+    from tui.widgets.timeline import Timeline
+    app = BackpropApp(with_preset(Options(), preset)[0])
+    async with app.run_test(size=size) as pilot:
+        region = app.query_one(Timeline).region
+        for k in range(len(app.session.plan)):
+            assert f"event {k + 1} of" in card_text(app)
+            assert_whole(card_text(app))
+            rows = screen_text(app).splitlines()[region.y:region.bottom]
+            name = app.session.current.name
+            assert any(re.search(rf"(^|\s){re.escape(name)}\s", row[region.x:region.right]) for row in rows), k
+            await pilot.press("n")

@@ -32,10 +32,15 @@ class EventCard(Widget):
         self._strips: list[Strip] | None = None
         self._drawn_for: tuple = ()
         self._styles: dict[str, RichStyle] = {}
+        self._pictures: tuple = (None, None)
 
-    def show(self, event: Event, total: int, precision: int) -> None:
+    def show(self, event: Event, total: int, precision: int, above: Callable[[int], list[Content]] | None = None,
+             beside: Callable[[int], list[Line]] | None = None) -> None:
+        """The event, with lines `above` its matrices (‖dh_t‖ through time) and a picture `beside` them, drawn for a
+        width (attention's heatmap): see tui/widgets/pictures.py."""
         self._event = event
         self._view = (total, precision)
+        self._pictures = (above, beside)
         self._strips = None
         self.refresh()
 
@@ -103,6 +108,7 @@ class EventCard(Widget):
             Content.styled(event.formula, "bold"),
             Content.assemble((event.term, "$text-accent"), *note(event, width)),
             *rule,
+            *(self._pictures[0](width) if self._pictures[0] else ()),
         ) for part in wrapped(line, width)]
         words = [part for line in words for part in wrapped(line, width)]
         # An update's result has its parameter's name: "W1 new" tells it from the W1 it came from.
@@ -115,7 +121,15 @@ class EventCard(Widget):
             return matrix_box(labels[i], arrays[i], precision, rows, cols, width, borders[i])
 
         shapes = [grid(a.shape) for a in arrays]
-        body, shows = fit(box, shapes, 1, height - len(header), width, max_rows, max_cols)
+        body, shows = None, -1
+        if self._pictures[1] is not None:  # beside the matrices when it fits with them, else left out
+            from tui.widgets.pictures import with_picture
+            pictured, more = with_picture(box, shapes, self._pictures[1](width))
+            body, shows = fit(pictured, more, 1, height - len(header), width, max_rows, max_cols)
+            if shows >= 0:
+                box, shapes = pictured, more
+        if shows < 0:
+            body, shows = fit(box, shapes, 1, height - len(header), width, max_rows, max_cols)
         # The rule's words that did not fit beside it go below it when that hides no number, or, when none fit
         # beside it, when every box still shows.
         if words:

@@ -114,8 +114,9 @@ def render_matrix(value: np.ndarray, precision: int, max_rows: int, max_cols: in
 
 
 def _number(v: float, digits: int) -> str:
-    """v to `digits` places, without the "-0" of a small negative number that rounds to zero."""
-    text = f"{v:.{digits}f}"
+    """v to `digits` places, without the "-0" of a small negative number that rounds to zero; a million or more
+    in powers of ten (attention's masked score, −10⁹, is "-1.000e+09"), so that its column still fits a card."""
+    text = f"{v:.{digits}e}" if abs(v) >= 1e6 else f"{v:.{digits}f}"
     return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 

@@ -1,0 +1,74 @@
+"""Pictures on the event card: ‖dh_t‖ through time above a backward-through-time event, and attention's heatmap of
+each head beside the matrices of P and dP. Imported only when a step has time steps or attention to show."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from textual.content import Content
+
+from engine import Event
+from engine.through_time import gradient_norms
+from tui.widgets.heatmap import heatmap_lines
+from tui.widgets.matrix import Line, line_width
+from tui.widgets.sparkline import BLOCKS, bars, caption
+
+SPARK_CAPTION = 72  # card widths from which the caption's numbers follow the blocks on their line
+
+
+_NORMS: list = [None, ()]  # the step's events and their ‖dh_t‖: made once a step, read at every key
+
+
+def for_event(event: Event, events: list[Event], pictures: tuple[str, ...]) -> dict:
+    """The card's show() arguments that draw this event's pictures: lines above, a box beside, each for a width."""
+    found = {}
+    if event.phase == "backward" and event.time is not None:
+        if _NORMS[0] is not events:
+            _NORMS[:] = [events, gradient_norms(events)]
+        norms = _NORMS[1]
+        found["above"] = lambda width: through_time(event, norms, width)
+    if event.name in pictures and np.ndim(event.value) == 4:
+        found["beside"] = lambda width: heatmap_box(event.name, event.value, width)
+    return found
+
+
+def through_time(event: Event, norms: tuple[float, ...], width: int) -> list[Content]:
+    """Above a backward event of a time step: one block per step's ‖dh_t‖, the event's own step underlined, so that
+    the gradient is seen vanishing (or not) on its way back to t = 0."""
+    if event.phase != "backward" or event.time is None or not norms:
+        return []
+    blocks = bars(norms)
+    t = event.time
+    parts: list = [("‖dh_t‖ ", "bold"), blocks[:t], (blocks[t:t + 1] or BLOCKS[0], "bold underline $accent"),
+                   blocks[t + 1:]]
+    if width >= SPARK_CAPTION:
+        parts += ["  ", (caption(norms), "dim")]
+    else:
+        parts += ["  ", (f"t 0→{len(norms) - 1}, log scale", "dim")]
+    return [Content.assemble(*parts)]
+
+
+def heatmap_box(name: str, value: np.ndarray, width: int) -> list[Line]:
+    """Each head of the first example as a T×T heatmap, every line as wide as the widest, so that it flows beside
+    the matrices as their boxes do; its first line names it."""
+    lines = heatmap_lines(name, value, 0, False, width)
+    lines[0] = [("", ""), (f"{name} as a heatmap: queries down, keys across; example 1", "dim")]
+    widest = max(line_width(line) for line in lines)
+    return [line + [(" " * (widest - line_width(line)), "")] for line in lines]
+
+
+def with_picture(box: Callable[[int, int, int], list[Line]], shapes: list[tuple[int, int]],
+                 picture: list[Line] | None) -> tuple[Callable[[int, int, int], list[Line]], list[tuple[int, int]]]:
+    """The card's boxes with a picture placed before the result: it draws the same at every size and counts as no
+    number shown; the matrices take the room it leaves."""
+    if not picture:
+        return box, shapes
+    at = len(shapes) - 1
+
+    def boxed(i: int, rows: int, cols: int) -> list[Line]:
+        if i == at:
+            return picture
+        return box(i - (i > at), rows, cols)
+
+    return boxed, [*shapes[:at], (0, 0), shapes[at]]

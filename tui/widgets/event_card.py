@@ -14,6 +14,7 @@ from textual.widget import Widget
 from engine import Event
 from tui.widgets.matrix import Line, grid, line_width, matrix_box, shown
 from tui.widgets.shape_rule import legends, rule_lines
+from tui.widgets.slices import slice_boxes
 
 GAP = " "
 
@@ -32,12 +33,28 @@ class EventCard(Widget):
         self._strips: list[Strip] | None = None
         self._drawn_for: tuple = ()
         self._styles: dict[str, RichStyle] = {}
+        self._channels_last = False
+        self.example = 0  # the example an array of images shows, as a row of its channels
 
-    def show(self, event: Event, total: int, precision: int) -> None:
+    def show(self, event: Event, total: int, precision: int, channels_last: bool = False) -> None:
         self._event = event
         self._view = (total, precision)
+        self._channels_last = channels_last
         self._strips = None
         self.refresh()
+
+    def images(self) -> int:
+        """How many examples the card's arrays of images hold: 0 when it shows none."""
+        event = self._event
+        return 0 if event is None else max((a.shape[0] for a in (*event.arrays, event.value) if a.ndim >= 4),
+                                           default=0)
+
+    def choose_example(self, by: int) -> int:
+        """Show another example of the arrays of images; the one now shown."""
+        self.example = min(max(self.example + by, 0), max(self.images() - 1, 0))
+        self._strips = None
+        self.refresh()
+        return self.example
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -112,9 +129,13 @@ class EventCard(Widget):
         borders = ["$primary"] * len(event.operands) + ["$success"]
 
         def box(i: int, rows: int, cols: int) -> list[Line]:
+            if arrays[i].ndim >= 4:  # images: a row of 2-D slices, one per channel, of the example chosen
+                return squared(slice_boxes(labels[i], arrays[i], precision, rows, cols, width, borders[i],
+                                           self.example, self._channels_last))
             return matrix_box(labels[i], arrays[i], precision, rows, cols, width, borders[i])
 
-        shapes = [grid(a.shape) for a in arrays]
+        shapes = [grid(a.shape[-3:-1] if a.ndim >= 4 and self._channels_last else a.shape[-2:] if a.ndim >= 4
+                       else a.shape) for a in arrays]
         body, shows = fit(box, shapes, 1, height - len(header), width, max_rows, max_cols)
         # The rule's words that did not fit beside it go below it when that hides no number, or, when none fit
         # beside it, when every box still shows.
@@ -190,8 +211,14 @@ def fit(box: Callable[[int, int, int], list[Line]], shapes: list[tuple[int, int]
 
 
 def _title(box: list[Line]) -> str:
-    """A box's name and shape, from its top line: "Z1 (2, 5)"."""
-    return box[0][1][0].strip()
+    """A box's name and shape, from its top line, the first bold text there: "Z1 (2, 5)"."""
+    return next(text for text, style in box[0] if style == "bold").strip()
+
+
+def squared(lines: list[Line]) -> list[Line]:
+    """Lines of one width, the shorter padded: a block that flows beside others like a box."""
+    width = max(map(line_width, lines), default=0)
+    return [line + [(" " * (width - line_width(line)), "")] if line_width(line) < width else line for line in lines]
 
 
 def wrapped(line: Content, width: int) -> list[Content]:

@@ -194,8 +194,7 @@ class BackpropApp(Editing, Training, Dialogs, App):
         if not card.images():
             self.say("no array of images on this card: , and . choose the example an image shows", "note")
             return
-        shown = card.choose_example(by)
-        self.say(f"arrays of images show example {shown} of {card.images()}", "note", about="position")
+        card.choose_example(by)  # the card's headings say which example: a message would cost a layout
 
     def action_finish_step(self) -> None:
         if self.training:

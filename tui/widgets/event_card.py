@@ -112,6 +112,7 @@ class EventCard(Widget):
         max_cols = 12 if width >= 120 else 6
         max_rows = 12 if height >= 36 else 6
         rule, words = rule_lines(event, width)
+        marks, spotted = spot(event, width)
         bare = not any(legend in rule[-1].plain for legend, _ in legends(event))  # no word beside the rule
         header: list[Content | Line] = [part for line in (
             Content.assemble((event.phase, "bold $accent"),
@@ -120,6 +121,7 @@ class EventCard(Widget):
             Content.styled(event.formula, "bold"),
             Content.assemble((event.term, "$text-accent"), *note(event, width)),
             *rule,
+            *spotted,
         ) for part in wrapped(line, width)]
         words = [part for line in words for part in wrapped(line, width)]
         # An update's result has its parameter's name: "W1 new" tells it from the W1 it came from.
@@ -132,7 +134,7 @@ class EventCard(Widget):
             if arrays[i].ndim >= 4:  # images: a row of 2-D slices, one per channel, of the example chosen
                 return squared(slice_boxes(labels[i], arrays[i], precision, rows, cols, width, borders[i],
                                            self.example, self._channels_last))
-            return matrix_box(labels[i], arrays[i], precision, rows, cols, width, borders[i])
+            return matrix_box(labels[i], arrays[i], precision, rows, cols, width, borders[i], marks[i])
 
         shapes = [grid(a.shape[-3:-1] if a.ndim >= 4 and self._channels_last else a.shape[-2:] if a.ndim >= 4
                        else a.shape) for a in arrays]
@@ -147,6 +149,18 @@ class EventCard(Widget):
         if spare >= 2:  # room to breathe: a blank line after the header's first and last
             header = [header[0], Content(""), *header[1:], Content("")]
         return header + body
+
+
+def spot(event: Event, width: int) -> tuple[list, list[Content]]:
+    """For a product that names one entry worth following: the row of its first operand, the column of its second
+    and the entry of its result to mark, and a line saying what the entry is."""
+    count = len(event.arrays) + 1
+    if event.planned.spot is None or count != 3 or any(a.ndim != 2 for a in (*event.arrays, event.value)):
+        return [None] * count, []
+    names = (*(label for label, _ in event.operands), event.name)
+    r, c, equation, words = event.planned.spot(event.value.shape, names)
+    words = f"   {words}" if len(equation) + 3 + len(words) <= width else ""  # the words when they fit beside it
+    return [(r, None), (None, c), (r, c)], [Content.assemble((equation, "$text-accent"), (words, "$text-muted"))]
 
 
 def fit(box: Callable[[int, int, int], list[Line]], shapes: list[tuple[int, int]], results: int, height: int,

@@ -14,7 +14,6 @@ from textual.widget import Widget
 from engine import Event
 from tui.widgets.matrix import Line, grid, line_width, matrix_box, shown
 from tui.widgets.shape_rule import legends, rule_lines
-from tui.widgets.slices import slice_boxes
 
 GAP = " "
 
@@ -132,6 +131,7 @@ class EventCard(Widget):
 
         def box(i: int, rows: int, cols: int) -> list[Line]:
             if arrays[i].ndim >= 4:  # images: a row of 2-D slices, one per channel, of the example chosen
+                from tui.widgets.slices import slice_boxes  # only image networks pay for it, not start-up
                 return squared(slice_boxes(labels[i], arrays[i], precision, rows, cols, width, borders[i],
                                            self.example, self._channels_last))
             return matrix_box(labels[i], arrays[i], precision, rows, cols, width, borders[i], marks[i])

@@ -77,6 +77,10 @@ async def test_full_stop_and_comma_choose_the_example_and_the_footer_says_so():
         await settle(pilot)
         await pilot.press("home")
         assert ", . example" in screen_text(app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert "arrays of images: the next example, each channel a slice" in screen_text(app)
+        await pilot.press("escape")
         await pilot.press("full_stop", "full_stop")
         card = card_text(app)
         assert ("X", 2, 0) in slices(card) and "example 2 of 32" in card
@@ -93,4 +97,9 @@ async def test_the_example_keys_say_so_where_no_image_shows():
         before = card_text(app).splitlines()[:8]
         await pilot.press("full_stop")
         assert "no array of images on this card" in str(app.query_one("#message").content)
+        assert ", . example" not in screen_text(app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert "arrays of images" not in screen_text(app)
+        await pilot.press("escape")
         assert card_text(app).splitlines()[:8] == before

@@ -187,23 +187,26 @@ async def key_time(pilot, frames: Frames, key: str) -> float:
 
 
 async def key_latency(label: str, options: Options, size: tuple[int, int], samples: int, goal: float | None,
-                      at: str | None = None) -> float:
-    """Median of next and previous, each beside an unbound key pressed in the same round; from the event `at`."""
+                      at: str | None = None, start: int = 0, pair: tuple[str, str] = ("n", "p")) -> float:
+    """Median of a pair of keys (next and previous), each beside an unbound key pressed in the same round, from
+    the event named `at`, or else event `start`."""
     app = BackpropApp(options)
     async with app.run_test(size=size) as pilot:
         frames = Frames(app)
+        await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        start = app.session.index_of(at) if at else 0
+        start = app.session.index_of(at) if at else start
         app.jump(start)
         await pilot.pause()
         for key in ("z", "n", "p", "z"):  # warm up
             await key_time(pilot, frames, key)
         unbound, stepping = [], []
         for k in range(samples):
-            key = "n" if k % 2 == 0 else "p"
+            key = pair[k % 2]
             unbound.append(await key_time(pilot, frames, "z"))
             stepping.append(await key_time(pilot, frames, key))
-            assert app.session.position == start + (1 if key == "n" else 0)
+            if pair == ("n", "p"):
+                assert app.session.position == start + (1 if key == "n" else 0)
         u, s = statistics.median(unbound), statistics.median(stepping)
         above = s - u
         goal_text = "" if goal is None else f"above it {above * 1e3:5.1f} ms  goal ≤ {goal:.0f} ms"
@@ -217,6 +220,14 @@ async def keys(samples: int) -> None:
     options = on_files((784, 128, 10), 64)
     for size in ((80, 24), (100, 30), (200, 50)):
         await key_latency(f"{size[0]}×{size[1]}", options, size, samples, 25.0)
+    print("with arrays of images on screen: the small convnet on shapes (m=32), Z1 and A1 (32, 4, 8, 8), against an "
+          "unbound key (medians):")
+    convnet = Options(layers="conv 4 3 pad 1, relu, maxpool 2, flatten, linear 4, softmax", dataset="shapes",
+                      output="softmax", loss="ce", batch=32)
+    for size in ((80, 24), (160, 45)):
+        await key_latency(f"next/previous, events 6-7, {size[0]}×{size[1]}", convnet, size, samples, 25.0, start=5)
+        await key_latency(f"next/previous example (. ,), {size[0]}×{size[1]}", convnet, size, samples, 25.0,
+                          start=5, pair=("full_stop", "comma"))
     print("next/previous at 100×30 as the matrices grow (it should stay flat):")
     for m, n in ((2, 2), (64, 64), (256, 256), (1024, 1024), (4096, 1024)):
         # n inputs, a narrow hidden layer, n outputs: X, Z2, A2 and dZ2 are m × n without hours of arithmetic.

@@ -92,6 +92,29 @@ def leaky_relu(Z: np.ndarray) -> np.ndarray:
     return np.where(Z > 0, Z, LEAK * Z)
 
 
+GELU_C = 0.7978845608028654  # √(2/π), as GPT-2 writes its tanh approximation
+GELU_A = 0.044715
+
+
+def gelu(Z: np.ndarray) -> np.ndarray:
+    """GPT-2's GELU, 0.5 z (1 + tanh(√(2/π) (z + 0.044715 z³))). Past |z| = 30 the tanh is ±1 in float64 either way:
+    clipping there gives the same numbers and keeps z³ from overflowing."""
+    t = np.tanh(GELU_C * _cubic(Z))
+    return 0.5 * Z * (1.0 + t)
+
+
+def gelu_slope(Z: np.ndarray) -> np.ndarray:
+    """gelu′(z) = 0.5 (1 + t) + 0.5 z (1 − t²) √(2/π) (1 + 3·0.044715 z²), t the tanh above; 1 − t² is 0 past 30."""
+    Zc = np.clip(Z, -30.0, 30.0)
+    t = np.tanh(GELU_C * _cubic(Z))
+    return 0.5 * (1 + t) + 0.5 * Zc * (1 - t ** 2) * GELU_C * (1 + 0.134145 * Zc ** 2)  # as the line, term by term
+
+
+def _cubic(Z: np.ndarray) -> np.ndarray:
+    Zc = np.clip(Z, -30.0, 30.0)
+    return Zc + GELU_A * Zc ** 3
+
+
 # Each activation: (forward op, derivative op), the maths rendered from the line. Slots: {A}, {Z}, {dA}, {dZ}.
 FORWARD = {
     "sigmoid": Op("{A} = sigmoid({Z})", "the logistic sigmoid σ(z) = 1 / (1 + e^(−z))",
@@ -102,6 +125,9 @@ FORWARD = {
                lambda c, Z: relu(Z)),
     "leaky_relu": Op("{A} = np.where({Z} > 0, {Z}, 0.01 * {Z})", "",
                      lambda c, Z: leaky_relu(Z)),
+    "gelu": Op("{A} = 0.5 * {Z} * (1 + np.tanh(0.7978845608028654 * ({Z} + 0.044715 * {Z} ** 3)))",
+               "GPT-2's GELU: z weighted by a smooth step, tanh standing in for the normal's CDF",
+               lambda c, Z: gelu(Z)),
     "identity": Op("{A} = {Z}", "",
                    lambda c, Z: Z),
     "softmax_rows": Op("{A} = softmax({Z}, axis=1)", "softmax(z) = e^z / Σ e^z, each row a distribution",
@@ -121,11 +147,20 @@ DERIVATIVE = {
                lambda c, dA, Z: dA * (Z > 0)),
     "leaky_relu": Op("{dZ} = {dA} * np.where({Z} > 0, 1, 0.01)", "leaky′({Z}), taken as 0.01 at the kink {Z} = 0",
                      lambda c, dA, Z: dA * np.where(Z > 0, 1.0, LEAK)),
+    "gelu": Op("{dZ} = {dA} * (0.5 * (1 + np.tanh(0.7978845608028654 * ({Z} + 0.044715 * {Z} ** 3))) + 0.5 * {Z} * "
+               "(1 - np.tanh(0.7978845608028654 * ({Z} + 0.044715 * {Z} ** 3)) ** 2) * 0.7978845608028654 * "
+               "(1 + 0.134145 * {Z} ** 2))",
+               "gelu′({Z}): the product rule, the step plus z times the step's slope",
+               lambda c, dA, Z: dA * gelu_slope(Z),
+               (("the product rule's second term dropped",
+                 "{dZ} = {dA} * 0.5 * (1 + np.tanh(0.7978845608028654 * ({Z} + 0.044715 * {Z} ** 3)))",
+                 "GELU is z times a smooth step; its derivative is the step plus z times the step's own slope. "
+                 "Keeping the step alone is the derivative of a line through the step, wrong around 0"),)),
     "identity": Op("{dZ} = {dA}", "the identity's derivative is 1",
                    lambda c, dA: dA),
 }
 
-HIDDEN = ("sigmoid", "tanh", "relu", "leaky_relu", "identity")
+HIDDEN = ("sigmoid", "tanh", "relu", "leaky_relu", "identity")  # the choices of a network given by its sizes
 OUTPUT = ("sigmoid", "softmax", "identity")
 
 

@@ -28,6 +28,9 @@ class Op(NamedTuple):
     # Break it's mistakes that belong to this line alone, beyond those read off any formula (a missing transpose,
     # a sum over the wrong axis): (what the mistake is called, the wrong line with the same slots, the lesson).
     mistakes: tuple[tuple[str, str, str], ...] = ()
+    # For a product A @ B: spot(result shape, names of A, B and the result) -> (r, c, equation, words), one entry of
+    # the result worth following, row r of A times column c of B, and what that entry is (a filter on one window).
+    spot: Callable[[tuple[int, ...], tuple[str, str, str]], tuple[int, int, str, str]] | None = None
 
 
 class Input(NamedTuple):
@@ -53,6 +56,7 @@ class Planned(NamedTuple):
     frees: tuple[str, ...] = ()  # names no later operation reads, released once this one has run
     mistakes: tuple[tuple[str, str, str], ...] = ()  # the Op's own mistakes, bound to the same names
     time: int | None = None  # the time step of a recurrent layer's operation (h3: 3); None outside time
+    spot: Callable[[tuple[int, ...], tuple[str, str, str]], tuple[int, int, str, str]] | None = None  # as Op.spot
 
     # The term and rule are rendered from the formula when first read (render caches them): a step's plan is made
     # at start-up, where only the event on screen needs its maths.
@@ -84,7 +88,8 @@ def bind(op: Op, phase: str, layer: int, example_axis: int | tuple[str, ...] | N
     formula = op.formula.format(**labels)
     name = formula.partition(" = ")[0] if assigns else inputs[0].key
     mistakes = tuple((kind, wrong.format(**labels), lesson.format(**labels)) for kind, wrong, lesson in op.mistakes)
-    return Planned(phase, layer, name, formula, example_axis, op.note.format(**labels), inputs, op.fn, (), mistakes)
+    return Planned(phase, layer, name, formula, example_axis, op.note.format(**labels), inputs, op.fn, (), mistakes,
+                   spot=op.spot)
 
 
 class Event:

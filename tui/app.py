@@ -10,7 +10,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from tui.bindings import BINDINGS, EDITING, FIELD_KEYS
+from tui.bindings import BINDINGS, EDITING, EXAMPLE, FIELD_KEYS
 from tui.commands import StepCommands
 from tui.dialogs import Dialogs
 from tui.editing import Editing
@@ -49,6 +49,7 @@ class BackpropApp(Editing, Training, Dialogs, App):
         self.exercise = exercise  # open in exercise mode
         self.back = back  # what escape goes back to, such as `stepprop debug`'s trace: the app exits with "back"
         self.session = session or Session.start(options or Options())  # a session the command line already started
+        self._images_keys: bool | None = None  # whether the key bar shows , and . (the network reads images)
         self.precision = 3
         self.busy = False  # finishing a step in a worker
         self.pending: tuple[str, object] | None = None  # an edit waiting for training to stop
@@ -97,19 +98,27 @@ class BackpropApp(Editing, Training, Dialogs, App):
     def describe_step(self) -> None:
         self.query_one(SummaryBar).show(self.session)
         self.query_one(TrainingBar).show(self.session)
+        if self._images_keys != self.images():
+            self.show_keys(self.screen.focused)
+
+    def images(self) -> bool:
+        """Whether the network reads images, whose arrays , and . step through example by example."""
+        return len(self.session.net.inputs) == 3
 
     def refresh_view(self) -> None:
         """Another event of the same step: only the timeline's highlight and the card change."""
         s = self.session
         self.query_one(Timeline).mark(s.position)
-        self.query_one(EventCard).show(s.current, len(s.plan), self.precision, **self.pictures())
+        self.query_one(EventCard).show(s.current, len(s.plan), self.precision, s.net.layout.images,
+                                       **self.pictures())
 
     def pictures(self) -> dict:
         """What the card draws besides the matrices: ‖dh_t‖ through time, attention's heatmap; mostly nothing."""
         event, s = self.session.current, self.session
         if (event.phase == "backward" and event.time is not None) or event.name in s.net.pictures:
             from tui.widgets.pictures import for_event
-            return for_event(event, s.events, s.net.pictures)
+            card = self.query_one(EventCard)
+            return for_event(event, s.events, s.net.pictures, lambda: card.example)
         return {}
 
     def show_keys(self, focused=None) -> None:
@@ -117,7 +126,9 @@ class BackpropApp(Editing, Training, Dialogs, App):
         if isinstance(focused, (Input, Choice)):
             items = [(f"editing {FIELD_NAMES.get(focused.id, focused.id)}", ""), *EDITING]
         else:
-            items = [*self.BINDINGS, ("^p", "palette"), *([("esc", f"back to {self.back}")] if self.back else [])]
+            self._images_keys = self.images()
+            keys = [b for b in self.BINDINGS if self._images_keys or getattr(b, "group", None) is not EXAMPLE]
+            items = [*keys, ("^p", "palette"), *([("esc", f"back to {self.back}")] if self.back else [])]
         self.query_one(KeyBar).show(key_items(items))
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
@@ -188,6 +199,13 @@ class BackpropApp(Editing, Training, Dialogs, App):
         self.precision = max(0, min(8, self.precision + delta))
         self.say(f"matrices show {self.precision} decimal place{'s' * (self.precision != 1)}", "note", about="position")
         self.refresh_view()
+
+    def action_example(self, by: int) -> None:
+        card = self.query_one(EventCard)
+        if not card.images():
+            self.say("no array of images on this card: , and . choose the example an image shows", "note")
+            return
+        card.choose_example(by)  # the card's headings say which example: a message would cost a layout
 
     def action_finish_step(self) -> None:
         if self.training:

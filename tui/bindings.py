@@ -5,6 +5,7 @@ from textual.binding import Binding
 ENDS = Binding.Group("first/last")
 PHASE = Binding.Group("phase")
 DIGITS = Binding.Group("digits")
+EXAMPLE = Binding.Group("example")
 
 
 BINDINGS = [
@@ -28,6 +29,10 @@ BINDINGS = [
             tooltip="one more decimal place"),
     Binding("minus", "precision(-1)", "fewer digits", key_display="-", group=DIGITS,
             tooltip="one fewer decimal place"),
+    Binding("comma", "example(-1)", "previous example", key_display=",", group=EXAMPLE,
+            tooltip="arrays of images: the previous example, each channel a slice"),
+    Binding("full_stop", "example(1)", "next example", key_display=".", group=EXAMPLE,
+            tooltip="arrays of images: the next example, each channel a slice"),
     # priority: the keys typed right after s or e belong in the field, even when they arrive in the same instant
     Binding("s", "edit_sizes", "sizes", priority=True, tooltip="edit the layer sizes: type 4,5,3 and press enter"),
     Binding("a", "architecture", "layers", priority=True,

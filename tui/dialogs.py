@@ -8,7 +8,7 @@ from textual import work
 from textual.worker import get_current_worker
 
 import engine
-from tui.bindings import BINDINGS, FIELD_KEYS
+from tui.bindings import BINDINGS, EXAMPLE, FIELD_KEYS
 from tui.session import Session
 
 if TYPE_CHECKING:
@@ -19,7 +19,8 @@ class Dialogs:
     """The app's actions that open a screen or write a file."""
 
     def action_help(self) -> None:
-        keys = [(b.key_display or b.key, b.tooltip or b.description) for b in BINDINGS]
+        keys = [(b.key_display or b.key, b.tooltip or b.description) for b in BINDINGS
+                if b.group is not EXAMPLE or self.images()]  # , and . only where arrays of images show
         keys.append(("ctrl+p", "command palette: every action, and a jump to any event"))
         keys += [(b.key, b.tooltip) for b in FIELD_KEYS if b.key != "shift+tab"]  # tab's words say shift+tab's
         from tui.screens.help import HelpScreen

@@ -27,7 +27,7 @@ from engine.events import Planned
 KINDS = {
     "linear": "linear",
     "sigmoid": "activation", "tanh": "activation", "relu": "activation", "leaky_relu": "activation",
-    "identity": "activation", "softmax": "activation",
+    "identity": "activation", "softmax": "activation", "gelu": "activation",
     "batchnorm": "batchnorm",
     "layernorm": "layernorm",
     "dropout": "dropout",

@@ -1,4 +1,4 @@
-"""The activations as layers (sigmoid, tanh, relu, leaky_relu, identity, softmax): A = f(Z) forward, and
+"""The activations as layers (sigmoid, tanh, relu, leaky_relu, gelu, identity, softmax): A = f(Z) forward, and
 dZ = dA ⊙ f′ backward, each Op beside its derivative in engine/activations.py."""
 
 from __future__ import annotations

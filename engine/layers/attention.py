@@ -180,7 +180,8 @@ def build(place: Place) -> Built:
         backward.append(op("dA", "backward", dA=place.dinp, dQ=d["Q"], Wq=W["Q"], dK=d["K"], Wk=W["K"],
                            dV=d["V"], Wv=W["V"]))
     draw = linear._weights(D, D)
-    params = tuple(Param(W[x], (D, D), draw) for x in "QKVO")
+    # drawn as a linear layer's W is, whatever the layout: an export draws them with the same lines
+    params = tuple(Param(W[x], (D, D), draw, linear._code(W[x], "", D, D, "rows", "vector", "W")) for x in "QKVO")
     floats = 2 * (9 * T * D + (3 if causal else 2) * h * T * T)  # each forward array per example, and its gradient
     draws = (Draw(N["mask"], _mask(T), f"{N['mask']} = np.tril(np.ones(({T}, {T})))  # 1 where a query may see a key"),
              ) if causal else ()

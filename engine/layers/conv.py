@@ -39,6 +39,24 @@ _PADDING = ("kept the padding", "{dA} = {dxp}",
             "columns off each side, or the gradient has the padded shape.")
 
 
+def _spot(Ho: int, Wo: int, columns: bool):
+    """The product's entry for filter 0 on window 1, and where it lands: windows run over (H', W', m) as columns, or
+    over (m, H', W') as rows."""
+    def spot(shape: tuple[int, ...], names: tuple[str, str, str]) -> tuple[int, int, str, str]:
+        a, b, res = names
+        p = 1 if (shape[1] if columns else shape[0]) > 1 else 0
+        if columns:
+            m = shape[1] // (Ho * Wo)
+            e, h, w = p % m, p // m // Wo, p // m % Wo
+            r, c, where = 0, p, f"[{e}, 0, {h}, {w}]"
+        else:
+            e, h, w = p // (Ho * Wo), p // Wo % Ho, p % Wo
+            r, c, where = p, 0, f"[{e}, {h}, {w}, 0]"
+        return (r, c, f"{res}[{r}, {c}] = {a}[{r}, :] · {b}[:, {c}]",
+                f"filter 0 on window {p} → output {where}")
+    return spot
+
+
 def rows_table(g: windows.Geometry, F: int) -> dict[str, Op]:
     """CS231n's conv_forward_im2col and conv_backward_im2col, for X (m, C, H, W) and W (F, C, K, K)."""
     C, K, P, Ho, Wo, size = g.C, g.K, g.P, g.Ho, g.Wo, g.note()
@@ -56,7 +74,7 @@ def rows_table(g: windows.Geometry, F: int) -> dict[str, Op]:
                    f"{{Wc}} = {{W}}.transpose(0, 1, 3, 2).reshape({F}, -1)",
                    _ORDER_LESSON.format(order="channel, kernel row, kernel column")),)),
         res=Op("{res} = {Wc} @ {xc}", "row f of W_col times column p of x_cols: filter f on window p",
-               lambda c, Wc, xc: Wc @ xc),
+               lambda c, Wc, xc: Wc @ xc, spot=_spot(Ho, Wo, columns=True)),
         out=Op("{out} = {res} + {b}.reshape(-1, 1)", "one bias per filter, broadcast across the m·H'·W' columns",
                lambda c, res, b: res + b.reshape(-1, 1)),
         Z=Op(f"{{Z}} = {{out}}.reshape({F}, {Ho}, {Wo}, m).transpose(3, 0, 1, 2)",
@@ -111,7 +129,7 @@ def channels_last_table(g: windows.Geometry, F: int) -> dict[str, Op]:
                    f"{{Wc}} = {{W}}.transpose(1, 0, 2, 3).reshape(-1, {F})",
                    _ORDER_LESSON.format(order="kernel row, kernel column, channel")),)),
         res=Op("{res} = {xc} @ {Wc}", "row p of x_cols times column f of W_col: filter f on window p",
-               lambda c, xc, Wc: xc @ Wc),
+               lambda c, xc, Wc: xc @ Wc, spot=_spot(Ho, Wo, columns=False)),
         out=Op("{out} = {res} + {b}", "one bias per filter, broadcast down the m·H'·W' rows",
                lambda c, res, b: res + b),
         Z=Op(f"{{Z}} = {{out}}.reshape(m, {Ho}, {Wo}, {F})", f"{size}; the rows ran over (m, H', W') already",

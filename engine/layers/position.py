@@ -72,5 +72,6 @@ def build(place: Place) -> Built:
                 bind(SCATTER, "backward", l, AXES, dWpe=f"d{Wpe}", pos=pos, dH=f"d{H}")]
     if not place.first:
         backward.append(bind(PASS, "backward", l, AXES, dA=place.dinp, dH=f"d{H}"))
-    return Built(H, (T, D), (Param(Wpe, (Tmax, D), draw),), forward, tuple(backward), 2 * T * D,
+    code = (f"{Wpe} = rng.normal(0.0, 1.0, ({Tmax}, {D}))  # a position's row: -> ({Tmax}, {D})",)
+    return Built(H, (T, D), (Param(Wpe, (Tmax, D), draw, lambda init: code),), forward, tuple(backward), 2 * T * D,
                  draws=(Draw(pos, steps, f"{pos} = np.arange({T})  # the positions 0 to {T - 1}"),))

@@ -1,12 +1,13 @@
-"""transformer D HEADS [causal]: one pre-norm transformer block, as GPT-2 and nanoGPT write it, standing for its
-layers: layernorm, attention, a residual add; layernorm, an MLP (linear 4D, relu, linear D), a residual add."""
+"""transformer D HEADS [causal] [relu]: one pre-norm transformer block, as GPT-2 and nanoGPT write it, standing for
+its layers: layernorm, attention, a residual add; layernorm, an MLP (linear 4D, gelu, linear D), a residual add.
+`relu` puts a ReLU in the MLP, as the original transformer had."""
 
 from __future__ import annotations
 
 from engine.layers import Item, attention
 
 ARGS = attention.ARGS
-WORDS = attention.WORDS
+WORDS = {**attention.WORDS, "relu": None}
 SHORT = "block {0}×{1}"  # in the status line: D, heads
 SEQUENCES = True  # reads sequences, examples (T, D): data named by the app are read as sequences for it
 PREFIX = "block"
@@ -19,7 +20,9 @@ def expand(item: Item) -> tuple[Item, ...]:
     if reason:
         raise ValueError(reason)
     p, whole = item.position, item.text
+    own = tuple((w, v) for w, v in item.words if w in attention.WORDS)
     return tuple(Item(p, kind, numbers, words, whole) for kind, numbers, words in (
-        ("layernorm", (), ()), ("attention", (D, h), item.words), ("residual", (2,), ()),
-        ("layernorm", (), ()), ("linear", (4 * D,), ()), ("relu", (), ()), ("linear", (D,), ()),
+        ("layernorm", (), ()), ("attention", (D, h), own), ("residual", (2,), ()),
+        ("layernorm", (), ()), ("linear", (4 * D,), ()), ("relu" if item.has("relu") else "gelu", (), ()),
+        ("linear", (D,), ()),
         ("residual", (4,), ())))

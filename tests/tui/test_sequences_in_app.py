@@ -124,15 +124,21 @@ async def test_the_tiny_gpt_preset_reads_words_causally_and_draws_each_heads_wei
         assert "8 → emb 27×16 → pos 8 → block 16×2 → ln → 27 → softmax" in summary(app)
         await go_to(pilot, "P2")
         card = card_text(app)
-        assert "P2 as a heatmap: queries down, keys across; example 1" in card
+        assert "P2 as a heatmap: queries down, keys across; example 0" in card
         assert "P2[0, 0] head 1" in card and "P2[0, 1] head 2" in card
-        assert "╭─ P2[0, 0] of (32, 2, 8, 8)" in card  # the numbers are still there, in the matrix
+        assert "P2 (32, 2, 8, 8)  example 0 of 32" in card  # the numbers are still there, a box for each head
+        assert "╭─ P2[0, 0] ─" in card and "╭─ P2[0, 1] ─" in card
         rows = card.splitlines()
         top = next(k for k, row in enumerate(rows) if "P2[0, 0] head 1" in row)
         # causal: query t sees keys 0..t, so row t of the first head has 7 − t masked keys, drawn "·"
         assert [rows[top + 1 + t].count("·") for t in range(8)] == [14, 12, 10, 8, 6, 4, 2, 0]
+        await pilot.press(".")  # the next example: the heads' boxes and their heatmap follow it together
+        await settle(pilot)
+        card = card_text(app)
+        assert "P2 (32, 2, 8, 8)  example 1 of 32" in card and "example 1" in card.split("as a heatmap")[1]
+        assert "P2[1, 0] head 1" in card and "╭─ P2[1, 0] ─" in card
         await go_to(pilot, "dP2")
-        assert "dP2 as a heatmap" in card_text(app) and "dP2[0, 1] head 2" in card_text(app)
+        assert "dP2 as a heatmap" in card_text(app) and "dP2[1, 1] head 2" in card_text(app)  # example 1 kept
 
 
 async def test_the_card_of_a_backward_time_step_draws_dh_t_through_time():

@@ -33,16 +33,33 @@ class EventCard(Widget):
         self._drawn_for: tuple = ()
         self._styles: dict[str, RichStyle] = {}
         self._pictures: tuple = (None, None)
+        self._channels_last = False
+        self.example = 0  # the example an array of images shows, as a row of its channels
 
-    def show(self, event: Event, total: int, precision: int, above: Callable[[int], list[Content]] | None = None,
+    def show(self, event: Event, total: int, precision: int, channels_last: bool = False,
+             above: Callable[[int], list[Content]] | None = None,
              beside: Callable[[int], list[Line]] | None = None) -> None:
         """The event, with lines `above` its matrices (‖dh_t‖ through time) and a picture `beside` them, drawn for a
         width (attention's heatmap): see tui/widgets/pictures.py."""
         self._event = event
         self._view = (total, precision)
+        self._channels_last = channels_last
         self._pictures = (above, beside)
         self._strips = None
         self.refresh()
+
+    def images(self) -> int:
+        """How many examples the card's arrays of images hold: 0 when it shows none."""
+        event = self._event
+        return 0 if event is None else max((a.shape[0] for a in (*event.arrays, event.value) if a.ndim >= 4),
+                                           default=0)
+
+    def choose_example(self, by: int) -> int:
+        """Show another example of the arrays of images; the one now shown."""
+        self.example = min(max(self.example + by, 0), max(self.images() - 1, 0))
+        self._strips = None
+        self.refresh()
+        return self.example
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -100,6 +117,7 @@ class EventCard(Widget):
         max_cols = 12 if width >= 120 else 6
         max_rows = 12 if height >= 36 else 6
         rule, words = rule_lines(event, width)
+        marks, spotted = spot(event, width)
         bare = not any(legend in rule[-1].plain for legend, _ in legends(event))  # no word beside the rule
         header: list[Content | Line] = [part for line in (
             Content.assemble((event.phase, "bold $accent"),
@@ -108,6 +126,7 @@ class EventCard(Widget):
             Content.styled(event.formula, "bold"),
             Content.assemble((event.term, "$text-accent"), *note(event, width)),
             *rule,
+            *spotted,
             *(self._pictures[0](width) if self._pictures[0] else ()),
         ) for part in wrapped(line, width)]
         words = [part for line in words for part in wrapped(line, width)]
@@ -118,9 +137,14 @@ class EventCard(Widget):
         borders = ["$primary"] * len(event.operands) + ["$success"]
 
         def box(i: int, rows: int, cols: int) -> list[Line]:
-            return matrix_box(labels[i], arrays[i], precision, rows, cols, width, borders[i])
+            if arrays[i].ndim >= 4:  # images: a row of 2-D slices, one per channel, of the example chosen
+                from tui.widgets.slices import slice_boxes  # only image networks pay for it, not start-up
+                return squared(slice_boxes(labels[i], arrays[i], precision, rows, cols, width, borders[i],
+                                           self.example, self._channels_last))
+            return matrix_box(labels[i], arrays[i], precision, rows, cols, width, borders[i], marks[i])
 
-        shapes = [grid(a.shape) for a in arrays]
+        shapes = [grid(a.shape[-3:-1] if a.ndim >= 4 and self._channels_last else a.shape[-2:] if a.ndim >= 4
+                       else a.shape) for a in arrays]
         body, shows = None, -1
         if self._pictures[1] is not None:  # beside the matrices when it fits with them, else left out
             from tui.widgets.pictures import with_picture
@@ -140,6 +164,18 @@ class EventCard(Widget):
         if spare >= 2:  # room to breathe: a blank line after the header's first and last
             header = [header[0], Content(""), *header[1:], Content("")]
         return header + body
+
+
+def spot(event: Event, width: int) -> tuple[list, list[Content]]:
+    """For a product that names one entry worth following: the row of its first operand, the column of its second
+    and the entry of its result to mark, and a line saying what the entry is."""
+    count = len(event.arrays) + 1
+    if event.planned.spot is None or count != 3 or any(a.ndim != 2 for a in (*event.arrays, event.value)):
+        return [None] * count, []
+    names = (*(label for label, _ in event.operands), event.name)
+    r, c, equation, words = event.planned.spot(event.value.shape, names)
+    words = f"   {words}" if len(equation) + 3 + len(words) <= width else ""  # the words when they fit beside it
+    return [(r, None), (None, c), (r, c)], [Content.assemble((equation, "$text-accent"), (words, "$text-muted"))]
 
 
 def fit(box: Callable[[int, int, int], list[Line]], shapes: list[tuple[int, int]], results: int, height: int,
@@ -204,8 +240,14 @@ def fit(box: Callable[[int, int, int], list[Line]], shapes: list[tuple[int, int]
 
 
 def _title(box: list[Line]) -> str:
-    """A box's name and shape, from its top line: "Z1 (2, 5)"."""
-    return box[0][1][0].strip()
+    """A box's name and shape, from its top line, the first bold text there: "Z1 (2, 5)"."""
+    return next(text for text, style in box[0] if style == "bold").strip()
+
+
+def squared(lines: list[Line]) -> list[Line]:
+    """Lines of one width, the shorter padded: a block that flows beside others like a box."""
+    width = max(map(line_width, lines), default=0)
+    return [line + [(" " * (width - line_width(line)), "")] if line_width(line) < width else line for line in lines]
 
 
 def wrapped(line: Content, width: int) -> list[Content]:

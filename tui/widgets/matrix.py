@@ -54,7 +54,7 @@ def line_width(line: Line) -> int:
 
 
 def matrix_box(name: str, value: np.ndarray, precision: int, max_rows: int, max_cols: int, width: int,
-               border: str) -> list[Line]:
+               border: str, mark: tuple[int | None, int | None] | None = None) -> list[Line]:
     """The matrix in a rounded box titled "name (shape)", with as many columns as fit in width.
 
     An array of three or more axes shows its first matrix, titled as such: "emb1[0] of (32, 3, 10)".
@@ -66,7 +66,7 @@ def matrix_box(name: str, value: np.ndarray, precision: int, max_rows: int, max_
         value = value[first]
     cols = max_cols
     while True:
-        body, body_width = render_matrix(value, precision, max_rows, cols)
+        body, body_width = render_matrix(value, precision, max_rows, cols, mark)
         inner = max(body_width, len(title) + 2)
         if inner + 4 <= width or cols <= 2:
             break
@@ -78,8 +78,9 @@ def matrix_box(name: str, value: np.ndarray, precision: int, max_rows: int, max_
     return [top, *rows, bottom]
 
 
-def render_matrix(value: np.ndarray, precision: int, max_rows: int, max_cols: int) -> tuple[list[Line], int]:
-    """One Line a displayed row, and the width they share."""
+def render_matrix(value: np.ndarray, precision: int, max_rows: int, max_cols: int,
+                  mark: tuple[int | None, int | None] | None = None) -> tuple[list[Line], int]:
+    """One Line a displayed row, and the width they share; `mark` (a row, a column, or both: one entry) reversed."""
     a = np.asarray(value)
     if a.ndim == 0:
         a = a.reshape(1, 1)
@@ -106,7 +107,10 @@ def render_matrix(value: np.ndarray, precision: int, max_rows: int, max_cols: in
             if j is None:
                 parts.append(((" " if parts else "") + gap, "dim"))
                 continue
-            parts.append(((" " if parts else "") + cells[r][c].rjust(width), _style(values[r][c], scale)))
+            style = _style(values[r][c], scale)
+            if mark is not None and mark[0] in (None, i) and mark[1] in (None, j):
+                style += " reverse"
+            parts.append(((" " if parts else "") + cells[r][c].rjust(width), style))
             c += 1
         lines.append(parts)
         r += 1

@@ -20,8 +20,9 @@ SPARK_CAPTION = 72  # card widths from which the caption's numbers follow the bl
 _NORMS: list = [None, ()]  # the step's events and their ‖dh_t‖: made once a step, read at every key
 
 
-def for_event(event: Event, events: list[Event], pictures: tuple[str, ...]) -> dict:
-    """The card's show() arguments that draw this event's pictures: lines above, a box beside, each for a width."""
+def for_event(event: Event, events: list[Event], pictures: tuple[str, ...], example: Callable[[], int]) -> dict:
+    """The card's show() arguments that draw this event's pictures: lines above, a box beside, each for a width;
+    the heatmap of the example the card's slices show, as `example()` says when it is drawn."""
     found = {}
     if event.phase == "backward" and event.time is not None:
         if _NORMS[0] is not events:
@@ -29,7 +30,7 @@ def for_event(event: Event, events: list[Event], pictures: tuple[str, ...]) -> d
         norms = _NORMS[1]
         found["above"] = lambda width: through_time(event, norms, width)
     if event.name in pictures and np.ndim(event.value) == 4:
-        found["beside"] = lambda width: heatmap_box(event.name, event.value, width)
+        found["beside"] = lambda width: heatmap_box(event.name, event.value, width, example())
     return found
 
 
@@ -49,11 +50,12 @@ def through_time(event: Event, norms: tuple[float, ...], width: int) -> list[Con
     return [Content.assemble(*parts)]
 
 
-def heatmap_box(name: str, value: np.ndarray, width: int) -> list[Line]:
-    """Each head of the first example as a T×T heatmap, every line as wide as the widest, so that it flows beside
-    the matrices as their boxes do; its first line names it."""
-    lines = heatmap_lines(name, value, 0, False, width)
-    lines[0] = [("", ""), (f"{name} as a heatmap: queries down, keys across; example 1", "dim")]
+def heatmap_box(name: str, value: np.ndarray, width: int, example: int = 0) -> list[Line]:
+    """Each head of one example as a T×T heatmap, every line as wide as the widest, so that it flows beside
+    the matrices as their boxes do; its first line names it, the example by its index as the boxes' titles do."""
+    example = min(example, value.shape[0] - 1)
+    lines = heatmap_lines(name, value, example, False, width)
+    lines[0] = [("", ""), (f"{name} as a heatmap: queries down, keys across; example {example}", "dim")]
     widest = max(line_width(line) for line in lines)
     return [line + [(" " * (widest - line_width(line)), "")] for line in lines]
 

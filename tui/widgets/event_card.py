@@ -241,7 +241,8 @@ def fit(box: Callable[[int, int, int], list[Line]], shapes: list[tuple[int, int]
 
 def _title(box: list[Line]) -> str:
     """A box's name and shape, from its top line, the first bold text there: "Z1 (2, 5)"."""
-    return next(text for text, style in box[0] if style == "bold").strip()
+    bold = [text for text, style in box[0] if style == "bold"]
+    return (bold[0] if bold else "".join(text for text, _ in box[0])).strip()  # a picture's line has no bold
 
 
 def squared(lines: list[Line]) -> list[Line]:

@@ -291,10 +291,15 @@ SYNTHETIC_M = 4  # examples in synthetic data, unless a batch asks for more
 class Data:
     """A dataset with examples as rows, and the name the app shows for it ("question", "X.csv", "synthetic 5→2")."""
 
-    __slots__ = ("name", "X", "Y")
+    __slots__ = ("name", "X", "Y", "last")
 
-    def __init__(self, name: str, X: np.ndarray, Y: np.ndarray):
+    def __init__(self, name: str, X: np.ndarray, Y: np.ndarray, last: bool = False):
         self.name, self.X, self.Y = name, X, Y
+        self.last = last  # sequences with one target each, the last step's: (m, V) for a many-to-one network
+
+    def at_last_step(self) -> "Data":
+        """Sequences answered once, at their last step: the same X, and each sequence's last target alone."""
+        return Data(self.name, self.X, self.Y[:, -1, :], last=True) if self.Y.ndim == 3 else self
 
     @property
     def m(self) -> int:
@@ -312,8 +317,9 @@ class Data:
 
     @property
     def sequence(self) -> tuple[int, ...] | None:
-        """(T, D) for sequences (m, T, D), (T,) for sequences of ids (m, T): data with a target at every time step."""
-        return tuple(self.X.shape[1:]) if self.Y.ndim == 3 else None
+        """(T, D) for sequences (m, T, D), (T,) for sequences of ids (m, T): data with a target at every time step,
+        or at the last step alone."""
+        return tuple(self.X.shape[1:]) if self.Y.ndim == 3 or self.last else None
 
     @property
     def inputs(self) -> int | tuple[int, ...]:
@@ -336,7 +342,8 @@ class Data:
         if self.sequence:
             what = "ids" if len(self.sequence) == 1 else "steps of"
             inputs = f"sequences of {self.sequence[0]} {what}{f' {self.sequence[1]}' if len(self.sequence) > 1 else ''}"
-            return f"{self.name} ({inputs}, {self.n_out} output{'s' * (self.n_out != 1)} at every step)"
+            when = "the last step" if self.last else "every step"
+            return f"{self.name} ({inputs}, {self.n_out} output{'s' * (self.n_out != 1)} at {when})"
         inputs = f"images {self.image}" if self.image else f"{self.n_in} input{'s' * (self.n_in != 1)}"
         return f"{self.name} ({inputs}, {self.n_out} output{'s' * (self.n_out != 1)})"
 
@@ -467,7 +474,7 @@ def for_output(data: Data, output: str) -> Data:
     labels = class_labels(data.Y)
     if labels is None:
         return data
-    return Data(data.name, data.X, one_hot(labels))
+    return Data(data.name, data.X, one_hot(labels), data.last)
 
 
 def laid_out(X: np.ndarray, Y: np.ndarray, layout) -> tuple[np.ndarray, np.ndarray]:

@@ -385,8 +385,13 @@ class Network:
                 )
         else:
             X = self._shaped("X", X, self.layout.example(self.inputs), said=self.inputs)  # channels last: (H, W, C)
-        Y = checks.as_matrix("Y", Y) if len(out) == 1 else self._shaped("Y", Y, out)
         m = X.shape[ex]
+        if len(out) == 1 and np.ndim(Y) == 3 and len(self.inputs) > 1:  # labels at every step, for one answer
+            last = " the last step's, Y[:, -1, :]" if ex == 0 else " the last step's, Y[:, :, -1]"
+            raise ValueError(f"Y has shape {np.shape(Y)} but the network answers once per sequence, with {out[0]} "
+                             f"output(s), so a {lay.name}-layout network expects {lay.batch_shape(m, out)}: one label "
+                             f"per sequence,{last}")
+        Y = checks.as_matrix("Y", Y) if len(out) == 1 else self._shaped("Y", Y, out)
         if m == 0:
             raise ValueError(f"X has shape {X.shape}: no examples; expected at least one")
         expected_Y = lay.batch_shape(m, out)

@@ -22,9 +22,9 @@ class Preset(NamedTuple):
 
 
 def _remembers(kind: str) -> Preset:
-    return Preset(f"{kind} remembers", dict(layers=f"{kind} 32, linear 4, softmax", output="softmax", loss="ce",
+    return Preset(f"{kind} remembers", dict(layers=f"{kind} 32, last, linear 4, softmax", output="softmax", loss="ce",
                                             dataset="remember", batch=None, lr=0.5, init="xavier"),
-                  f"an {kind} reads a symbol, 15 steps of noise, then must name the symbol: backprop through time")
+                  f"an {kind} reads a symbol, 15 steps of noise, then names the symbol: does the gradient get back?")
 
 
 PRESETS = {
@@ -68,7 +68,10 @@ def preset(name: str, layout: str = "rows", m: int = 64, seed: int = 0) -> tuple
         raise ValueError(f"unknown preset {name!r}; the presets are {', '.join(repr(p.label) for p in PRESETS.values())}")
     c = PRESETS[key].changes
     stack = c["layers"] or layers.from_sizes(c["sizes"], c["hidden"], c["output"])
-    data = datasets.named(c["dataset"], seed=seed, **dict(zip(("sequences", "T"), layers.sequences(layers.parse(stack)))))
+    items = layers.parse(stack)
+    data = datasets.named(c["dataset"], seed=seed, **dict(zip(("sequences", "T"), layers.sequences(items))))
+    if layers.one_answer(items):
+        data = data.at_last_step()
     net = Network(inputs=data.inputs, layers=stack, loss=c["loss"], layout=layout, init=c["init"], seed=seed)
     X, Y = datasets.laid_out(data.X[:m], data.Y[:m], net.layout)
     return net, X, Y

@@ -188,6 +188,8 @@ def _read(options: Options) -> engine.datasets.Data:
         data.name = options.data_name or data.name
     else:
         data = engine.datasets.named(options.dataset, seed=options.seed, sequences=sequences, T=T)
+    if sequences and layers.one_answer(layers.parse(options.layers)):
+        data = data.at_last_step()
     return engine.datasets.for_output(data, options.output)
 
 

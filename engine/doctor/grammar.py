@@ -698,9 +698,12 @@ def _check_index(node: ast.AST) -> None:
             bounds = [b for b in (part.lower, part.upper, part.step) if b is not None]
             if part.step is not None and int_literal(part.step) == 0:
                 raise refuse(f"index {ast.unparse(part)}; a slice's step cannot be 0")
+        elif isinstance(part, ast.Constant) and part.value is None:  # dout[:, None, :]: a new axis of length 1
+            continue
         else:
             bounds = [part]
         for b in bounds:
             if int_literal(b) is None:
-                raise refuse(f"index {ast.unparse(part)}; only whole numbers and slices such as [:-1] or [:, 0]")
+                raise refuse(f"index {ast.unparse(part)}; only whole numbers, None and slices such as [:-1], "
+                             "[:, 0] or [:, None]")
             _check_number(int_literal(b))

@@ -264,7 +264,8 @@ def reshape(shape: tuple[int, ...], new: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def index(shape: tuple[int, ...], key: tuple) -> tuple[int, ...]:
-    """Whole numbers and slices pick from the front axes; a whole number removes its axis."""
+    """Whole numbers and slices pick from the front axes; a whole number removes its axis, and None adds one of
+    length 1."""
     try:
         # A zero-strided view of the right shape: indexing it costs no memory and raises what NumPy would.
         return np.broadcast_to(np.empty((), dtype=np.int8), shape)[key].shape
@@ -358,7 +359,7 @@ def _index_key(node: ast.AST) -> tuple:
     def part(p):
         if isinstance(p, ast.Slice):
             return slice(*(None if b is None else int_literal(b) for b in (p.lower, p.upper, p.step)))
-        return int_literal(p)
+        return None if isinstance(p, ast.Constant) and p.value is None else int_literal(p)
 
     return tuple(part(p) for p in node.elts) if isinstance(node, ast.Tuple) else (part(node),)
 

@@ -35,6 +35,7 @@ KINDS = {
     "flatten": "flatten",
     "rnn": "rnn",
     "lstm": "lstm",
+    "last": "last",
     "clip": "clip",
     "conv": "conv",
     "maxpool": "pool",
@@ -275,6 +276,12 @@ def sequences(items: tuple[Item, ...]) -> tuple[bool, int | None]:
     kinds = [kind(item.kind) for item in items]
     longest = [k.longest(item) for k, item in zip(kinds, items) if hasattr(k, "longest")]
     return any(getattr(k, "SEQUENCES", False) for k in kinds), min(longest, default=None)
+
+
+def one_answer(items: tuple[Item, ...]) -> bool:
+    """Whether a stack answers once per sequence (a kind of it says ONE_ANSWER): its data keep the last step's
+    targets alone."""
+    return any(getattr(kind(item.kind), "ONE_ANSWER", False) for item in items)
 
 
 def short(items: tuple[Item, ...]) -> str:

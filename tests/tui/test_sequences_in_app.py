@@ -49,9 +49,9 @@ async def test_the_rnn_preset_opens_the_remember_task_and_T_trains_it():
     app = BackpropApp()
     async with app.run_test(size=(100, 30)) as pilot:
         await pick(pilot, "rnn remembers")
-        assert "preset rnn remembers: data is now remember (sequences of 16 steps of 4, 4 outputs at every step), " \
+        assert "preset rnn remembers: data is now remember (sequences of 16 steps of 4, 4 outputs at the last step), " \
                "64 examples, loss ce, init xavier" in message(app)
-        assert "(16, 4) → rnn 32 → 4 → softmax" in summary(app) and "data remember" in summary(app)
+        assert "(16, 4) → rnn 32 → last → 4 → softmax" in summary(app) and "data remember" in summary(app)
         assert "X (64, 16, 4)" not in card_text(app)  # the card starts at the first event, the first time step's
         assert "z0 = X[:, 0, :] @ Wx1 + b1" in card_text(app)
         before = float(re.search(r"loss (\d+\.\d+)", summary(app)).group(1))
@@ -59,9 +59,10 @@ async def test_the_rnn_preset_opens_the_remember_task_and_T_trains_it():
         await settle(pilot)
         after = float(re.search(r"loss (\d+\.\d+)", summary(app)).group(1))
         assert "step 100" in summary(app) and after < before
-        # the accuracy is over the time steps that have an answer: remember's last; the others are "no answer yet"
+        # one answer per sequence, the first symbol, read from the last hidden state
         A = app.session.events[app.session.index_of("L") - 1].value
-        right = np.mean(A[:, -1].argmax(-1) == app.session.Y[:, -1].argmax(-1))
+        assert A.shape == app.session.Y.shape == (64, 4)
+        right = np.mean(A.argmax(-1) == app.session.X[:, 0, :].argmax(-1))
         assert f"accuracy {right:.0%}" in screen_text(app)
 
 
@@ -75,7 +76,8 @@ async def test_the_lstm_preset_steps_through_its_gates_in_the_columns_layout():
         await settle(pilot)
         assert "columns layout" in summary(app)
         assert app.session.X.shape == (4, 64, 16)  # (n_x, m, T_x), as deeplearning.ai writes it
-        assert "(16, 4) → lstm 32 → 4 → softmax" in summary(app)
+        assert app.session.Y.shape == (4, 64)  # one answer per sequence: (n_y, m)
+        assert "(16, 4) → lstm 32 → last → 4 → softmax" in summary(app)
         await go_to(pilot, "a0")
         assert "a0 = Wx1 @ X[:, :, 0] + b1" in card_text(app)  # the time step's column slice, weights on the left
         await pilot.press("n")
@@ -112,7 +114,7 @@ async def test_a_recurrent_layer_on_data_without_time_steps_is_refused_inline_an
         await pilot.press("escape", "a", "ctrl+u", *"linear 4, softmax", "enter")
         await settle(pilot)
         assert "dense layers do not read sequences; press a and choose the preset rnn remembers" in message(app)
-        assert app.session.net.layers == "rnn 32, linear 4, softmax"
+        assert app.session.net.layers == "rnn 32, last, linear 4, softmax"
 
 
 async def test_the_tiny_gpt_preset_reads_words_causally_and_draws_each_heads_weights():
@@ -149,11 +151,27 @@ async def test_the_card_of_a_backward_time_step_draws_dh_t_through_time():
         await go_to(pilot, "dh15")
         norms = gradient_norms(app.session.events)
         assert len(norms) == 16
-        assert f"‖dh_t‖ {bars(norms)}  t 0→15, log scale" in card_text(app)
+        kept = norms[0] / max(norms)
+        assert f"‖dh_t‖ {bars(norms)}  t 0→15  t 0: {kept:.0e} of max" in card_text(app)
+        assert kept < 0.005 and bars(norms)[0] == "▁" and bars(norms)[-1] == "█"  # about a thousandth reaches t = 0
+        assert "‖dc_t‖" not in card_text(app)  # an rnn has no cell
         await go_to(pilot, "dz3")
         assert f"‖dh_t‖ {bars(norms)}" in card_text(app)
         await pilot.press("home")
         assert "‖dh_t‖" not in card_text(app)  # forward: no gradients yet
+
+
+async def test_the_lstms_cell_keeps_the_gradient_the_rnn_loses_and_the_card_shows_both_lines():
+    app = BackpropApp()
+    async with app.run_test(size=(120, 34)) as pilot:
+        await pick(pilot, "lstm remembers")
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await go_to(pilot, "dc3")
+        dh, dc = gradient_norms(app.session.events), gradient_norms(app.session.events, "dc")
+        text = card_text(app)
+        assert f"‖dh_t‖ {bars(dh)}  t 0→15  t 0 has {dh[0] / max(dh):.1e} of the largest  log scale" in text
+        assert f"‖dc_t‖ {bars(dc)}  t 0→15  t 0 has {dc[0] / max(dc):.1e} of the largest  log scale" in text
+        assert bars(dc)[0] in "▄▅▆"  # the cell keeps a few hundredths back to t = 0, where an rnn's is ▁
 
 
 def test_a_text_file_is_read_as_text_sequences_for_a_sequence_stack(tmp_path):

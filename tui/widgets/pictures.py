@@ -14,10 +14,10 @@ from tui.widgets.heatmap import heatmap_lines
 from tui.widgets.matrix import Line, line_width
 from tui.widgets.sparkline import BLOCKS, bars, caption
 
-SPARK_CAPTION = 72  # card widths from which the caption's numbers follow the blocks on their line
 
 
-_NORMS: list = [None, ()]  # the step's events and their ‖dh_t‖: made once a step, read at every key
+_NORMS: list = [None, {}]  # the step's events and their norms through time: made once a step, read at every key
+NARROW = "t 0→{last}  t 0: {kept:.0e} of max"  # the caption where the card is too narrow for caption()
 
 
 def for_event(event: Event, events: list[Event], pictures: tuple[str, ...], example: Callable[[], int]) -> dict:
@@ -26,28 +26,33 @@ def for_event(event: Event, events: list[Event], pictures: tuple[str, ...], exam
     found = {}
     if event.phase == "backward" and event.time is not None:
         if _NORMS[0] is not events:
-            _NORMS[:] = [events, gradient_norms(events)]
+            _NORMS[:] = [events, {of: gradient_norms(events, of) for of in ("dh", "dc")}]
         norms = _NORMS[1]
-        found["above"] = lambda width: through_time(event, norms, width)
+        found["above"] = lambda width: through_time(event, norms["dh"], width, norms["dc"])
     if event.name in pictures and np.ndim(event.value) == 4:
         found["beside"] = lambda width: heatmap_box(event.name, event.value, width, example())
     return found
 
 
-def through_time(event: Event, norms: tuple[float, ...], width: int) -> list[Content]:
+def through_time(event: Event, norms: tuple[float, ...], width: int, cell: tuple[float, ...] = ()) -> list[Content]:
     """Above a backward event of a time step: one block per step's ‖dh_t‖, the event's own step underlined, so that
-    the gradient is seen vanishing (or not) on its way back to t = 0."""
+    the gradient is seen vanishing (or not) on its way back to t = 0; for an LSTM, its cell's ‖dc_t‖ below."""
     if event.phase != "backward" or event.time is None or not norms:
         return []
+    return [_line(label, values, event.time, width) for label, values in (("‖dh_t‖ ", norms), ("‖dc_t‖ ", cell))
+            if values]
+
+
+def _line(label: str, norms: tuple[float, ...], t: int, width: int) -> Content:
     blocks = bars(norms)
-    t = event.time
-    parts: list = [("‖dh_t‖ ", "bold"), blocks[:t], (blocks[t:t + 1] or BLOCKS[0], "bold underline $accent"),
+    parts: list = [(label, "bold"), blocks[:t], (blocks[t:t + 1] or BLOCKS[0], "bold underline $accent"),
                    blocks[t + 1:]]
-    if width >= SPARK_CAPTION:
-        parts += ["  ", (caption(norms), "dim")]
-    else:
-        parts += ["  ", (f"t 0→{len(norms) - 1}, log scale", "dim")]
-    return [Content.assemble(*parts)]
+    top = max(norms)
+    for words in (caption(norms), NARROW.format(last=len(norms) - 1, kept=norms[0] / top if top else 0.0)):
+        if len(label) + len(blocks) + 2 + len(words) <= width:  # the caption follows the blocks on their line
+            parts += ["  ", (words, "dim")]
+            break
+    return Content.assemble(*parts)
 
 
 def heatmap_box(name: str, value: np.ndarray, width: int, example: int = 0) -> list[Line]:

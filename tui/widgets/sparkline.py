@@ -1,42 +1,32 @@
-"""GradientSparkline: ‖dh_t‖ at every time step as a row of block characters, on a log scale, t = 0 on the left."""
+"""‖dh_t‖ at every time step as a row of block characters, on a log scale, t = 0 on the left."""
 
 from __future__ import annotations
 
 import math
 
-from textual.content import Content
-from textual.widgets import Static
-
 BLOCKS = "▁▂▃▄▅▆▇█"
+DECADES = 3  # the scale runs from the largest norm down to a thousandth of it; anything smaller is the lowest block
 
 
 def bars(norms: tuple[float, ...] | list[float]) -> str:
-    """One block per time step, its height the norm's place between the smallest and the largest on a log scale:
-    a gradient that vanishes over 15 steps falls by orders of magnitude, which a linear scale would flatten."""
+    """One block per time step, its height the norm's place on a log scale fixed below the largest: a gradient that
+    vanishes over 15 steps falls by orders of magnitude, which a linear scale would flatten, and a scale stretched
+    from the smallest to the largest would draw a gradient that falls tenfold like one that falls a thousandfold."""
     if not norms:
         return ""
-    logs = [math.log10(n) if n > 0 else None for n in norms]
-    known = [v for v in logs if v is not None]
-    if not known:
+    top = max(norms)
+    if top <= 0:
         return BLOCKS[0] * len(norms)
-    low, high = min(known), max(known)
-    span = high - low
-    top = len(BLOCKS) - 1
-    return "".join(" " if v is None else BLOCKS[top if span == 0 else round((v - low) / span * top)] for v in logs)
+    last = len(BLOCKS) - 1
+    return "".join(" " if n <= 0 else BLOCKS[round(max(0.0, 1 + math.log10(n / top) / DECADES) * last)]
+                   for n in norms)
 
 
 def caption(norms: tuple[float, ...] | list[float]) -> str:
-    """"t 0→15  min 2.1e-03  max 1.0e+00": what the row of blocks spans."""
+    """"t 0→15  t 0 has 1.2e-03 of the largest  log scale": what the row of blocks spans, and how much of the
+    gradient reached the first step."""
     if not norms:
         return "no time steps"
-    return f"t 0→{len(norms) - 1}  min {min(norms):.1e}  max {max(norms):.1e}  log scale"
-
-
-class GradientSparkline(Static):
-    """‖dh_t‖ per time step, from engine.through_time.gradient_norms; blank for a network without time steps."""
-
-    def show(self, norms: tuple[float, ...] | list[float]) -> None:
-        if not norms:
-            self.update("")
-            return
-        self.update(Content.assemble(("‖dh_t‖ ", "bold"), bars(norms), "  ", (caption(norms), "dim")))
+    top = max(norms)
+    kept = f"  t 0 has {norms[0] / top:.1e} of the largest" if top > 0 else ""
+    return f"t 0→{len(norms) - 1}{kept}  log scale"

@@ -53,6 +53,7 @@ PLAN = {
     "engine/layers/last.py": [E + "test_last.py"],
     "engine/through_time.py": [E + "test_last.py", E + "test_sequences.py"],
     "tui/widgets/sparkline.py": [T + "test_sparkline.py"],
+    "tui/widgets/slices.py": [T + "test_slices.py"],
     "engine/layers/linear.py": [E + "test_layers.py", E + "test_export.py", E + "test_lessons.py"],
     "engine/layers/activation.py": [E + "test_layers.py", E + "test_lessons.py"],
     "engine/datasets.py": [E + "test_words.py", E + "test_datasets.py"],

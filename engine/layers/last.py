@@ -32,8 +32,6 @@ def build(place: Place) -> Built:
     if len(place.shape) != 2:
         raise ValueError(f"{where}: last keeps a sequence's last time step, examples of shape (T, H); these are "
                          f"{place.shape}")
-    if place.layout not in ("rows", "columns"):
-        raise ValueError(f"{where}: sequences are written in the rows or columns layout; choose one of them")
     if place.first:
         raise ValueError(f"{where}: last keeps a recurrent layer's last hidden state, so it comes after rnn or lstm")
     T, H = place.shape

@@ -94,6 +94,8 @@ def test_the_judge_accepts_every_formula_shown_and_names_the_mistake(layout, kin
             assert sheet.judge(j, e.formula).right, e.formula
     [(kind_of, wrong, lesson)] = sheet.events[i].planned.mistakes
     assert kind_of == "every step given the answer's gradient"
+    # Time steps count from 0 on the timeline (t 0→15), so the last hidden state is h_T−1.
+    assert lesson.startswith("Only h_T−1 was read by the layers after it;")
     assert wrong == ("dH1 = dlast1[:, None, :] * np.ones_like(H1)" if layout == "rows"
                      else "dH1 = dlast1[:, :, None] * np.ones_like(H1)")
     verdict = sheet.judge(i, wrong)
@@ -115,6 +117,15 @@ def test_the_exported_script_matches_the_engine(tmp_path, layout):
         assert np.abs(grads["d" + key] - g).max() < 1e-10, key
 
 
+def test_the_card_says_how_many_steps_get_zeros_and_the_budget_counts_last_and_its_gradient():
+    net = network()
+    events = {e.name: e for e in net.step(*data())}
+    assert events["dH1"].note == f"zeros at the {T - 1} steps before the last: they reach the loss only through it"
+    assert events["last1"].note == "one answer per sequence: only the last time step's hidden state goes on"
+    [built] = [b for b in net._built if b[0] == "last1"]
+    assert 8 * M * built.floats == events["last1"].value.nbytes + events["dlast1"].value.nbytes
+
+
 @pytest.mark.parametrize("kw, message", [
     (dict(inputs=(T, D), layers="last, linear 3, softmax"),
      "item 1 'last': last keeps a recurrent layer's last hidden state, so it comes after rnn or lstm"),
@@ -123,6 +134,9 @@ def test_the_exported_script_matches_the_engine(tmp_path, layout):
     (dict(inputs=(T, D), layers="rnn 4, last, last, linear 3, softmax"),
      "item 3 'last': last keeps a sequence's last time step, examples of shape (T, H); these are (4,)"),
     (dict(inputs=(T, D), layers="rnn 4, last 2, linear 3, softmax"), "item 2 'last 2': last takes no number"),
+    (dict(inputs=(T, D), layers="rnn 4, last, linear 3, softmax", layout="channels_last"),
+     "layout 'channels_last' lays out images (m, H, W, C), with inputs=(C, H, W); these examples are (5, 3): use "
+     "layout 'rows' or 'columns'"),
 ])
 def test_bad_stacks_are_refused_saying_what_was_expected(kw, message):
     with pytest.raises(ValueError) as e:

@@ -53,7 +53,8 @@ async def test_every_array_of_images_shows_as_whole_slices_of_example_0(size):
                 name = label.split()[0]
                 if (name, 0, 0) in shown:
                     images += 1
-                    assert re.search(rf"{name} \(\d+, \d+, \d+, \d+\)\s+example 0 of \d+", card), card
+                    noun = "filter 0 of 4" if name in ("W1", "dW1") else "example 0 of 32"  # W1 is (4, 1, 3, 3)
+                    assert re.search(rf"{name} \(\d+, \d+, \d+, \d+\)\s+{noun}", card), card
                 else:
                     assert "no room for" in card, card
             await pilot.press("n")
@@ -103,3 +104,24 @@ async def test_the_example_keys_say_so_where_no_image_shows():
         assert "arrays of images" not in screen_text(app)
         await pilot.press("escape")
         assert card_text(app).splitlines()[:8] == before
+
+
+async def test_channels_last_filters_show_as_their_kernels_and_the_keys_choose_the_filter():
+    app = BackpropApp(Options(**CONVNET, layout="channels_last"))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        while app.session.current.name != "W_col1":
+            await pilot.press("n")
+        W1 = app.session.net.params["W1"]
+        assert W1.shape == (3, 3, 1, 4)  # (K, K, C, F), as deeplearning.ai writes it
+        await pilot.press("full_stop")
+        card = card_text(app)
+        assert "W1 (3, 3, 1, 4)  filter 1 of 4  , . another filter" in card
+        lines = card.splitlines()
+        top = next(y for y, line in enumerate(lines) if "╭─ W1[:, :, 0, 1] ─" in line)
+        left = lines[top].index("╭─ W1[:, :, 0, 1]")
+        rows = [lines[y][left:].split("│")[1].split() for y in range(top + 1, top + 4)]
+        assert rows == [[f"{v:.3f}" for v in row] for row in W1[:, :, 0, 1]]
+        assert lines[top + 4][left] == "╰"  # a 3×3 kernel, whole
+        await pilot.press("full_stop", "full_stop", "full_stop")  # no filter after the last
+        assert "filter 3 of 4" in card_text(app)

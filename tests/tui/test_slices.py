@@ -1,5 +1,5 @@
-"""A 4-D array as a row of 2-D slices: one example, each channel titled with its index, … for what does not fit,
-never a cut box; `,` and `.` choose the example."""
+"""A 4-D array as a row of 2-D slices: one example (or a convolution's filter), each channel titled with its index,
+… for what does not fit, never a cut box."""
 
 from __future__ import annotations
 
@@ -7,12 +7,9 @@ import re
 
 import numpy as np
 import pytest
-from pilot_helpers import screen_text
-from textual.app import App, ComposeResult
 
-from engine import Network, datasets
 from tui.widgets.matrix import line_width
-from tui.widgets.slices import Slices, slice_boxes
+from tui.widgets.slices import slice_boxes
 
 IMAGES = np.arange(64 * 4 * 8 * 8, dtype=float).reshape(64, 4, 8, 8)
 
@@ -62,35 +59,94 @@ def test_a_slice_needs_three_axes():
         slice_boxes("W1", np.zeros((3, 4)), 3, 6, 6, 80, "$primary")
 
 
-class OneArray(App):
-    def __init__(self, name, value, channels_last=False):
-        super().__init__()
-        self.array = (name, value, channels_last)
 
-    def compose(self) -> ComposeResult:
-        yield Slices(id="slices")
-
-    def on_mount(self) -> None:
-        name, value, last = self.array
-        slices = self.query_one(Slices)
-        slices.show(name, value, channels_last=last)
-        slices.focus()
+FILTERS = np.arange(4 * 2 * 3 * 3, dtype=float).reshape(4, 2, 3, 3)  # (F, C, K, K), as CS231n writes W
 
 
-async def test_keys_choose_the_example_at_80_by_24():
-    net = Network(inputs=(1, 8, 8), layers="conv 4 3 pad 1, relu, maxpool 2, flatten, linear 4, softmax", loss="ce")
-    X, Y = datasets.shapes(m=16)
-    Z1 = next(e.value for e in net.step(X, Y) if e.name == "Z1")
-    app = OneArray("Z1", Z1)
-    async with app.run_test(size=(80, 24)) as pilot:
-        assert "example 0 of 16" in screen_text(app)
-        await pilot.press("full_stop", "full_stop")
-        screen = screen_text(app)
-        assert "example 2 of 16" in screen
-        assert f"{Z1[2, 0, 0, 0]:.3f}" in screen
-        await pilot.press("comma", "comma", "comma")
-        assert "example 0 of 16" in screen_text(app)  # no example before the first
-        rows = screen_text(app).splitlines()
-        assert all(len(row) <= 80 for row in rows)
-        assert rows[1].count("╭") == rows[1].count("╮") >= 1
+def test_a_convolutions_weights_are_sliced_by_filter_not_by_example():
+    shown = text(slice_boxes("W1", FILTERS, 0, 8, 8, 200, "$primary", example=1, filters=True))
+    assert shown[0].startswith("W1 (4, 2, 3, 3)  filter 1 of 4  , . another filter")
+    assert re.findall(r"W1\[[^\]]*\]", shown[1]) == ["W1[1, 0]", "W1[1, 1]"]
+    assert [row.split("│")[1].split() for row in shown[2:5]] == [[str(int(v)) for v in r] for r in FILTERS[1, 0]]
 
+
+def test_channels_last_filters_are_w_of_every_row_and_column_for_one_channel_and_filter():
+    last = FILTERS.transpose(2, 3, 1, 0)  # (K, K, C, F), as deeplearning.ai writes W
+    shown = text(slice_boxes("W1", last, 0, 8, 8, 200, "$primary", example=3, channels_last=True, filters=True))
+    assert shown[0].startswith("W1 (3, 3, 2, 4)  filter 3 of 4")
+    assert re.findall(r"W1\[[^\]]*\]", shown[1]) == ["W1[:, :, 0, 3]", "W1[:, :, 1, 3]"]
+    assert [row.split("│")[1].split() for row in shown[2:5]] == [[str(int(v)) for v in r] for r in FILTERS[3, 0]]
+    assert len(shown) == 1 + 5  # the heading and one box of three rows: a (3, 3) kernel, not a (3, 2) column
+
+
+def boxes_of(lines) -> list[list[str]]:
+    """Each box's lines, cut from the row of boxes by its corners; every box checked to be one width."""
+    shown = text(lines)[1:]
+    starts = [i for i, ch in enumerate(shown[0]) if ch == "╭"]
+    ends = [i for i, ch in enumerate(shown[0]) if ch == "╮"]
+    boxes = [[line[a:b + 1] for line in shown] for a, b in zip(starts, ends)]
+    for box in boxes:
+        assert box[0][0] == "╭" and box[-1][0] == "╰" and box[-1][-1] == "╯", box
+        assert all(line[0] == "│" and line[-1] == "│" for line in box[1:-1]), box
+    return boxes
+
+
+def full_width(max_cols: int) -> int:
+    return max(line_width(line) for line in slice_boxes("Z1", IMAGES, 3, 6, max_cols, 500, "$primary"))
+
+
+def test_a_box_never_shows_more_columns_than_asked():
+    assert boxes_of(slice_boxes("Z1", IMAGES, 0, 6, 2, 500, "$primary"))[0][1].split()[1:-1] == ["0", "…", "7"]
+
+
+def test_columns_go_before_channels_and_every_width_is_used_to_the_last_cell():
+    """At the exact width four boxes of 6, 4 or 2 columns need, all four channels show with that many columns; a cell
+    narrower, fewer columns or, at two, fewer channels."""
+    for cols in (6, 4, 2):
+        at = slice_boxes("Z1", IMAGES, 3, 6, 6, full_width(cols), "$primary")
+        boxes = boxes_of(at)
+        assert len(boxes) == 4 and max(line_width(line) for line in at) == full_width(cols)
+        assert boxes[0][1].split()[1:-1] == [*map(str, range(cols // 2)), "…", *map(str, range(8 - cols // 2, 8))]
+    narrow = slice_boxes("Z1", IMAGES, 3, 6, 6, full_width(2) - 1, "$primary")
+    assert len(boxes_of(narrow)) == 3 and any(line.rstrip().endswith("…") for line in text(narrow)[1:])
+
+
+def test_a_title_wider_than_its_numbers_widens_the_box():
+    lines = slice_boxes("W1", np.zeros((2, 1, 2, 2, 2)), 0, 8, 8, 80, "$primary", filters=True)
+    [box] = boxes_of(lines)
+    assert "W1[0, 0]" in box[0] and len(box[0]) == len(box[1]) == len(box[-1]) > len(" W1[0, 0] ") + 2
+    assert box[1].split() == ["│", "0", "0", "│"] and len(box) == 2 + 4  # (2, 2, 2) folded into rows of its last axis
+
+
+def test_a_three_axis_array_shows_each_channel_as_a_row():
+    seq = np.arange(2 * 3 * 4, dtype=float).reshape(2, 3, 4)
+    boxes = boxes_of(slice_boxes("H", seq, 0, 8, 8, 80, "$primary", example=1))
+    assert [box[1].split()[1:-1] for box in boxes] == [[str(int(v)) for v in seq[1, c]] for c in range(3)]
+
+
+def test_the_choice_stops_at_the_last_example_and_one_example_needs_no_keys():
+    assert text(slice_boxes("Z1", IMAGES, 3, 6, 6, 120, "$primary", example=70))[0].startswith(
+        "Z1 (64, 4, 8, 8)  example 63 of 64  , . another example")
+    one = text(slice_boxes("Z1", IMAGES[:1], 3, 6, 6, 120, "$primary"))[0]
+    assert one.rstrip() == "Z1 (1, 4, 8, 8)  example 0 of 1"
+
+
+def test_the_heading_keeps_what_fits_to_the_last_cell():
+    whole = "Z1 (64, 4, 8, 8)  example 0 of 64  , . another example"
+    assert text(slice_boxes("Z1", IMAGES, 3, 6, 6, len(whole), "$primary"))[0] == whole
+    assert text(slice_boxes("Z1", IMAGES, 3, 6, 6, len(whole) - 1, "$primary"))[0] == "Z1 (64, 4, 8, 8)  example 0 of 64"
+    short = "Z1 (64, 4, 8, 8)  example 0 of 64"
+    assert text(slice_boxes("Z1", IMAGES, 3, 6, 6, len(short) - 1, "$primary"))[0] == "Z1 (64, 4, 8, 8)"
+
+
+def test_where_fewer_columns_show_no_more_channels_the_columns_stay():
+    same = np.zeros((2, 4, 8, 8))  # every box as wide as the others, and a box of two columns as wide as its title
+    one = line_width(slice_boxes("Z1", same[:, :1], 3, 6, 6, 500, "$primary")[1])  # a box, not the heading
+    two = one + len(" ") + one + len(" …")  # two boxes of six columns, and … for the channels left out
+    boxes = boxes_of(slice_boxes("Z1", same, 3, 6, 6, two, "$primary"))
+    assert len(boxes) == 2 and boxes[0][1].split()[1:-1] == ["0"] * 3 + ["…"] + ["0"] * 3
+
+
+def test_two_examples_are_enough_for_the_keys():
+    assert text(slice_boxes("Z1", IMAGES[:2], 3, 6, 6, 120, "$primary"))[0] == (
+        "Z1 (2, 4, 8, 8)  example 0 of 2  , . another example")

@@ -34,25 +34,38 @@ class EventCard(Widget):
         self._styles: dict[str, RichStyle] = {}
         self._pictures: tuple = (None, None)
         self._channels_last = False
+        self._parameters: frozenset[str] = frozenset()
         self.example = 0  # the example an array of images shows, as a row of its channels
 
     def show(self, event: Event, total: int, precision: int, channels_last: bool = False,
              above: Callable[[int], list[Content]] | None = None,
-             beside: Callable[[int], list[Line]] | None = None) -> None:
+             beside: Callable[[int], list[Line]] | None = None, parameters: frozenset[str] = frozenset()) -> None:
         """The event, with lines `above` its matrices (‖dh_t‖ through time) and a picture `beside` them, drawn for a
-        width (attention's heatmap): see tui/widgets/pictures.py."""
+        width (attention's heatmap): see tui/widgets/pictures.py. A 4-D array named after one of the `parameters`
+        (or its gradient) holds a convolution's filters, not examples."""
         self._event = event
         self._view = (total, precision)
         self._channels_last = channels_last
+        self._parameters = parameters
         self._pictures = (above, beside)
         self._strips = None
         self.refresh()
 
     def images(self) -> int:
-        """How many examples the card's arrays of images hold: 0 when it shows none."""
+        """How many examples (or filters) the card's arrays of images hold: 0 when it shows none."""
         event = self._event
-        return 0 if event is None else max((a.shape[0] for a in (*event.arrays, event.value) if a.ndim >= 4),
-                                           default=0)
+        if event is None:
+            return 0
+        labels = [label for label, _ in event.operands] + [event.name]
+        return max((self._items(a, label) for a, label in zip((*event.arrays, event.value), labels) if a.ndim >= 4),
+                   default=0)
+
+    def _filters(self, label: str) -> bool:
+        name = label.removesuffix(" new")
+        return name in self._parameters or name[:1] == "d" and name[1:] in self._parameters
+
+    def _items(self, a, label: str) -> int:
+        return a.shape[-1] if self._channels_last and self._filters(label) else a.shape[0]
 
     def choose_example(self, by: int) -> int:
         """Show another example of the arrays of images; the one now shown."""
@@ -140,11 +153,11 @@ class EventCard(Widget):
             if arrays[i].ndim >= 4:  # images: a row of 2-D slices, one per channel, of the example chosen
                 from tui.widgets.slices import slice_boxes  # only image networks pay for it, not start-up
                 return squared(slice_boxes(labels[i], arrays[i], precision, rows, cols, width, borders[i],
-                                           self.example, self._channels_last))
+                                           self.example, self._channels_last, self._filters(labels[i])))
             return matrix_box(labels[i], arrays[i], precision, rows, cols, width, borders[i], marks[i])
 
-        shapes = [grid(a.shape[-3:-1] if a.ndim >= 4 and self._channels_last else a.shape[-2:] if a.ndim >= 4
-                       else a.shape) for a in arrays]
+        shapes = [grid(a.shape if a.ndim < 4 else a.shape[-2:] if not self._channels_last
+                       else a.shape[:2] if self._filters(label) else a.shape[-3:-1]) for a, label in zip(arrays, labels)]
         body, shows = None, -1
         if self._pictures[1] is not None:  # beside the matrices when it fits with them, else left out
             from tui.widgets.pictures import with_picture

@@ -107,6 +107,8 @@ def test_columns_go_before_channels_and_every_width_is_used_to_the_last_cell():
         boxes = boxes_of(at)
         assert len(boxes) == 4 and max(line_width(line) for line in at) == full_width(cols)
         assert boxes[0][1].split()[1:-1] == [*map(str, range(cols // 2)), "…", *map(str, range(8 - cols // 2, 8))]
+    for width in range(12, full_width(6) + 1):
+        assert max(line_width(line) for line in slice_boxes("Z1", IMAGES, 3, 6, 6, width, "$primary")) <= width
     narrow = slice_boxes("Z1", IMAGES, 3, 6, 6, full_width(2) - 1, "$primary")
     assert len(boxes_of(narrow)) == 3 and any(line.rstrip().endswith("…") for line in text(narrow)[1:])
 
@@ -114,8 +116,14 @@ def test_columns_go_before_channels_and_every_width_is_used_to_the_last_cell():
 def test_a_title_wider_than_its_numbers_widens_the_box():
     lines = slice_boxes("W1", np.zeros((2, 1, 2, 2, 2)), 0, 8, 8, 80, "$primary", filters=True)
     [box] = boxes_of(lines)
-    assert "W1[0, 0]" in box[0] and len(box[0]) == len(box[1]) == len(box[-1]) > len(" W1[0, 0] ") + 2
+    assert box[0] == "╭─ W1[0, 0] ───╮" and len(box[1]) == len(box[-1]) == len(box[0])
     assert box[1].split() == ["│", "0", "0", "│"] and len(box) == 2 + 4  # (2, 2, 2) folded into rows of its last axis
+
+
+def test_a_slice_keeps_its_rows_and_columns():
+    wide = np.arange(2 * 3 * 5, dtype=float).reshape(1, 2, 3, 5)
+    boxes = boxes_of(slice_boxes("Z1", wide, 0, 8, 8, 80, "$primary"))
+    assert [line.split()[1:-1] for line in boxes[1][1:-1]] == [[str(int(v)) for v in row] for row in wide[0, 1]]
 
 
 def test_a_three_axis_array_shows_each_channel_as_a_row():

@@ -52,7 +52,8 @@ def by_hand(p, ids, Y, lr):
     r2 = x + o @ p["Wo2"]
     ln2, c2 = layernorm(r2, p["gamma2"], p["beta2"])
     z3 = ln2 @ p["W3"] + p["b3"]
-    a3 = np.maximum(z3, 0)
+    t3 = np.tanh(np.sqrt(2 / np.pi) * (z3 + 0.044715 * z3 ** 3))  # GPT-2's GELU, as the block's MLP has it
+    a3 = 0.5 * z3 * (1 + t3)
     r4 = r2 + a3 @ p["W4"] + p["b4"]
     ln4, c4 = layernorm(r4, p["gamma4"], p["beta4"])
     z5 = ln4 @ p["W5"] + p["b5"]
@@ -65,7 +66,8 @@ def by_hand(p, ids, Y, lr):
     g["W5"], g["b5"] = ln4.reshape(-1, D).T @ dz5.reshape(-1, V), dz5.reshape(-1, V).sum(0, keepdims=True)
     dr4, g["gamma4"], g["beta4"] = layernorm_back(dz5 @ p["W5"].T, p["gamma4"], c4)
     g["W4"], g["b4"] = a3.reshape(-1, 4 * D).T @ dr4.reshape(-1, D), dr4.reshape(-1, D).sum(0, keepdims=True)
-    dz3 = (dr4 @ p["W4"].T) * (z3 > 0)
+    gelu_slope = 0.5 * (1 + t3) + 0.5 * z3 * (1 - t3 ** 2) * np.sqrt(2 / np.pi) * (1 + 3 * 0.044715 * z3 ** 2)
+    dz3 = (dr4 @ p["W4"].T) * gelu_slope
     g["W3"], g["b3"] = ln2.reshape(-1, D).T @ dz3.reshape(-1, 4 * D), dz3.reshape(-1, 4 * D).sum(0, keepdims=True)
     dr2, g["gamma2"], g["beta2"] = layernorm_back(dz3 @ p["W3"].T, p["gamma2"], c2)
     dr2 = dr2 + dr4
@@ -88,18 +90,25 @@ def by_hand(p, ids, Y, lr):
     return {key: p[key] - lr * g[key] for key in p}, loss
 
 
-def main() -> None:
-    rounds = 5 if "--quick" in sys.argv else 15
+def sides(lr: float = 0.1):
+    """The engine's network and its data, after checking that both sides compute the same step (tests call it)."""
     rng = np.random.default_rng(0)
     ids = rng.integers(0, V, (M, T))
     Y = np.eye(V)[rng.integers(0, V, (M, T))]
-    lr = 0.1
     net = engine.Network(inputs=T, layers=LAYERS, loss="ce", init="xavier")
     expected, expected_loss = by_hand(net.params, ids, Y, lr)
     check = engine.Network(**net.options)
     values = {e.name: e.value for e in check.step(ids, Y, lr)}
     assert np.isclose(values["L"], expected_loss, rtol=1e-12), "the two sides compute different losses"
-    assert all(np.allclose(check.params[k], expected[k], rtol=1e-10, atol=1e-13) for k in expected)
+    assert all(np.allclose(check.params[k], expected[k], rtol=1e-10, atol=1e-13) for k in expected), \
+        "the two sides update the parameters differently"
+    return net, ids, Y
+
+
+def main() -> None:
+    rounds = 5 if "--quick" in sys.argv else 15
+    lr = 0.1
+    net, ids, Y = sides(lr)
     state = {"params": net.params}
 
     def stepped():

@@ -132,15 +132,15 @@ def best(fn, repeat):
     return min(times), statistics.median(times)
 
 
-def main(repeat: int = 15) -> None:
+def sides():
+    """The engine's network, the data and the index arrays, after checking that the three sides compute the same
+    step (tests call it)."""
     rng = np.random.default_rng(0)
     X = rng.normal(size=(M, C, H, H))
     Y = np.eye(CLASSES)[rng.integers(0, CLASSES, M)]
     net = Network(inputs=(C, H, H), layers=LAYERS, loss="ce", init="he")
     params = net.params
     cidx, pidx = im2col_indices(C, H, H, K, P, 1), pool_indices(H, H, 2, 2)
-
-    # the three sides compute the same step
     mine, loss = by_hand(params, X, Y, 0.1, cidx, pidx)
     slow, slow_loss = naive(params, X[:2], Y[:2], 0.1)
     check = Network(**net.options)
@@ -149,6 +149,12 @@ def main(repeat: int = 15) -> None:
     small = Network(**net.options)
     small.train(X[:2], Y[:2], lr=0.1, steps=1)
     assert all(np.allclose(small.params[key], slow[key], atol=1e-10) for key in slow)
+    return net, X, Y, cidx, pidx
+
+
+def main(repeat: int = 15) -> None:
+    net, X, Y, cidx, pidx = sides()
+    params = net.params
 
     hand = best(lambda: by_hand(params, X, Y, 0.1, cidx, pidx), repeat)
     trained = best(lambda: Network.train(net, X, Y, lr=0.1, steps=1), repeat)

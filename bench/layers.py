@@ -94,7 +94,9 @@ def question_loop_by_hand(params, X, Y, lr, steps):
     return loss
 
 
-def makemore_step(rounds: int) -> None:
+def makemore_sides():
+    """The makemore network, a batch of ids and its labels, after checking that both sides compute the same step
+    (tests call it, and question_sides)."""
     data = engine.datasets.named("words")
     batches = engine.datasets.Batches(data.X, data.Y, 32, seed=0)
     X, Y = batches.batch(0)
@@ -104,6 +106,19 @@ def makemore_step(rounds: int) -> None:
     check = engine.Network(**net.options)
     assert abs(check.train(X, Y, 0.1) - loss) < 1e-12
     assert all(np.allclose(check.params[k], expected[k], rtol=1e-12, atol=1e-14) for k in expected)
+    return net, X, ids, Y
+
+
+def question_sides():
+    X, Y = engine.datasets.question()
+    net = engine.Network()
+    check = engine.Network()
+    assert abs(check.train(X, Y, 0.5, steps=50) - question_loop_by_hand(net.params, X, Y, 0.5, 50)) < 1e-12
+    return net, X, Y
+
+
+def makemore_step(rounds: int) -> None:
+    net, X, ids, Y = makemore_sides()
     state = {"params": net.params}
 
     def by_hand():
@@ -122,10 +137,7 @@ def makemore_step(rounds: int) -> None:
 
 
 def question_training(rounds: int) -> None:
-    X, Y = engine.datasets.question()
-    net = engine.Network()
-    check = engine.Network()
-    assert abs(check.train(X, Y, 0.5, steps=50) - question_loop_by_hand(net.params, X, Y, 0.5, 50)) < 1e-12
+    net, X, Y = question_sides()
 
     def train():
         engine.Network().train(X, Y, 0.5, steps=10_000)

@@ -90,17 +90,24 @@ def lstm_step(p, X, Y, lr):
     return {k: p[k] - lr * grads[k] for k in p}, loss
 
 
-def compare(kind: str, by_hand, rounds: int) -> None:
+def sides(kind: str, by_hand, lr: float = 0.01):
+    """The engine's network, its data and how long the network took to build, after checking that both sides compute
+    the same step (tests call it)."""
     rng = np.random.default_rng(0)
     X, Y = rng.standard_normal((M, T, D)), np.eye(V)[rng.integers(0, V, (M, T))]
     t0 = time.perf_counter()
     net = engine.Network(inputs=(T, D), layers=f"{kind} {H}, linear {V}, softmax", loss="ce", init="xavier")
     built = time.perf_counter() - t0
-    lr = 0.01
     expected, loss = by_hand(net.params, X, Y, lr)
     check = engine.Network(**net.options)
     assert abs(check.train(X, Y, lr) - loss) < 1e-10
     assert all(np.allclose(check.params[k], expected[k], rtol=1e-12, atol=1e-14) for k in expected)
+    return net, X, Y, built
+
+
+def compare(kind: str, by_hand, rounds: int) -> None:
+    lr = 0.01
+    net, X, Y, built = sides(kind, by_hand, lr)
     params = net.params
     events = len(net.plan)
 

@@ -54,3 +54,37 @@ def test_serve_reads_its_own_options(capsys):
     # `stepprop serve` hands everything after its name to its own parser, which knows --port.
     assert main(["serve", "--port", "0"]) == 2
     assert "expected --max-sessions ≥ 1 and --port in 1..65535, got 40 and 0" in capsys.readouterr().err
+
+
+def test_a_preset_opens_as_the_apps_picker_opens_it():
+    from engine.presets import matching
+    from tui.session import Session, edited
+
+    o = options_from(parser().parse_args(["--preset", "rnn"]))
+    assert o == edited(Options(), "preset", "rnn")[0] and matching(o) == "rnn"
+    net = Session.start(o).net
+    assert (net.layers, net.options["init"], net.options["loss"]) == ("rnn 32, last, linear 4, softmax", "xavier", "ce")
+
+
+def test_options_typed_beside_a_preset_take_their_place_even_at_the_parsers_defaults():
+    o = options_from(parser().parse_args(["--preset", "makemore", "--lr", "0.5", "--seed", "3", "--batch", "64"]))
+    assert (o.lr, o.seed, o.batch, o.init) == (0.5, 3, 64, "he")  # 0.5 is the parser's default; makemore's is 0.1
+    assert o.layers.startswith("embedding 27 10") and o.dataset == "words"
+    columns = options_from(parser().parse_args(["--preset", "lstm", "--layout", "columns"]))
+    assert (columns.layout, columns.layers) == ("columns", "lstm 32, last, linear 4, softmax")
+
+
+def test_a_preset_and_another_network_are_refused_together(capsys):
+    assert main(["--preset", "gpt", "--layers", "linear 3, sigmoid"]) == 2
+    assert ("--preset gpt chooses the network and its data, tiny GPT; --layers would choose them too: give one or "
+            "the other") in capsys.readouterr().err
+    assert main(["--preset", "convnet", "--dataset", "xor", "--sizes", "2,3,1"]) == 2
+    assert "--sizes and --dataset would choose them too" in capsys.readouterr().err
+    assert main(["--preset", "mlp"]) == 2
+    assert "argument --preset: invalid choice: 'mlp' (choose from 'question', 'makemore'" in capsys.readouterr().err
+
+
+def test_export_takes_a_preset(tmp_path, capsys):
+    path = tmp_path / "rnn.py"
+    assert main(["export", "--preset", "rnn", "-o", str(path)]) == 0
+    assert "last1 = H1[:, -1, :]" in path.read_text()

@@ -6,6 +6,7 @@ import argparse
 
 from engine import activations, losses
 from engine.layouts import LAYOUTS
+from engine.presets import PRESETS
 from engine.network import BIASES, INITS
 from engine.layers import DETAILS
 from tui.session import DATASETS, FILE, Options, edited, parse_int, parse_sizes
@@ -19,8 +20,17 @@ COMMANDS = {
 }
 
 
+# What a preset chooses whole (the network and its data), and the settings it starts from that an option may change.
+PRESET_CHOOSES = ("layers", "sizes", "dataset", "data", "targets")
+PRESET_SETTINGS = ("hidden", "output", "loss", "layout", "bias", "init", "seed", "lr", "batch", "detail")
+
+
 def add_options(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """The network, data and training options the app and every command share."""
+    p.add_argument("--preset", default=None, choices=tuple(PRESETS), metavar="NAME",
+                   help="a whole network with its data and settings, as the app's preset picker offers: "
+                   + "; ".join(f"{key} ({preset.label})" for key, preset in PRESETS.items())
+                   + ". Other options change its settings, as in --preset rnn --seed 3")
     p.add_argument("--sizes", default=None, help="layer sizes, inputs first, such as 4,3,3 (default: the data's "
                    "inputs and outputs around one hidden layer)")
     p.add_argument("--layers", default=None, metavar="STACK", help="the network as a stack of layers, such as "
@@ -49,10 +59,23 @@ def add_options(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 
 class _Parser(argparse.ArgumentParser):
-    """Reports a bad option as a ValueError, so main() prints one line, "stepprop: ...", and returns 2."""
+    """Reports a bad option as a ValueError, so main() prints one line, "stepprop: ...", and returns 2. The namespace
+    it returns knows which options were typed (`given`), not left at their defaults, for --preset."""
 
     def error(self, message: str):
         raise ValueError(f"{message} (see {self.prog} --help)")
+
+    def parse_args(self, args=None, namespace=None):
+        parsed = super().parse_args(args, namespace)
+        defaults = [(action, action.default) for action in self._actions]
+        for action, _ in defaults:
+            action.default = argparse.SUPPRESS
+        try:
+            parsed.given = frozenset(vars(super().parse_args(args)))
+        finally:
+            for action, default in defaults:
+                action.default = default
+        return parsed
 
 
 def parser() -> argparse.ArgumentParser:
@@ -90,8 +113,24 @@ def options_from(args: argparse.Namespace) -> Options:
                       batch=parse_int("batch", args.batch, 1, allow_blank=True) if args.batch else None,
                       dataset=FILE if args.data else args.dataset, data=args.data, targets=args.targets,
                       detail=args.detail)
+    if args.preset:
+        return _preset(args, options)
     if args.layers is None:
         return options
     if args.sizes:
         raise ValueError("--sizes and --layers: give one; with --layers, the sizes are its linear layers'")
     return edited(options, "layers", args.layers)[0]
+
+
+def _preset(args: argparse.Namespace, typed: Options) -> Options:
+    """The preset's network, data and settings, with the settings typed beside it in their place."""
+    given = getattr(args, "given", frozenset())
+    clash = [f"--{name}" for name in PRESET_CHOOSES if name in given]
+    if clash:
+        raise ValueError(f"--preset {args.preset} chooses the network and its data, {PRESETS[args.preset].label}; "
+                         f"{' and '.join(clash)} would choose them too: give one or the other")
+    options = edited(typed, "preset", args.preset)[0]
+    for name in PRESET_SETTINGS:
+        if name in given:
+            options = edited(options, name, getattr(typed, name))[0]
+    return options

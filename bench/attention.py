@@ -52,7 +52,8 @@ def by_hand(p, ids, Y, lr):
     r2 = x + o @ p["Wo2"]
     ln2, c2 = layernorm(r2, p["gamma2"], p["beta2"])
     z3 = ln2 @ p["W3"] + p["b3"]
-    t3 = np.tanh(np.sqrt(2 / np.pi) * (z3 + 0.044715 * z3 ** 3))  # GPT-2's GELU, as the block's MLP has it
+    # GPT-2's GELU, as the block's MLP has it; z * z * z, as the engine cubes (z ** 3 is far slower in NumPy)
+    t3 = np.tanh(np.sqrt(2 / np.pi) * (z3 + 0.044715 * (z3 * z3 * z3)))
     a3 = 0.5 * z3 * (1 + t3)
     r4 = r2 + a3 @ p["W4"] + p["b4"]
     ln4, c4 = layernorm(r4, p["gamma4"], p["beta4"])

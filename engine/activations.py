@@ -112,7 +112,7 @@ def gelu_slope(Z: np.ndarray) -> np.ndarray:
 
 def _cubic(Z: np.ndarray) -> np.ndarray:
     Zc = np.clip(Z, -30.0, 30.0)
-    return Zc + GELU_A * Zc ** 3
+    return Zc + GELU_A * (Zc * Zc * Zc)  # NumPy's ** 3 goes through pow(), about a hundred times slower
 
 
 # Each activation: (forward op, derivative op), the maths rendered from the line. Slots: {A}, {Z}, {dA}, {dZ}.
@@ -125,7 +125,7 @@ FORWARD = {
                lambda c, Z: relu(Z)),
     "leaky_relu": Op("{A} = np.where({Z} > 0, {Z}, 0.01 * {Z})", "",
                      lambda c, Z: leaky_relu(Z)),
-    "gelu": Op("{A} = 0.5 * {Z} * (1 + np.tanh(0.7978845608028654 * ({Z} + 0.044715 * {Z} ** 3)))",
+    "gelu": Op("{A} = 0.5 * {Z} * (1 + np.tanh(0.7978845608028654 * ({Z} + 0.044715 * ({Z} * {Z} * {Z}))))",
                "GPT-2's GELU: z weighted by a smooth step, tanh standing in for the normal's CDF",
                lambda c, Z: gelu(Z)),
     "identity": Op("{A} = {Z}", "",
@@ -147,13 +147,13 @@ DERIVATIVE = {
                lambda c, dA, Z: dA * (Z > 0)),
     "leaky_relu": Op("{dZ} = {dA} * np.where({Z} > 0, 1, 0.01)", "leaky′({Z}), taken as 0.01 at the kink {Z} = 0",
                      lambda c, dA, Z: dA * np.where(Z > 0, 1.0, LEAK)),
-    "gelu": Op("{dZ} = {dA} * (0.5 * (1 + np.tanh(0.7978845608028654 * ({Z} + 0.044715 * {Z} ** 3))) + 0.5 * {Z} * "
-               "(1 - np.tanh(0.7978845608028654 * ({Z} + 0.044715 * {Z} ** 3)) ** 2) * 0.7978845608028654 * "
-               "(1 + 0.134145 * {Z} ** 2))",
+    "gelu": Op("{dZ} = {dA} * (0.5 * (1 + np.tanh(0.7978845608028654 * ({Z} + 0.044715 * ({Z} * {Z} * {Z})))) "
+               "+ 0.5 * {Z} * (1 - np.tanh(0.7978845608028654 * ({Z} + 0.044715 * ({Z} * {Z} * {Z}))) ** 2) "
+               "* 0.7978845608028654 * (1 + 0.134145 * {Z} ** 2))",
                "gelu′({Z}): the product rule, the step plus z times the step's slope",
                lambda c, dA, Z: dA * gelu_slope(Z),
                (("the product rule's second term dropped",
-                 "{dZ} = {dA} * 0.5 * (1 + np.tanh(0.7978845608028654 * ({Z} + 0.044715 * {Z} ** 3)))",
+                 "{dZ} = {dA} * 0.5 * (1 + np.tanh(0.7978845608028654 * ({Z} + 0.044715 * ({Z} * {Z} * {Z}))))",
                  "GELU is z times a smooth step; its derivative is the step plus z times the step's own slope. "
                  "Keeping the step alone is the derivative of a line through the step, wrong around 0"),)),
     "identity": Op("{dZ} = {dA}", "the identity's derivative is 1",

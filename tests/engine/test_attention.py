@@ -241,7 +241,7 @@ def test_a_transformer_expands_into_its_layers():
     net = Network(inputs=8, layers=TINY_GPT, loss="ce")
     forward = [p.formula for p in net.plan if p.phase == "forward"]
     assert "R2 = H1 + attn2" in forward and "R4 = R2 + Z4" in forward
-    assert "A3 = 0.5 * Z3 * (1 + np.tanh(0.7978845608028654 * (Z3 + 0.044715 * Z3 ** 3)))" in forward  # GPT-2's
+    assert "A3 = 0.5 * Z3 * (1 + np.tanh(0.7978845608028654 * (Z3 + 0.044715 * (Z3 * Z3 * Z3))))" in forward  # GPT-2's
     assert net.params["W3"].shape == (16, 64)
     relu = Network(inputs=8, layers=TINY_GPT.replace("causal", "causal relu"), loss="ce")
     assert "A3 = np.maximum(Z3, 0)" in [p.formula for p in relu.plan if p.phase == "forward"]

@@ -1,16 +1,14 @@
-"""The attention heatmap: each head of P (or dP) as coloured cells, numbers on `n`, examples on `[` and `]`."""
+"""The attention heatmap: each head of P (or dP) as coloured cells, on one scale for the example shown."""
 
 from __future__ import annotations
 
 import numpy as np
-from textual.app import App, ComposeResult
 
 from engine import Network
 from engine.datasets import char_sequences
 from engine.presets import TINY_GPT
 from engine.trace import events
-from tests.tui.pilot_helpers import screen_text
-from tui.widgets.heatmap import Heatmap, heatmap_lines
+from tui.widgets.heatmap import heatmap_lines
 
 
 def _step():
@@ -19,43 +17,40 @@ def _step():
     return {e.name: e.value for e in events(net, X, Y, 0.5)}, net
 
 
-class OneMap(App):
-    def __init__(self, name: str, value: np.ndarray):
-        super().__init__()
-        self.shown = (name, value)
-
-    def compose(self) -> ComposeResult:
-        yield Heatmap(id="map")
-
-    def on_mount(self) -> None:
-        self.query_one(Heatmap).show(*self.shown)
-        self.query_one(Heatmap).focus()
+def text(lines) -> list[str]:
+    return ["".join(t for t, _ in line) for line in lines]
 
 
-async def test_each_head_is_drawn_and_the_numbers_come_on_n():
+def test_each_head_is_drawn_with_the_masked_keys_marked_and_the_strongest_weight_brightest():
     values, net = _step()
-    app = OneMap("P2", values[net.pictures[0]])
-    async with app.run_test(size=(100, 24)) as pilot:
-        text = screen_text(app)
-        assert "P2[0, 0] head 1" in text and "P2[0, 1] head 2" in text
-        assert "0.50" not in text and "·" in text  # colours only; the masked keys marked
-        await pilot.press("n")
-        text = screen_text(app)
-        first = values["P2"][0, 0]
-        assert f"{first[1, 0]:5.2f}" in text and f"{first[1, 1]:5.2f}" in text
-        assert " 1.00" in text  # the first query sees only itself
-        await pilot.press("right_square_bracket")
-        assert "P2[1, 0] head 1" in screen_text(app) and "example 2 of 3" in screen_text(app)
+    P = values[net.pictures[0]]
+    lines = heatmap_lines("P2", P, example=1, width=100)
+    shown = text(lines)
+    assert shown[0] == "P2: queries down, keys across; example 2 of 3"
+    assert shown[1].split() == ["P2[1,", "0]", "head", "1", "P2[1,", "1]", "head", "2"]
+    # the first query sees itself alone: one coloured cell, then 7 keys the causal mask hid
+    assert shown[2].startswith("  " + "· " * 7)
+    first = lines[2][0][1]
+    assert first == f"#c9d1d9 on {_full_blue()}"  # weight 1.0, the example's largest: the full colour
 
 
-async def test_dp_in_backward_is_a_heatmap_too():
+def _full_blue() -> str:
+    from tui.widgets.matrix import POSITIVE
+    return POSITIVE
+
+
+def test_dp_in_backward_is_a_heatmap_too_on_one_scale_for_every_head():
     values, net = _step()
-    app = OneMap("dP2", values[net.pictures[1]])
-    async with app.run_test(size=(100, 24)) as pilot:
-        await pilot.press("n")
-        text = screen_text(app)
-        assert "dP2[0, 0] head 1" in text
-        assert f"{values['dP2'][0, 0][2, 1]:5.2f}" in text
+    dP = values[net.pictures[1]]
+    lines = heatmap_lines("dP2", dP, width=100)
+    assert text(lines)[1].split()[:4] == ["dP2[0,", "0]", "head", "1"]
+    largest = np.unravel_index(np.abs(dP[0]).argmax(), dP[0].shape)  # (head, query, key)
+    head, query, key = map(int, largest)
+    T = dP.shape[-1]
+    row = [style for _, style in lines[2 + query] if " on " in style]  # the cells alone, head after head
+    colour = row[head * T + key].split(" on ")[1]
+    from tui.widgets.matrix import NEGATIVE, POSITIVE
+    assert colour == (POSITIVE if dP[0][head, query, key] > 0 else NEGATIVE)
 
 
 def test_signed_values_colour_by_sign_and_heads_wrap_to_the_width():

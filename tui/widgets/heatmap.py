@@ -1,12 +1,8 @@
-"""Attention as pictures: each head's T×T matrix (P, or dP in backward) as a heatmap of coloured cells, queries down
-and keys across, with the numbers in the cells on request. Drawn with styled text, so it works in any terminal and
-in the browser; imported only when a step has attention to show."""
+"""Attention's heatmap: each head's T×T matrix (P, or dP in backward) as coloured cells, queries down, keys across."""
 
 from __future__ import annotations
 
 import numpy as np
-from rich.text import Text
-from textual.widgets import Static
 
 from tui.widgets.matrix import NEGATIVE, POSITIVE, Line, line_width
 
@@ -26,19 +22,19 @@ def _blend(colour: str, amount: float) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
-def _cell(v: float, scale: float, numbers: bool) -> tuple[str, str]:
+def _cell(v: float, scale: float) -> tuple[str, str]:
+    """Two cells of colour, a weight's sign and size; the numbers are in the matrix boxes beside."""
     amount = min(1.0, abs(v) / scale) if scale > 0 else 0.0
     colour = _blend(POSITIVE if v >= 0 else NEGATIVE, amount)
-    ink = "#0d1117" if amount > 0.6 else "#c9d1d9"
     if v == 0:
-        return (f"{EMPTY:>5}" if numbers else f"{EMPTY} "), f"#6e7681 on {colour}"
-    return (f"{v:5.2f}" if numbers else "  "), f"{ink} on {colour}"
+        return f"{EMPTY} ", f"#6e7681 on {colour}"
+    return "  ", f"#c9d1d9 on {colour}"
 
 
-def head_lines(name: str, value: np.ndarray, example: int, head: int, scale: float, numbers: bool) -> list[Line]:
+def head_lines(name: str, value: np.ndarray, example: int, head: int, scale: float) -> list[Line]:
     """One head's T×T matrix of one example: a title line, then a row of cells for each query."""
     matrix = value[example, head]
-    cells = [[_cell(float(v), scale, numbers) for v in row] for row in matrix.tolist()]
+    cells = [[_cell(float(v), scale) for v in row] for row in matrix.tolist()]
     title = f"{name}[{example}, {head}] head {head + 1}"
     width = max(len(title), sum(len(t) for t, _ in cells[0]) if cells else 0)
     rows = [[(title.ljust(width), "bold")]]
@@ -48,8 +44,7 @@ def head_lines(name: str, value: np.ndarray, example: int, head: int, scale: flo
     return rows
 
 
-def heatmap_lines(name: str, value: np.ndarray, example: int = 0, numbers: bool = False,
-                  width: int = 80) -> list[Line]:
+def heatmap_lines(name: str, value: np.ndarray, example: int = 0, width: int = 80) -> list[Line]:
     """Every head of one example, side by side as many as fit in `width`, the rest below. `value` is
     (m, heads, T, T); the colours share one scale, the largest |value| of the example, so heads compare."""
     if value.ndim != 4 or value.shape[-1] != value.shape[-2]:
@@ -57,7 +52,7 @@ def heatmap_lines(name: str, value: np.ndarray, example: int = 0, numbers: bool 
     if not 0 <= example < value.shape[0]:
         raise ValueError(f"example {example} is not in {name}, which holds {value.shape[0]}")
     scale = float(np.abs(value[example]).max())
-    heads = [head_lines(name, value, example, h, scale, numbers) for h in range(value.shape[1])]
+    heads = [head_lines(name, value, example, h, scale) for h in range(value.shape[1])]
     lines: list[Line] = [[(f"{name}: queries down, keys across; example {example + 1} of {value.shape[0]}", "dim")]]
     group: list[list[Line]] = []
     for h in heads:
@@ -80,44 +75,3 @@ def _side_by_side(group: list[list[Line]]) -> list[Line]:
         out.append(line)
     return out
 
-
-class Heatmap(Static):
-    """The heads of an attention matrix as heatmaps; `n` shows the numbers in the cells, `[` and `]` step through
-    the examples of the batch."""
-
-    BINDINGS = [("n", "numbers", "numbers"), ("left_square_bracket", "example(-1)", "example −"),
-                ("right_square_bracket", "example(1)", "example +")]
-
-    def __init__(self, *, id: str | None = None):
-        super().__init__(id=id)
-        self.can_focus = True
-        self._shown: tuple[str, np.ndarray] | None = None
-        self.example = 0
-        self.numbers = False
-
-    def show(self, name: str, value: np.ndarray) -> None:
-        self._shown = (name, value)
-        self.example = min(self.example, value.shape[0] - 1)
-        self._draw()
-
-    def action_numbers(self) -> None:
-        self.numbers = not self.numbers
-        self._draw()
-
-    def action_example(self, by: int) -> None:
-        if self._shown is not None:
-            self.example = (self.example + by) % self._shown[1].shape[0]
-            self._draw()
-
-    def _draw(self) -> None:
-        if self._shown is None:
-            return
-        name, value = self._shown
-        width = self.size.width or 80
-        text = Text()
-        for k, line in enumerate(heatmap_lines(name, value, self.example, self.numbers, width)):
-            if k:
-                text.append("\n")
-            for part, style in line:
-                text.append(part, style or None)
-        self.update(text)

@@ -59,7 +59,7 @@ def heatmap_box(name: str, value: np.ndarray, width: int, example: int = 0) -> l
     """Each head of one example as a T×T heatmap, every line as wide as the widest, so that it flows beside
     the matrices as their boxes do; its first line names it, the example by its index as the boxes' titles do."""
     example = min(example, value.shape[0] - 1)
-    lines = heatmap_lines(name, value, example, False, width)
+    lines = heatmap_lines(name, value, example, width)
     lines[0] = [("", ""), (f"{name} as a heatmap: queries down, keys across; example {example}", "dim")]
     widest = max(line_width(line) for line in lines)
     return [line + [(" " * (widest - line_width(line)), "")] for line in lines]

@@ -110,7 +110,9 @@ def test_columns_go_before_channels_and_every_width_is_used_to_the_last_cell():
     for width in range(12, full_width(6) + 1):
         assert max(line_width(line) for line in slice_boxes("Z1", IMAGES, 3, 6, 6, width, "$primary")) <= width
     narrow = slice_boxes("Z1", IMAGES, 3, 6, 6, full_width(2) - 1, "$primary")
-    assert len(boxes_of(narrow)) == 3 and any(line.rstrip().endswith("…") for line in text(narrow)[1:])
+    rows = text(narrow)[1:]
+    assert len(boxes_of(narrow)) == 3
+    assert [y for y, line in enumerate(rows) if line.rstrip().endswith("…")] == [len(rows) // 2]  # the middle row
 
 
 def test_a_title_wider_than_its_numbers_widens_the_box():
@@ -144,6 +146,7 @@ def test_the_heading_keeps_what_fits_to_the_last_cell():
     assert text(slice_boxes("Z1", IMAGES, 3, 6, 6, len(whole), "$primary"))[0] == whole
     assert text(slice_boxes("Z1", IMAGES, 3, 6, 6, len(whole) - 1, "$primary"))[0] == "Z1 (64, 4, 8, 8)  example 0 of 64"
     short = "Z1 (64, 4, 8, 8)  example 0 of 64"
+    assert text(slice_boxes("Z1", IMAGES, 3, 6, 6, len(short), "$primary"))[0] == short
     assert text(slice_boxes("Z1", IMAGES, 3, 6, 6, len(short) - 1, "$primary"))[0] == "Z1 (64, 4, 8, 8)"
 
 
@@ -153,6 +156,8 @@ def test_where_fewer_columns_show_no_more_channels_the_columns_stay():
     two = one + len(" ") + one + len(" …")  # two boxes of six columns, and … for the channels left out
     boxes = boxes_of(slice_boxes("Z1", same, 3, 6, 6, two, "$primary"))
     assert len(boxes) == 2 and boxes[0][1].split()[1:-1] == ["0"] * 3 + ["…"] + ["0"] * 3
+    alone = boxes_of(slice_boxes("Z1", same, 3, 6, 6, one + len(" …"), "$primary"))  # the first box needs no gap
+    assert len(alone) == 1 and alone[0][1].split()[1:-1] == ["0"] * 3 + ["…"] + ["0"] * 3
 
 
 def test_two_examples_are_enough_for_the_keys():

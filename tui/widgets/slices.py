@@ -62,8 +62,8 @@ def slice_boxes(name: str, value: np.ndarray, precision: int, max_rows: int, max
     height = max(len(b) for b in row)
     for r in range(height):
         line: Line = []
-        for b in row:
-            spans = b[r] if r < len(b) else [(" " * line_width(b[0]), "")]
+        for b in row:  # every box is as tall as the others: the channels' slices share a shape
+            spans = b[r]
             if line:
                 (text, style), *rest = spans
                 spans = [(GAP + text, style), *rest]

@@ -54,6 +54,7 @@ PLAN = {
     "engine/through_time.py": [E + "test_last.py", E + "test_sequences.py"],
     "tui/widgets/sparkline.py": [T + "test_sparkline.py"],
     "tui/widgets/slices.py": [T + "test_slices.py"],
+    "tui/widgets/heatmap.py": [T + "test_heatmap.py"],
     "engine/layers/linear.py": [E + "test_layers.py", E + "test_export.py", E + "test_lessons.py"],
     "engine/layers/activation.py": [E + "test_layers.py", E + "test_lessons.py"],
     "engine/datasets.py": [E + "test_words.py", E + "test_datasets.py"],

@@ -24,40 +24,35 @@ def _blend(colour: str, amount: float) -> str:
 
 def _cell(v: float, scale: float) -> tuple[str, str]:
     """Two cells of colour, a weight's sign and size; the numbers are in the matrix boxes beside."""
-    amount = min(1.0, abs(v) / scale) if scale > 0 else 0.0
-    colour = _blend(POSITIVE if v >= 0 else NEGATIVE, amount)
     if v == 0:
-        return f"{EMPTY} ", f"#6e7681 on {colour}"
-    return "  ", f"#c9d1d9 on {colour}"
+        return f"{EMPTY} ", f"#6e7681 on {_blend(POSITIVE, 0.0)}"
+    return "  ", f"#c9d1d9 on {_blend(POSITIVE if v > 0 else NEGATIVE, abs(v) / scale)}"
 
 
 def head_lines(name: str, value: np.ndarray, example: int, head: int, scale: float) -> list[Line]:
-    """One head's T×T matrix of one example: a title line, then a row of cells for each query."""
+    """One head's T×T matrix of one example: a title line, then a row of cells for each query, all one width."""
     matrix = value[example, head]
-    cells = [[_cell(float(v), scale) for v in row] for row in matrix.tolist()]
     title = f"{name}[{example}, {head}] head {head + 1}"
-    width = max(len(title), sum(len(t) for t, _ in cells[0]) if cells else 0)
+    width = max(len(title), 2 * matrix.shape[1])  # a cell is two characters wide
     rows = [[(title.ljust(width), "bold")]]
-    for row in cells:
-        used = sum(len(t) for t, _ in row)
-        rows.append([*row, (" " * (width - used), "")])
+    for row in matrix.tolist():
+        rows.append([*(_cell(float(v), scale) for v in row), (" " * (width - 2 * len(row)), "")])
     return rows
 
 
-def heatmap_lines(name: str, value: np.ndarray, example: int = 0, width: int = 80) -> list[Line]:
+def heatmap_lines(name: str, value: np.ndarray, example: int, width: int) -> list[Line]:
     """Every head of one example, side by side as many as fit in `width`, the rest below. `value` is
     (m, heads, T, T); the colours share one scale, the largest |value| of the example, so heads compare."""
-    if value.ndim != 4 or value.shape[-1] != value.shape[-2]:
+    if value.ndim != 4 or value.shape[2] != value.shape[3]:
         raise ValueError(f"a heatmap shows (m, heads, T, T) arrays; {name} is {value.shape}")
     if not 0 <= example < value.shape[0]:
         raise ValueError(f"example {example} is not in {name}, which holds {value.shape[0]}")
-    scale = float(np.abs(value[example]).max())
+    scale = float(np.abs(value[example]).max())  # 0 only when every weight is 0, and then no cell divides by it
     heads = [head_lines(name, value, example, h, scale) for h in range(value.shape[1])]
     lines: list[Line] = [[(f"{name}: queries down, keys across; example {example + 1} of {value.shape[0]}", "dim")]]
     group: list[list[Line]] = []
     for h in heads:
-        fits = sum(line_width(g[0]) for g in group) + len(GAP) * len(group) + line_width(h[0]) <= width
-        if group and not fits:
+        if group and sum(line_width(g[0]) for g in group) + len(GAP) * len(group) + line_width(h[0]) > width:
             lines += _side_by_side(group)
             group = []
         group.append(h)
@@ -65,13 +60,13 @@ def heatmap_lines(name: str, value: np.ndarray, example: int = 0, width: int = 8
 
 
 def _side_by_side(group: list[list[Line]]) -> list[Line]:
+    """Heads beside each other, a gap between them; every head has a title and T rows."""
     out = []
-    for k in range(max(len(g) for g in group)):
+    for k in range(len(group[0])):
         line: Line = []
         for i, g in enumerate(group):
             if i:
                 line.append((GAP, ""))
-            line += g[k] if k < len(g) else [(" " * line_width(g[0]), "")]
+            line += g[k]
         out.append(line)
     return out
-

@@ -110,7 +110,7 @@ class BackpropApp(Editing, Training, Dialogs, App):
         s = self.session
         self.query_one(Timeline).mark(s.position)
         self.query_one(EventCard).show(s.current, len(s.plan), self.precision, s.net.layout.images,
-                                       parameters=frozenset(p.name for p in s.net.parameters), **self.pictures())
+                                       parameters=s.parameter_names, **self.pictures())
 
     def pictures(self) -> dict:
         """What the card draws besides the matrices: ‖dh_t‖ through time, attention's heatmap; mostly nothing."""

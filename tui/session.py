@@ -400,6 +400,7 @@ class Session:
                  batches: engine.datasets.Batches, note: str = ""):
         self.options = options
         self.net = net
+        self.parameter_names = frozenset(net.params)  # the card slices a 4-D parameter by filter, not by example
         self.data = data  # the whole dataset, examples as rows
         self.batches = batches  # the data laid out for the network, a step's batch at a time
         self.note = note

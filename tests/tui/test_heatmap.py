@@ -10,7 +10,7 @@ from engine.datasets import char_sequences
 from engine.presets import TINY_GPT
 from engine.trace import events
 from tui.widgets.heatmap import heatmap_lines
-from tui.widgets.matrix import POSITIVE, line_width
+from tui.widgets.matrix import NEGATIVE, POSITIVE, line_width
 
 
 def _step():
@@ -28,17 +28,12 @@ def test_each_head_is_drawn_with_the_masked_keys_marked_and_the_strongest_weight
     P = values[net.pictures[0]]
     lines = heatmap_lines("P2", P, 1, 100)
     shown = text(lines)
-    assert shown[0] == "P2: queries down, keys across; example 2 of 3"
+    assert shown[0] == "P2 as a heatmap: queries down, keys across; example 1"  # by its index, as the boxes say
     assert shown[1].split() == ["P2[1,", "0]", "head", "1", "P2[1,", "1]", "head", "2"]
     # the first query sees itself alone: one coloured cell, then 7 keys the causal mask hid
     assert shown[2].startswith("  " + "· " * 7)
     first = lines[2][0][1]
-    assert first == f"#c9d1d9 on {_full_blue()}"  # weight 1.0, the example's largest: the full colour
-
-
-def _full_blue() -> str:
-    from tui.widgets.matrix import POSITIVE
-    return POSITIVE
+    assert first == f"#c9d1d9 on {POSITIVE}"  # weight 1.0, the example's largest: the full colour
 
 
 def test_dp_in_backward_is_a_heatmap_too_on_one_scale_for_every_head():
@@ -51,7 +46,6 @@ def test_dp_in_backward_is_a_heatmap_too_on_one_scale_for_every_head():
     T = dP.shape[-1]
     row = [style for _, style in lines[2 + query] if " on " in style]  # the cells alone, head after head
     colour = row[head * T + key].split(" on ")[1]
-    from tui.widgets.matrix import NEGATIVE, POSITIVE
     assert colour == (POSITIVE if dP[0][head, query, key] > 0 else NEGATIVE)
 
 
@@ -101,7 +95,7 @@ def test_zero_is_the_background_and_a_weight_is_coloured_by_its_share_of_the_lar
 
 def test_only_an_example_of_the_batch_is_shown_and_the_refusal_says_how_many_there_are():
     value = np.full((3, 2, 4, 4), 0.25)
-    assert text(heatmap_lines("P2", value, 2, 80))[0] == "P2: queries down, keys across; example 3 of 3"
+    assert text(heatmap_lines("P2", value, 2, 80))[0] == "P2 as a heatmap: queries down, keys across; example 2"
     with pytest.raises(ValueError, match=r"^example 3 is not in P2, which holds 3$"):
         heatmap_lines("P2", value, 3, 80)
     with pytest.raises(ValueError, match=r"^a heatmap shows \(m, heads, T, T\) arrays; S1 is \(2, 2, 3, 4\)$"):

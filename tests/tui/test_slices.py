@@ -163,3 +163,11 @@ def test_where_fewer_columns_show_no_more_channels_the_columns_stay():
 def test_two_examples_are_enough_for_the_keys():
     assert text(slice_boxes("Z1", IMAGES[:2], 3, 6, 6, 120, "$primary"))[0] == (
         "Z1 (2, 4, 8, 8)  example 0 of 2  , . another example")
+
+
+def test_the_grid_of_one_slice_in_each_layout():
+    from tui.widgets.slices import slice_shape
+    assert slice_shape((32, 4, 8, 6), channels_last=False, filters=False) == (8, 6)  # (m, C, H, W)
+    assert slice_shape((32, 8, 6, 4), channels_last=True, filters=False) == (8, 6)  # (m, H, W, C)
+    assert slice_shape((4, 1, 3, 5), channels_last=False, filters=True) == (3, 5)  # (F, C, K, K)
+    assert slice_shape((3, 5, 1, 4), channels_last=True, filters=True) == (3, 5)  # (K, K, C, F)

@@ -57,15 +57,16 @@ class EventCard(Widget):
         if event is None:
             return 0
         labels = [label for label, _ in event.operands] + [event.name]
-        return max((self._items(a, label) for a, label in zip((*event.arrays, event.value), labels) if a.ndim >= 4),
-                   default=0)
+        four_d = [(a, label) for a, label in zip((*event.arrays, event.value), labels) if a.ndim >= 4]
+        if not four_d:
+            return 0
+        from tui.widgets.slices import counts
+        return max(counts(a.shape, self._channels_last, self._filters(label))[0] for a, label in four_d)
 
     def _filters(self, label: str) -> bool:
+        """Whether a 4-D array is a parameter (a convolution's filters) or its gradient, rather than images."""
         name = label.removesuffix(" new")
         return name in self._parameters or name[:1] == "d" and name[1:] in self._parameters
-
-    def _items(self, a, label: str) -> int:
-        return a.shape[-1] if self._channels_last and self._filters(label) else a.shape[0]
 
     def choose_example(self, by: int) -> int:
         """Show another example of the arrays of images; the one now shown."""
@@ -149,15 +150,17 @@ class EventCard(Widget):
         labels = [label for label, _ in event.operands] + [result_name]
         borders = ["$primary"] * len(event.operands) + ["$success"]
 
+        if any(a.ndim >= 4 for a in arrays):
+            from tui.widgets.slices import slice_boxes, slice_shape  # only image networks pay for it, not start-up
+
         def box(i: int, rows: int, cols: int) -> list[Line]:
             if arrays[i].ndim >= 4:  # images: a row of 2-D slices, one per channel, of the example chosen
-                from tui.widgets.slices import slice_boxes  # only image networks pay for it, not start-up
                 return squared(slice_boxes(labels[i], arrays[i], precision, rows, cols, width, borders[i],
                                            self.example, self._channels_last, self._filters(labels[i])))
             return matrix_box(labels[i], arrays[i], precision, rows, cols, width, borders[i], marks[i])
 
-        shapes = [grid(a.shape if a.ndim < 4 else a.shape[-2:] if not self._channels_last
-                       else a.shape[:2] if self._filters(label) else a.shape[-3:-1]) for a, label in zip(arrays, labels)]
+        shapes = [grid(a.shape) if a.ndim < 4 else slice_shape(a.shape, self._channels_last, self._filters(label))
+                  for a, label in zip(arrays, labels)]
         body, shows = None, -1
         if self._pictures[1] is not None:  # beside the matrices when it fits with them, else left out
             from tui.widgets.pictures import with_picture

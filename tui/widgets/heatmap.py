@@ -7,6 +7,7 @@ import numpy as np
 from tui.widgets.matrix import NEGATIVE, POSITIVE, Line, line_width
 
 BACKGROUND = (13, 17, 23)  # the cell of a 0, close to the dark themes' background
+ZERO = "#6e7681 on #{:02x}{:02x}{:02x}".format(*BACKGROUND)  # a weight of exactly 0, grey on the background
 EMPTY = "·"  # a weight of exactly 0: a key the causal mask hid
 GAP = "  "  # between two heads side by side
 
@@ -25,7 +26,7 @@ def _blend(colour: str, amount: float) -> str:
 def _cell(v: float, scale: float) -> tuple[str, str]:
     """Two cells of colour, a weight's sign and size; the numbers are in the matrix boxes beside."""
     if v == 0:
-        return f"{EMPTY} ", f"#6e7681 on {_blend(POSITIVE, 0.0)}"
+        return f"{EMPTY} ", ZERO
     return "  ", f"#c9d1d9 on {_blend(POSITIVE if v > 0 else NEGATIVE, abs(v) / scale)}"
 
 
@@ -49,7 +50,8 @@ def heatmap_lines(name: str, value: np.ndarray, example: int, width: int) -> lis
         raise ValueError(f"example {example} is not in {name}, which holds {value.shape[0]}")
     scale = float(np.abs(value[example]).max())  # 0 only when every weight is 0, and then no cell divides by it
     heads = [head_lines(name, value, example, h, scale) for h in range(value.shape[1])]
-    lines: list[Line] = [[(f"{name}: queries down, keys across; example {example + 1} of {value.shape[0]}", "dim")]]
+    # The example by its index, as the slices' and matrix boxes' titles give it.
+    lines: list[Line] = [[(f"{name} as a heatmap: queries down, keys across; example {example}", "dim")]]
     group: list[list[Line]] = []
     for h in heads:
         if group and sum(line_width(g[0]) for g in group) + len(GAP) * len(group) + line_width(h[0]) > width:

@@ -60,7 +60,6 @@ def heatmap_box(name: str, value: np.ndarray, width: int, example: int = 0) -> l
     the matrices as their boxes do; its first line names it, the example by its index as the boxes' titles do."""
     example = min(example, value.shape[0] - 1)
     lines = heatmap_lines(name, value, example, width)
-    lines[0] = [("", ""), (f"{name} as a heatmap: queries down, keys across; example {example}", "dim")]
     widest = max(line_width(line) for line in lines)
     return [line + [(" " * (widest - line_width(line)), "")] for line in lines]
 

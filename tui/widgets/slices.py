@@ -28,6 +28,13 @@ def counts(shape: tuple, channels_last: bool, filters: bool) -> tuple[int, int]:
     return shape[0], shape[-1] if channels_last else shape[1]
 
 
+def slice_shape(shape: tuple, channels_last: bool, filters: bool) -> tuple[int, int]:
+    """The rows and columns of one slice: (H, W) of an image, (K, K) of a filter, in either layout."""
+    if filters and channels_last:
+        return shape[0], shape[1]
+    return (shape[-3], shape[-2]) if channels_last else (shape[-2], shape[-1])
+
+
 def _index_text(index: tuple) -> str:
     return ", ".join(":" if isinstance(i, slice) else str(i) for i in index)
 
@@ -50,7 +57,7 @@ def slice_boxes(name: str, value: np.ndarray, precision: int, max_rows: int, max
              else [(f"{name} {shape_text(a.shape)}"[:width], "bold")]]
     row: list[list[Line]] = []
     # All channels if any width allows, else the most; a box shows at least two columns (matrix._keep).
-    for cols in sorted({c for c in (max_cols, 4, 2) if c <= max_cols} or {max_cols}, reverse=True):
+    for cols in sorted({c for c in (max_cols, 4, 2) if c <= max_cols}, reverse=True):
         boxes = _fit(a, name, precision, max_rows, cols, width, border, item, channels, channels_last, filters)
         if len(boxes) > len(row):
             row = boxes
